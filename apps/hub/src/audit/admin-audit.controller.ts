@@ -1,0 +1,46 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { OperatorAuthGuard } from '@app/auth';
+import { AuditTrail } from '@app/members';
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ example: 'member.suspend' }) @IsOptional() @IsString() @MaxLength(64) action?: string;
+  @ApiPropertyOptional({ enum: ['operator', 'member', 'anonymous', 'system'] })
+  @IsOptional() @IsIn(['operator', 'member', 'anonymous', 'system']) actorType?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) actorId?: string;
+  @ApiPropertyOptional({ example: 'member' }) @IsOptional() @IsString() @MaxLength(32) targetType?: string;
+  @ApiPropertyOptional({ example: 'a.example.com' }) @IsOptional() @IsString() @MaxLength(255) targetId?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() since?: Date;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() until?: Date;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit: number = 100;
+}
+
+/** The audit trail, newest first. Any operator may read it. */
+@ApiTags('admin: audit')
+@ApiBearerAuth()
+@UseGuards(OperatorAuthGuard)
+@Controller('admin/v1/audit')
+export class AdminAuditController {
+  constructor(private readonly audit: AuditTrail) {}
+
+  @Get()
+  async list(@Query() query: AuditQueryDto) {
+    const page = await this.audit.list(query);
+    return {
+      items: page.items.map((a) => ({
+        id: a.id,
+        at: a.at.toISOString(),
+        actor: { type: a.actorType, id: a.actorId },
+        action: a.action,
+        target: { type: a.targetType, id: a.targetId },
+        reason: a.reason,
+        requestId: a.requestId,
+        details: a.details,
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+}

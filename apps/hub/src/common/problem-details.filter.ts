@@ -1,0 +1,66 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { DomainError, InvalidInputError } from '@app/common';
+import { PROBLEM_CONTENT_TYPE, ProblemDocument, problemTitle, problemType, STATUS_BY_KIND } from './problem-details.js';
+
+interface ErrorWithStatus {
+  statusCode?: number;
+  status?: number;
+  code?: string;
+  message?: string;
+}
+
+/** Builds the problem document for any error; unknown errors become an opaque 500 with a logged error id. */
+export function toProblem(error: unknown, request: FastifyRequest, logger: Logger): ProblemDocument {
+  const base = { instance: request.url, requestId: String(request.id) };
+  if (error instanceof DomainError) {
+    const status = STATUS_BY_KIND[error.kind];
+    return {
+      type: problemType(error.kind),
+      title: problemTitle(status),
+      status,
+      detail: error.message,
+      ...base,
+      ...(error instanceof InvalidInputError && error.invalidParams.length ? { invalidParams: error.invalidParams } : {}),
+      ...error.details,
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const detail = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
+    return { type: problemType(String(status)), title: problemTitle(status), status, detail: String(detail), ...base };
+  }
+  const candidate = error as ErrorWithStatus;
+  const status = candidate?.statusCode ?? candidate?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return {
+      type: problemType(candidate.code?.toLowerCase().replace(/_/g, '-') ?? String(status)),
+      title: problemTitle(status),
+      status,
+      detail: candidate.message,
+      ...base,
+    };
+  }
+  const errorId = randomUUID();
+  logger.error(`unhandled error ${errorId} on ${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}`);
+  return { type: problemType('internal'), title: problemTitle(500), status: 500, detail: 'internal error', errorId, ...base };
+}
+
+export function sendProblem(reply: FastifyReply, problem: ProblemDocument): void {
+  if (problem.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="clearing-house"');
+  void reply.status(problem.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+/** The one place HTTP errors are shaped: domain errors, Nest/Fastify errors and crashes alike. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    sendProblem(http.getResponse<FastifyReply>(), toProblem(error, request, this.logger));
+  }
+}

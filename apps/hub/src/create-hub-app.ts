@@ -1,0 +1,72 @@
+import rateLimit from '@fastify/rate-limit';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Redis } from 'ioredis';
+import { AppConfig, createJsonLogger, requireDatabaseUrl } from '@app/config';
+import { migrateDatabase } from '@app/db';
+import { OperatorsService } from '@app/members';
+import { configureQueueBackend, redisOptionsFromUrl } from '@app/queue';
+import { ProblemDetailsFilter, sendProblem, toProblem } from './common/problem-details.filter.js';
+import { requestIdFor } from './common/request-id.js';
+import { validationPipe } from './common/validation.js';
+import { HubModule } from './hub.module.js';
+
+/**
+ * Builds the hub (used by main.ts and by the e2e tests): Fastify with JSON request logs
+ * and request ids, problem+json errors everywhere, rate limiting, OpenAPI at /docs,
+ * migrations applied and the bootstrap operator installed before it serves.
+ */
+export async function createHubApp(config: AppConfig): Promise<NestFastifyApplication> {
+  await migrateDatabase(requireDatabaseUrl(config), (m) => Logger.log(m, 'Migrations'));
+  const queueConnection = await configureQueueBackend(config);
+  const adapter = new FastifyAdapter({
+    logger: {
+      level: config.hub.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    },
+    genReqId: requestIdFor,
+    trustProxy: config.hub.trustProxy,
+    bodyLimit: 1024 * 1024,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(HubModule.forRoot(config, queueConnection), adapter, {
+    logger: createJsonLogger(config.hub.logLevel, 'hub'),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const problemLogger = new Logger('ProblemDetails');
+  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request, problemLogger)));
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  await app.register(rateLimit, {
+    global: false,
+    max: config.hub.applicationsRateLimitPerMinute,
+    timeWindow: 60_000,
+    skipOnError: true,
+    ...(config.queue.redisUrl
+      ? { redis: new Redis({ ...redisOptionsFromUrl(config.queue.redisUrl), maxRetriesPerRequest: 1, connectTimeout: 500, lazyConnect: false }) }
+      : {}),
+    nameSpace: `${config.queue.prefix}:rate-limit:`,
+  });
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(validationPipe);
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Presence & IM clearing house')
+      .setDescription('Member registry, provisioning and interconnection for a federation of Peer Networks.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'operator token (hubop_…) or member API key (hubmk_…)' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+
+  await app.get(OperatorsService).ensureBootstrapOperator(config.hub.bootstrapOperatorToken);
+  await app.init();
+  await fastify.ready();
+  return app;
+}

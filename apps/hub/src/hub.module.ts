@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { ConnectionOptions } from 'bullmq';
+import { AuthModule } from '@app/auth';
+import { AppConfig, ConfigModule } from '@app/config';
+import { DbModule } from '@app/db';
+import { MembersModule } from '@app/members';
+import { QueueModule } from '@app/queue';
+import { ApplicationsController } from './applications/applications.controller.js';
+import { AdminAuditController } from './audit/admin-audit.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { AdminMembersController } from './members/admin-members.controller.js';
+import { MemberSelfController } from './members/member-self.controller.js';
+import { AdminOperatorsController } from './operators/admin-operators.controller.js';
+
+@Module({})
+export class HubModule {
+  static forRoot(config: AppConfig, queueConnection: ConnectionOptions): DynamicModule {
+    return {
+      module: HubModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule,
+        QueueModule.forRoot(queueConnection, config.queue.prefix),
+        AuthModule,
+        MembersModule,
+      ],
+      controllers: [
+        HealthController,
+        ApplicationsController,
+        MemberSelfController,
+        AdminMembersController,
+        AdminOperatorsController,
+        AdminAuditController,
+      ],
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
+import { MemberEventsHandler } from '@app/members';
+import { JobName, MemberStatusChangedPayload, QueueName } from '@app/queue';
+
+/** Transport only: checks the job name and hands the payload to the members library. */
+@Processor(QueueName.MemberEvents)
+export class MemberEventsProcessor extends WorkerHost {
+  constructor(private readonly handler: MemberEventsHandler) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const name = job.name as JobName;
+    switch (name) {
+      case JobName.MemberStatusChanged:
+        return this.handler.statusChanged(
+          { id: String(job.id), attemptsMade: job.attemptsMade },
+          job.data as MemberStatusChangedPayload,
+        );
+      default: {
+        const unknownName: never = name;
+        throw new UnrecoverableError(`unknown job ${String(unknownName)} on ${QueueName.MemberEvents}`);
+      }
+    }
+  }
+}

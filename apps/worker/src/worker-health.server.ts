@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { createServer, Server } from 'node:http';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { QueueHealth } from '@app/queue';
+
+/** The worker's only HTTP surface: /health/live and /health/ready (WORKER_HEALTH_PORT, 0 = off). */
+@Injectable()
+export class WorkerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private server: Server | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly queues: QueueHealth,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.worker.healthPort === 0) return;
+    this.server = createServer((req, res) => {
+      void this.respond(req.url ?? '/').then(([status, body]) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject).listen(this.config.worker.healthPort, this.config.hub.host, resolve);
+    });
+    Logger.log(`worker health on http://${this.config.hub.host}:${this.config.worker.healthPort}/health/ready`, 'Worker');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
+  }
+
+  private async respond(url: string): Promise<[number, unknown]> {
+    if (url === '/health/live') return [200, { status: 'ok' }];
+    if (url !== '/health/ready') return [404, { status: 'not found' }];
+    const database = await this.dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    const queue = (await this.queues.check()).ok;
+    return [database && queue ? 200 : 503, { status: database && queue ? 'ok' : 'unavailable', checks: { database, queue } }];
+  }
+}

@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { ConnectionOptions } from 'bullmq';
+import { AppConfig, ConfigModule } from '@app/config';
+import { DbModule } from '@app/db';
+import { MembersModule } from '@app/members';
+import { OutboxDispatcher, QueueModule } from '@app/queue';
+import { WorkerHealthServer } from './worker-health.server.js';
+import { MemberEventsProcessor } from './processors/member-events.processor.js';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, queueConnection: ConnectionOptions): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DbModule, QueueModule.forRoot(queueConnection, config.queue.prefix), MembersModule],
+      providers: [OutboxDispatcher, MemberEventsProcessor, WorkerHealthServer],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Jest 30 in ESM mode with @swc/jest (run through scripts/test.mjs, which provides
+ * PostgreSQL and Redis). Three tiers as projects: unit, integration, e2e.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'es6' },
+  },
+];
+const libs = ['config', 'db', 'queue', 'auth', 'members', 'testing', 'sip', 'xml', 'provisioning', 'interconnect', 'common'];
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    ...Object.fromEntries(libs.map((l) => [`^@app/${l}$`, `<rootDir>/libs/${l}/src/index.ts`])),
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+module.exports = {
+  testTimeout: 30000,
+  projects: [
+    { ...shared, displayName: 'unit', testRegex: '(?<!int-|e2e-)spec\\.ts$' },
+    { ...shared, displayName: 'integration', testRegex: '\\.int-spec\\.ts$' },
+    { ...shared, displayName: 'e2e', testRegex: '\\.e2e-spec\\.ts$' },
+  ],
+};

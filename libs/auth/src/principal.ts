@@ -1,0 +1,34 @@
+import type { MemberStatus, OperatorRole } from '@app/db';
+import type { ActorContext } from '@app/common';
+
+export interface OperatorPrincipal {
+  kind: 'operator';
+  operatorId: string;
+  name: string;
+  role: OperatorRole;
+}
+
+export interface MemberPrincipal {
+  kind: 'member';
+  memberId: string;
+  domain: string;
+  status: MemberStatus;
+  credential: { type: 'api-key'; id: string };
+}
+
+export type Principal = OperatorPrincipal | MemberPrincipal;
+
+/** What guards attach to the Fastify request. */
+export interface AuthenticatedRequest {
+  id: string;
+  principal?: Principal;
+  headers: Record<string, string | string[] | undefined>;
+  method: string;
+  ip: string;
+}
+
+export function actorOf(principal: Principal | undefined, request: { id: string; ip: string }): ActorContext {
+  if (!principal) return { type: 'anonymous', id: request.ip, requestId: request.id };
+  if (principal.kind === 'operator') return { type: 'operator', id: principal.operatorId, requestId: request.id };
+  return { type: 'member', id: principal.domain, requestId: request.id };
+}

@@ -1,0 +1,5 @@
+export * from './domain-errors.js';
+export * from './actor-context.js';
+export * from './domain-name.js';
+export * from './cursor.js';
+export * from './secret-token.js';

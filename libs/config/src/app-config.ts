@@ -1,0 +1,90 @@
+import { envSchema } from './config.schema.js';
+
+export type QueueBackend = 'redis' | 'postgres';
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  db: { url: string | undefined; poolMax: number; embeddedDir: string; embeddedPort: number | undefined };
+  queue: { backend: QueueBackend; redisUrl: string | undefined; prefix: string; concurrency: number };
+  hub: {
+    domain: string;
+    host: string;
+    port: number;
+    bootstrapOperatorToken: string | undefined;
+    logLevel: string;
+    applicationsRateLimitPerMinute: number;
+    trustProxy: boolean;
+  };
+  worker: { healthPort: number };
+  outbox: { pollIntervalMs: number; batchSize: number };
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Validates the environment once. The message names every offending variable so an
+ * operator can fix the deployment without reading code.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    db: { url: e.DATABASE_URL, poolMax: e.DB_POOL_MAX, embeddedDir: e.EMBEDDED_PG_DIR, embeddedPort: e.EMBEDDED_PG_PORT },
+    queue: {
+      backend: e.REDIS_URL ? 'redis' : 'postgres',
+      redisUrl: e.REDIS_URL,
+      prefix: e.REDIS_KEY_PREFIX,
+      concurrency: e.WORKER_CONCURRENCY,
+    },
+    hub: {
+      domain: e.HUB_DOMAIN,
+      host: e.HUB_HOST,
+      port: e.HUB_PORT,
+      bootstrapOperatorToken: e.HUB_BOOTSTRAP_OPERATOR_TOKEN,
+      logLevel: e.HUB_LOG_LEVEL,
+      applicationsRateLimitPerMinute: e.HUB_APPLICATIONS_RATE_LIMIT,
+      trustProxy: e.HUB_TRUST_PROXY,
+    },
+    worker: { healthPort: e.WORKER_HEALTH_PORT },
+    outbox: { pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
+  };
+}
+
+/** Loads the config or exits the process with the validation message (used by both apps' main.ts). */
+export function loadConfigOrExit(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(source);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}
+
+export function requireDatabaseUrl(config: AppConfig): string {
+  if (!config.db.url) {
+    throw new ConfigError('DATABASE_URL is not set (npm start sets it when it runs the embedded PostgreSQL)');
+  }
+  return config.db.url;
+}
+
+
+/** Log-safe description of the database in use (no credentials). */
+export function describeDatabase(config: AppConfig): string {
+  if (!config.db.url) return 'not configured';
+  const u = new URL(config.db.url);
+  return `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}`;
+}
+
+export function describeQueueBackend(config: AppConfig): string {
+  if (config.queue.backend === 'postgres') return 'BullMQ on its PostgreSQL backend (no REDIS_URL)';
+  const u = new URL(config.queue.redisUrl as string);
+  return `BullMQ on Redis ${u.hostname}:${u.port || 6379}`;
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}://`)), {
+      message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+/** Every environment variable the hub and worker read. `.env.example` mirrors this list. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('hub'),
+  EMBEDDED_PG_DIR: z.string().default('.data/pg'),
+  EMBEDDED_PG_PORT: port.optional(),
+  HUB_DOMAIN: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, 'must be a lower-case FQDN')
+    .default('clearing-house.localhost'),
+  HUB_HOST: z.string().default('127.0.0.1'),
+  HUB_PORT: port.default(3000),
+  HUB_BOOTSTRAP_OPERATOR_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  HUB_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HUB_APPLICATIONS_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  HUB_TRUST_PROXY: z.stringbool().default(false),
+  WORKER_HEALTH_PORT: port.default(3001),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+});
+
+export type Env = z.infer<typeof envSchema>;

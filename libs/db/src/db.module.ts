@@ -1,0 +1,21 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig, requireDatabaseUrl } from '@app/config';
+import { buildDataSourceOptions } from './data-source-options.js';
+import { REPOSITORIES } from './repositories/index.js';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        ...buildDataSourceOptions({ url: requireDatabaseUrl(config), poolMax: config.db.poolMax }),
+        migrationsRun: false,
+      }),
+    }),
+  ],
+  providers: REPOSITORIES,
+  exports: REPOSITORIES,
+})
+export class DbModule {}

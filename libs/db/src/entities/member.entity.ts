@@ -1,0 +1,53 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+
+export const MEMBER_STATUSES = ['pending', 'active', 'suspended', 'withdrawn'] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+export const MEMBER_PROTOCOLS = ['sip', 'xmpp', 'matrix'] as const;
+export type MemberProtocol = (typeof MEMBER_PROTOCOLS)[number];
+
+export const CONTACT_ROLES = ['admin', 'security', 'noc', 'abuse'] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+export type MemberContacts = Partial<Record<ContactRole, string[]>>;
+
+@Entity({ name: 'members' })
+@Index('idx_members_status_domain', ['status', 'domain'])
+@Check('ck_members_status', `status IN ('pending', 'active', 'suspended', 'withdrawn')`)
+export class MemberEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index('uq_members_domain', { unique: true })
+  @Column({ type: 'varchar', length: 253 })
+  domain: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 200 })
+  displayName: string;
+
+  @Column({ type: 'text', array: true })
+  protocols: MemberProtocol[];
+
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  contacts: MemberContacts;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: MemberStatus;
+
+  @Column({ name: 'status_reason', type: 'text', nullable: true })
+  statusReason: string | null;
+
+  @Column({ name: 'status_changed_at', type: 'timestamptz' })
+  statusChangedAt: Date;
+
+  @Column({ name: 'applied_by', type: 'varchar', length: 16 })
+  appliedBy: 'self' | 'operator';
+
+  @VersionColumn({ name: 'row_version' })
+  rowVersion: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,7 @@
+export * from './entities/index.js';
+export * from './repositories/index.js';
+export * from './data-source-options.js';
+export * from './run-migrations.js';
+export * from './db.module.js';
+export { startEmbeddedPostgres, freePort } from './embedded-postgres.js';
+export type { EmbeddedPostgresHandle } from './embedded-postgres.js';

@@ -1,0 +1,25 @@
+import { ApiKeyRepository } from './api-key.repository.js';
+import { AuditRepository } from './audit.repository.js';
+import { JobReceiptRepository } from './job-receipt.repository.js';
+import { MemberRepository } from './member.repository.js';
+import { OperatorRepository } from './operator.repository.js';
+import { OutboxRepository } from './outbox.repository.js';
+import { TransactionRunner } from './transaction-runner.js';
+
+export * from './api-key.repository.js';
+export * from './audit.repository.js';
+export * from './job-receipt.repository.js';
+export * from './member.repository.js';
+export * from './operator.repository.js';
+export * from './outbox.repository.js';
+export * from './transaction-runner.js';
+
+export const REPOSITORIES = [
+  TransactionRunner,
+  MemberRepository,
+  ApiKeyRepository,
+  OperatorRepository,
+  AuditRepository,
+  OutboxRepository,
+  JobReceiptRepository,
+];

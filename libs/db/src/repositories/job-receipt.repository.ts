@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { JobReceiptEntity } from '../entities/job-receipt.entity.js';
+
+@Injectable()
+export class JobReceiptRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Records a job as done; false when it already was (a redelivery), so the caller skips its effect. */
+  async recordOnce(receipt: Omit<JobReceiptEntity, 'completedAt'>, manager: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO job_receipts (job_id, queue, job_name, result, attempts_made)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (job_id) DO NOTHING RETURNING job_id`,
+      [receipt.jobId, receipt.queue, receipt.jobName, JSON.stringify(receipt.result), receipt.attemptsMade],
+    );
+    return rows.length > 0;
+  }
+
+  findByJobId(jobId: string): Promise<JobReceiptEntity | null> {
+    return this.dataSource.getRepository(JobReceiptEntity).findOneBy({ jobId });
+  }
+}

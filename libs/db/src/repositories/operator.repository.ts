@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { OperatorEntity } from '../entities/operator.entity.js';
+
+@Injectable()
+export class OperatorRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private repo(manager?: EntityManager) {
+    return (manager ?? this.dataSource.manager).getRepository(OperatorEntity);
+  }
+
+  findActiveByTokenHash(tokenHash: string): Promise<OperatorEntity | null> {
+    return this.repo().findOneBy({ tokenHash, disabledAt: IsNull() });
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<OperatorEntity | null> {
+    return this.repo(manager).findOneBy({ id });
+  }
+
+  findByName(name: string, manager?: EntityManager): Promise<OperatorEntity | null> {
+    return this.repo(manager).findOneBy({ name });
+  }
+
+  insert(operator: Partial<OperatorEntity>, manager: EntityManager): Promise<OperatorEntity> {
+    return this.repo(manager).save(this.repo(manager).create(operator));
+  }
+
+  save(operator: OperatorEntity, manager: EntityManager): Promise<OperatorEntity> {
+    return this.repo(manager).save(operator);
+  }
+
+  list(): Promise<OperatorEntity[]> {
+    return this.repo().find({ order: { createdAt: 'ASC' } });
+  }
+}

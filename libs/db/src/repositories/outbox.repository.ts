@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { OutboxMessageEntity } from '../entities/outbox-message.entity.js';
+
+export interface NewOutboxMessage {
+  queue: string;
+  jobName: string;
+  payload: Record<string, unknown>;
+}
+
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private repo(manager?: EntityManager) {
+    return (manager ?? this.dataSource.manager).getRepository(OutboxMessageEntity);
+  }
+
+  /** Must be called with the transaction that makes the announced change. */
+  async append(message: NewOutboxMessage, manager: EntityManager): Promise<string> {
+    const result = await this.repo(manager).insert(message as Parameters<Repository<OutboxMessageEntity>['insert']>[0]);
+    return String(result.identifiers[0].id);
+  }
+
+  /** Oldest undispatched rows, locked; concurrent dispatchers skip each other's rows. */
+  claimPending(limit: number, manager: EntityManager): Promise<OutboxMessageEntity[]> {
+    return this.repo(manager)
+      .createQueryBuilder('o')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .where('o.dispatched_at IS NULL')
+      .orderBy('o.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  async markDispatched(ids: string[], manager: EntityManager): Promise<void> {
+    await manager.query('UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = ANY($1::bigint[])', [ids]);
+  }
+
+  async recordFailure(ids: string[], error: string): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE outbox SET dispatch_attempts = dispatch_attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])',
+      [ids, error.slice(0, 2000)],
+    );
+  }
+
+  countPending(): Promise<number> {
+    return this.repo().createQueryBuilder('o').where('o.dispatched_at IS NULL').getCount();
+  }
+}

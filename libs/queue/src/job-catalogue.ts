@@ -1,0 +1,51 @@
+import type { JobsOptions } from 'bullmq';
+import type { MemberStatus } from '@app/db';
+
+/** Every queue the hub uses. Consumers live only in apps/worker. */
+export enum QueueName {
+  MemberEvents = 'member-events',
+}
+
+/** Every job name, kebab-case. */
+export enum JobName {
+  MemberStatusChanged = 'member-status-changed',
+}
+
+export interface MemberStatusChangedPayload {
+  memberId: string;
+  domain: string;
+  from: MemberStatus | null;
+  to: MemberStatus;
+  reason: string | null;
+  at: string;
+}
+
+/** Payload type per job: the compiler rejects a producer or consumer that disagrees. */
+export interface JobPayloads {
+  [JobName.MemberStatusChanged]: MemberStatusChangedPayload;
+}
+
+export interface JobDefinition {
+  queue: QueueName;
+  options: JobsOptions;
+}
+
+const DAY_SECONDS = 24 * 3600;
+
+/** Retry policy declared once per job: exponential backoff with jitter, bounded history. */
+export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition } = {
+  [JobName.MemberStatusChanged]: {
+    queue: QueueName.MemberEvents,
+    options: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
+      removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+  },
+};
+
+export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
+
+/** Outbox-fed jobs get a deterministic id so a re-dispatched row never becomes a second job. */
+export const outboxJobId = (outboxId: string): string => `outbox-${outboxId}`;

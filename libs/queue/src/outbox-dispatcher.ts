@@ -1,0 +1,107 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { OutboxMessageEntity, OutboxRepository, TransactionRunner } from '@app/db';
+import { JOB_CATALOGUE, JobName, outboxJobId } from './job-catalogue.js';
+
+const ADD_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Moves committed outbox rows to BullMQ. Rows are claimed with FOR UPDATE SKIP LOCKED and
+ * marked dispatched in the same transaction only after the queue accepted them; if the
+ * queue backend is down the transaction rolls back and the rows wait for the next tick.
+ * A job added just before a failure is added again with the same jobId, which BullMQ ignores.
+ */
+@Injectable()
+export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxDispatcher.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+  private failing = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: TransactionRunner,
+    private readonly outbox: OutboxRepository,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => (this.running = undefined));
+    }, delay);
+  }
+
+  private async tick(): Promise<void> {
+    let dispatched = 0;
+    try {
+      dispatched = await this.dispatchOnce();
+    } catch {
+      // dispatchOnce already logged and recorded the failure
+    }
+    const batchFull = dispatched >= this.config.outbox.batchSize;
+    this.schedule(batchFull ? 0 : this.config.outbox.pollIntervalMs);
+  }
+
+  /** Dispatches one batch; returns how many rows went to the queues. */
+  async dispatchOnce(): Promise<number> {
+    let claimed: OutboxMessageEntity[] = [];
+    try {
+      const count = await this.tx.run(async (manager) => {
+        claimed = await this.outbox.claimPending(this.config.outbox.batchSize, manager);
+        if (claimed.length === 0) return 0;
+        for (const [queueName, rows] of this.groupByQueue(claimed)) {
+          const queue = this.moduleRef.get<Queue>(getQueueToken(queueName), { strict: false });
+          const jobs = rows.map((row) => ({
+            name: row.jobName,
+            data: row.payload,
+            opts: { ...JOB_CATALOGUE[row.jobName as JobName]?.options, jobId: outboxJobId(row.id) },
+          }));
+          await withTimeout(queue.addBulk(jobs), ADD_TIMEOUT_MS, `adding ${jobs.length} job(s) to ${queueName}`);
+        }
+        await this.outbox.markDispatched(
+          claimed.map((r) => r.id),
+          manager,
+        );
+        return claimed.length;
+      });
+      if (this.failing) this.logger.log('outbox dispatch recovered');
+      this.failing = false;
+      return count;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!this.failing) this.logger.warn(`outbox dispatch failed, rows kept for retry: ${message}`);
+      this.failing = true;
+      if (claimed.length) await this.outbox.recordFailure(claimed.map((r) => r.id), message).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private groupByQueue(rows: OutboxMessageEntity[]): Map<string, OutboxMessageEntity[]> {
+    const groups = new Map<string, OutboxMessageEntity[]>();
+    for (const row of rows) groups.set(row.queue, [...(groups.get(row.queue) ?? []), row]);
+    return groups;
+  }
+}

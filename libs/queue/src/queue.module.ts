@@ -1,0 +1,25 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import type { ConnectionOptions } from 'bullmq';
+import { ALL_QUEUES } from './job-catalogue.js';
+import { OutboxWriter } from './outbox-writer.js';
+import { QueueHealth } from './queue-health.js';
+
+export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');
+
+/** Registers every queue of the catalogue on the chosen backend (see configureQueueBackend). */
+@Global()
+@Module({})
+export class QueueModule {
+  static forRoot(connection: ConnectionOptions, prefix: string): DynamicModule {
+    return {
+      module: QueueModule,
+      imports: [
+        BullModule.forRoot({ connection, prefix }),
+        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+      ],
+      providers: [OutboxWriter, QueueHealth, { provide: QUEUE_CONNECTION, useValue: connection }],
+      exports: [BullModule, OutboxWriter, QueueHealth, QUEUE_CONNECTION],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions, migrateDatabase } from '@app/db';
+
+/** Tables owned by the application (not the migrations ledger, not BullMQ's schema). */
+export async function truncateAll(dataSource: DataSource): Promise<void> {
+  const tables = dataSource.entityMetadatas.map((m) => `"${m.tableName}"`).join(', ');
+  await dataSource.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+}
+
+/** A migrated standalone data source for integration tests of repositories and services. */
+export async function openTestDataSource(url = process.env.DATABASE_URL): Promise<DataSource> {
+  if (!url) throw new Error('DATABASE_URL is not set: run tests through `npm test`');
+  await migrateDatabase(url);
+  const dataSource = new DataSource(buildDataSourceOptions({ url, poolMax: 5, applicationName: 'tests' }));
+  return dataSource.initialize();
+}

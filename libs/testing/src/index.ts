@@ -1,0 +1,5 @@
+export * from './database.js';
+export * from './member-factory.js';
+export * from './redis-server.js';
+export * from './test-config.js';
+export * from './wait-for.js';

@@ -1,0 +1,33 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { TEST_OPERATOR_TOKEN } from './test-config.js';
+
+export const operatorAuth = { Authorization: `Bearer ${TEST_OPERATOR_TOKEN}` };
+
+export interface ActiveMember {
+  domain: string;
+  id: string;
+  token: string;
+  keyId: string;
+}
+
+let counter = 0;
+export const uniqueDomain = (label = 'net') => `${label}${++counter}-${process.pid}.example.com`;
+
+/** Creates a member over the admin API and returns it pending. */
+export async function createPendingMember(app: NestFastifyApplication, domain = uniqueDomain()) {
+  const res = await request(app.getHttpServer())
+    .post('/admin/v1/members')
+    .set(operatorAuth)
+    .send({ domain, displayName: `Network ${domain}`, protocols: ['sip', 'xmpp'], contacts: { admin: [`mailto:admin@${domain}`] } });
+  if (res.status !== 201) throw new Error(`creating ${domain} failed: ${res.status} ${res.text}`);
+  return res.body as { id: string; domain: string; status: string };
+}
+
+/** Creates and approves a member over the admin API; returns its first API key. */
+export async function createActiveMember(app: NestFastifyApplication, domain = uniqueDomain()): Promise<ActiveMember> {
+  const member = await createPendingMember(app, domain);
+  const res = await request(app.getHttpServer()).post(`/admin/v1/members/${domain}/approve`).set(operatorAuth).send({});
+  if (res.status !== 200) throw new Error(`approving ${domain} failed: ${res.status} ${res.text}`);
+  return { domain, id: member.id, token: res.body.apiKey.token, keyId: res.body.apiKey.id };
+}
