@@ -14,13 +14,21 @@ const swc = [
     module: { type: 'es6' },
   },
 ];
+// ESM-only packages that CommonJS dependencies require(): jest (unlike Node 20.19+) cannot
+// require ESM, so these few are compiled to CommonJS for the test runtime only.
+const esmRequiredByCjs = ['content-disposition'];
+const swcToCjs = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
 const libs = ['config', 'db', 'queue', 'auth', 'members', 'testing', 'sip', 'xml', 'provisioning', 'interconnect', 'common'];
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: {
+    '^.+\\.ts$': swc,
+    [`/node_modules/(${esmRequiredByCjs.join('|')})/.+\\.js$`]: swcToCjs,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmRequiredByCjs.join('|')})/)`],
   moduleNameMapper: {
     ...Object.fromEntries(libs.map((l) => [`^@app/${l}$`, `<rootDir>/libs/${l}/src/index.ts`])),
     '^(\\.{1,2}/.*)\\.js$': '$1',

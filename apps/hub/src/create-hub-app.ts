@@ -8,7 +8,7 @@ import { AppConfig, createJsonLogger, requireDatabaseUrl } from '@app/config';
 import { migrateDatabase } from '@app/db';
 import { OperatorsService } from '@app/members';
 import { configureQueueBackend, redisOptionsFromUrl } from '@app/queue';
-import { ProblemDetailsFilter, sendProblem, toProblem } from './common/problem-details.filter.js';
+import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { requestIdFor } from './common/request-id.js';
 import { validationPipe } from './common/validation.js';
 import { HubModule } from './hub.module.js';
@@ -19,6 +19,8 @@ import { HubModule } from './hub.module.js';
  * migrations applied and the bootstrap operator installed before it serves.
  */
 export async function createHubApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createJsonLogger(config.hub.logLevel, 'hub');
+  Logger.overrideLogger(logger);
   await migrateDatabase(requireDatabaseUrl(config), (m) => Logger.log(m, 'Migrations'));
   const queueConnection = await configureQueueBackend(config);
   const adapter = new FastifyAdapter({
@@ -31,23 +33,27 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     bodyLimit: 1024 * 1024,
   });
   const app = await NestFactory.create<NestFastifyApplication>(HubModule.forRoot(config, queueConnection), adapter, {
-    logger: createJsonLogger(config.hub.logLevel, 'hub'),
+    logger,
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  const problemLogger = new Logger('ProblemDetails');
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request, problemLogger)));
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+  });
+  // Shared counters across hub replicas when Redis exists; a Redis outage must not block applications.
+  const rateLimitStore = config.queue.redisUrl
+    ? new Redis({ ...redisOptionsFromUrl(config.queue.redisUrl), maxRetriesPerRequest: 1, connectTimeout: 500 })
+    : undefined;
+  rateLimitStore?.on('error', () => undefined);
+  fastify.addHook('onClose', async () => {
+    rateLimitStore?.disconnect();
   });
   await app.register(rateLimit, {
     global: false,
     max: config.hub.applicationsRateLimitPerMinute,
     timeWindow: 60_000,
     skipOnError: true,
-    ...(config.queue.redisUrl
-      ? { redis: new Redis({ ...redisOptionsFromUrl(config.queue.redisUrl), maxRetriesPerRequest: 1, connectTimeout: 500, lazyConnect: false }) }
-      : {}),
+    ...(rateLimitStore ? { redis: rateLimitStore } : {}),
     nameSpace: `${config.queue.prefix}:rate-limit:`,
   });
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -7,10 +7,12 @@ import { WorkerModule } from './worker.module.js';
 
 /** Builds the worker (used by main.ts and by the e2e tests): processors, outbox dispatcher, health. */
 export async function createWorkerApp(config: AppConfig): Promise<INestApplicationContext> {
+  const logger = createJsonLogger(config.hub.logLevel, 'worker');
+  Logger.overrideLogger(logger);
   await migrateDatabase(requireDatabaseUrl(config), (m) => Logger.log(m, 'Migrations'));
   const queueConnection = await configureQueueBackend(config);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, queueConnection), {
-    logger: createJsonLogger(config.hub.logLevel, 'worker'),
+    logger,
     abortOnError: false,
   });
   app.enableShutdownHooks();
