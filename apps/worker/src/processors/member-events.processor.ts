@@ -1,4 +1,5 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { MemberEventsHandler } from '@app/members';
 import { JobName, MemberStatusChangedPayload, QueueName } from '@app/queue';
@@ -6,6 +7,9 @@ import { JobName, MemberStatusChangedPayload, QueueName } from '@app/queue';
 /** Transport only: checks the job name and hands the payload to the members library. */
 @Processor(QueueName.MemberEvents)
 export class MemberEventsProcessor extends WorkerHost {
+  private readonly logger = new Logger(MemberEventsProcessor.name);
+  private lastError = '';
+
   constructor(private readonly handler: MemberEventsHandler) {
     super();
   }
@@ -23,5 +27,18 @@ export class MemberEventsProcessor extends WorkerHost {
         throw new UnrecoverableError(`unknown job ${String(unknownName)} on ${QueueName.MemberEvents}`);
       }
     }
+  }
+
+  /** Connection errors repeat on every reconnect attempt; log each distinct one once. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    if (error.message === this.lastError) return;
+    this.lastError = error.message;
+    this.logger.warn(`${QueueName.MemberEvents} worker: ${error.message}`);
+  }
+
+  @OnWorkerEvent('ready')
+  onReady(): void {
+    this.lastError = '';
   }
 }
