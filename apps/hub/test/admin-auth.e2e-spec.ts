@@ -32,7 +32,11 @@ describe('admin API authentication (e2e)', () => {
     hub = await startTestHub(testConfig());
     await hub.reset();
     memberToken = (await createActiveMember(hub.app)).token;
-    const auditor = await http().post('/admin/v1/operators').set(operatorAuth).send({ name: 'audrey', role: 'auditor' }).expect(201);
+    const auditor = await http()
+      .post('/admin/v1/operators')
+      .set(operatorAuth)
+      .send({ name: 'audrey', role: 'auditor' })
+      .expect(201);
     auditorToken = auditor.body.token;
   });
   afterAll(() => hub.close());

@@ -31,7 +31,11 @@ describe('member API keys (e2e)', () => {
 
   it('should issue further keys that all work and list them without secrets', async () => {
     const member = await createActiveMember(hub.app);
-    const second = await http().post(`/admin/v1/members/${member.domain}/keys`).set(operatorAuth).send({ label: 'edge-2' }).expect(201);
+    const second = await http()
+      .post(`/admin/v1/members/${member.domain}/keys`)
+      .set(operatorAuth)
+      .send({ label: 'edge-2' })
+      .expect(201);
     expect(second.body.token).toMatch(/^hubmk_/);
     await http().get('/v1/members/me').set(bearer(second.body.token)).expect(200);
     await http().get('/v1/members/me').set(bearer(member.token)).expect(200);
@@ -53,7 +57,10 @@ describe('member API keys (e2e)', () => {
     const member = await createActiveMember(hub.app);
     await http().delete(`/admin/v1/members/${member.domain}/keys/${member.keyId}`).set(operatorAuth).expect(204);
     await http().delete(`/admin/v1/members/${member.domain}/keys/${member.keyId}`).set(operatorAuth).expect(409);
-    await http().delete(`/admin/v1/members/${member.domain}/keys/00000000-0000-4000-8000-000000000000`).set(operatorAuth).expect(404);
+    await http()
+      .delete(`/admin/v1/members/${member.domain}/keys/00000000-0000-4000-8000-000000000000`)
+      .set(operatorAuth)
+      .expect(404);
     await http().delete(`/admin/v1/members/${member.domain}/keys/not-a-uuid`).set(operatorAuth).expect(404);
   });
 

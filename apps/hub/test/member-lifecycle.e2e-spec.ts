@@ -18,11 +18,19 @@ describe('member lifecycle (e2e)', () => {
     const created = await createPendingMember(hub.app, domain);
     expect(created.status).toBe('pending');
 
-    const approved = await http().post(`/admin/v1/members/${domain}/approve`).set(operatorAuth).send({ reason: 'checked' }).expect(200);
+    const approved = await http()
+      .post(`/admin/v1/members/${domain}/approve`)
+      .set(operatorAuth)
+      .send({ reason: 'checked' })
+      .expect(200);
     expect(approved.body.member.status).toBe('active');
     expect(approved.body.apiKey.token).toMatch(/^hubmk_/);
 
-    const suspended = await http().post(`/admin/v1/members/${domain}/suspend`).set(operatorAuth).send({ reason: 'abuse' }).expect(200);
+    const suspended = await http()
+      .post(`/admin/v1/members/${domain}/suspend`)
+      .set(operatorAuth)
+      .send({ reason: 'abuse' })
+      .expect(200);
     expect(suspended.body).toMatchObject({ status: 'suspended', statusReason: 'abuse' });
 
     await http().post(`/admin/v1/members/${domain}/reinstate`).set(operatorAuth).send({}).expect(200);
@@ -40,7 +48,11 @@ describe('member lifecycle (e2e)', () => {
 
     const after = await http().get(`/admin/v1/members/${domain}`).set(operatorAuth).expect(200);
     expect(after.body).toEqual(before.body);
-    const audit = await http().get('/admin/v1/audit').query({ targetId: domain, action: 'member.reinstate' }).set(operatorAuth).expect(200);
+    const audit = await http()
+      .get('/admin/v1/audit')
+      .query({ targetId: domain, action: 'member.reinstate' })
+      .set(operatorAuth)
+      .expect(200);
     expect(audit.body.items).toHaveLength(0);
   });
 
@@ -68,7 +80,9 @@ describe('member lifecycle (e2e)', () => {
     await http().post(`/admin/v1/members/${domain}/suspend`).set(operatorAuth).send({}).expect(200);
     const rows: Array<{ payload: { from: string | null; to: string } }> = await hub.app
       .get(DataSource)
-      .query(`SELECT payload FROM outbox WHERE job_name = 'member-status-changed' AND payload->>'domain' = $1 ORDER BY id`, [domain]);
+      .query(`SELECT payload FROM outbox WHERE job_name = 'member-status-changed' AND payload->>'domain' = $1 ORDER BY id`, [
+        domain,
+      ]);
     expect(rows.map((r) => [r.payload.from, r.payload.to])).toEqual([
       [null, 'pending'],
       ['pending', 'active'],
@@ -107,13 +121,21 @@ describe('member lifecycle (e2e)', () => {
       .set(operatorAuth)
       .send({ displayName: 'Renamed', protocols: ['matrix'], contacts: { abuse: ['mailto:abuse@x.example'] } })
       .expect(200);
-    expect(res.body).toMatchObject({ domain, displayName: 'Renamed', protocols: ['matrix'], contacts: { abuse: ['mailto:abuse@x.example'] } });
+    expect(res.body).toMatchObject({
+      domain,
+      displayName: 'Renamed',
+      protocols: ['matrix'],
+      contacts: { abuse: ['mailto:abuse@x.example'] },
+    });
     await http().patch(`/admin/v1/members/${domain}`).set(operatorAuth).send({ domain: 'other.example.com' }).expect(400);
   });
 
   it('should find a member by its internationalised name', async () => {
     await createPendingMember(hub.app, 'xn--bcher-kva.example.com');
-    const res = await http().get(`/admin/v1/members/${encodeURIComponent('Bücher.example.com')}`).set(operatorAuth).expect(200);
+    const res = await http()
+      .get(`/admin/v1/members/${encodeURIComponent('Bücher.example.com')}`)
+      .set(operatorAuth)
+      .expect(200);
     expect(res.body.domain).toBe('xn--bcher-kva.example.com');
   });
 

@@ -75,7 +75,6 @@ export function requireDatabaseUrl(config: AppConfig): string {
   return config.db.url;
 }
 
-
 /** Log-safe description of the database in use (no credentials). */
 export function describeDatabase(config: AppConfig): string {
   if (!config.db.url) return 'not configured';

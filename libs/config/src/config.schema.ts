@@ -17,7 +17,10 @@ export const envSchema = z.object({
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('hub'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/)
+    .default('hub'),
   EMBEDDED_PG_DIR: z.string().default('.data/pg'),
   EMBEDDED_PG_PORT: port.optional(),
   HUB_DOMAIN: z

@@ -152,11 +152,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       };
     } catch (error) {
       const why = lastLog.join('').match(/FATAL: +([^\n]*)/)?.[1] ?? String((error as Error)?.message ?? error);
-      const retryable = /lock file .* already exists|could not create any TCP\/IP sockets|shared memory block is still in use/.test(why);
+      const retryable =
+        /lock file .* already exists|could not create any TCP\/IP sockets|shared memory block is still in use/.test(why);
       if (/TCP\/IP/.test(why) && options.port !== undefined) {
-        throw new Error(`embedded postgres: port ${options.port} (EMBEDDED_PG_PORT) is in use`);
+        throw new Error(`embedded postgres: port ${options.port} (EMBEDDED_PG_PORT) is in use`, { cause: error });
       }
-      if (!retryable || attempt >= 10) throw new Error(`embedded postgres failed to start: ${why}`);
+      if (!retryable || attempt >= 10) throw new Error(`embedded postgres failed to start: ${why}`, { cause: error });
       await sleep(500);
     }
   }

@@ -20,12 +20,25 @@ export class ApiKeysService {
     private readonly audit: AuditTrail,
   ) {}
 
-  async issueWithin(member: MemberEntity, label: string | null, actor: ActorContext, manager: EntityManager): Promise<IssuedApiKey> {
+  async issueWithin(
+    member: MemberEntity,
+    label: string | null,
+    actor: ActorContext,
+    manager: EntityManager,
+  ): Promise<IssuedApiKey> {
     const issued = issueToken('memberKey');
-    const key = await this.keys.insert({ memberId: member.id, tokenHash: issued.hash, tokenPrefix: issued.prefix, label }, manager);
+    const key = await this.keys.insert(
+      { memberId: member.id, tokenHash: issued.hash, tokenPrefix: issued.prefix, label },
+      manager,
+    );
     await this.audit.record(
       actor,
-      { action: 'member.key.issued', targetType: 'member', targetId: member.domain, details: { keyId: key.id, prefix: issued.prefix } },
+      {
+        action: 'member.key.issued',
+        targetType: 'member',
+        targetId: member.domain,
+        details: { keyId: key.id, prefix: issued.prefix },
+      },
       manager,
     );
     return { key, token: issued.token };

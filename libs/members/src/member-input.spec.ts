@@ -20,7 +20,12 @@ describe('normalizeMemberInput', () => {
 
   it('should report every invalid field at once', () => {
     try {
-      normalizeMemberInput({ domain: 'nodots', displayName: ' ', protocols: ['irc'], contacts: { admin: ['not a uri'], boss: [] } });
+      normalizeMemberInput({
+        domain: 'nodots',
+        displayName: ' ',
+        protocols: ['irc'],
+        contacts: { admin: ['not a uri'], boss: [] },
+      });
       throw new Error('expected a rejection');
     } catch (error) {
       expect(error).toBeInstanceOf(InvalidInputError);

@@ -45,7 +45,10 @@ export function normalizeContacts(contacts: object, problems: InvalidParam[]): M
         parsed = undefined;
       }
       if (!parsed || !CONTACT_SCHEMES.has(parsed.protocol)) {
-        problems.push({ name: `contacts.${role}[${i}]`, reason: `'${uri}' is not a contact URI (mailto:, tel:, https:, sip:, xmpp:)` });
+        problems.push({
+          name: `contacts.${role}[${i}]`,
+          reason: `'${uri}' is not a contact URI (mailto:, tel:, https:, sip:, xmpp:)`,
+        });
       } else {
         list.push(uri);
       }

@@ -47,8 +47,13 @@ export class MembersService {
         { ...normalized, status: 'pending', statusChangedAt: new Date(), statusReason: null, appliedBy },
         manager,
       );
-      if (!member) throw new ConflictError(`a member with domain ${normalized.domain} is already registered`, { domain: normalized.domain });
-      await this.audit.record(actor, { action, targetType: 'member', targetId: member.domain, details: { id: member.id } }, manager);
+      if (!member)
+        throw new ConflictError(`a member with domain ${normalized.domain} is already registered`, { domain: normalized.domain });
+      await this.audit.record(
+        actor,
+        { action, targetType: 'member', targetId: member.domain, details: { id: member.id } },
+        manager,
+      );
       await this.outbox.enqueue(JobName.MemberStatusChanged, this.statusEvent(member, null), manager);
       return member;
     });
@@ -80,7 +85,11 @@ export class MembersService {
       if (member.status === 'withdrawn') throw new ConflictError('a withdrawn member cannot be changed');
       Object.assign(member, changes);
       const saved = await this.members.save(member, manager);
-      await this.audit.record(actor, { action: 'member.updated', targetType: 'member', targetId: member.domain, details: { changes } }, manager);
+      await this.audit.record(
+        actor,
+        { action: 'member.updated', targetType: 'member', targetId: member.domain, details: { changes } },
+        manager,
+      );
       return saved;
     });
   }
@@ -118,7 +127,10 @@ export class MembersService {
     return saved;
   }
 
-  private async withLockedMember<T>(domainInput: string, work: (member: MemberEntity, manager: EntityManager) => Promise<T>): Promise<T> {
+  private async withLockedMember<T>(
+    domainInput: string,
+    work: (member: MemberEntity, manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
     const domain = normalizeDomain(domainInput);
     return this.tx.run(async (manager) => {
       const member = await this.members.lockByDomain(domain, manager);

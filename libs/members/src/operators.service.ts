@@ -29,13 +29,21 @@ export class OperatorsService {
         existing.tokenPrefix = token.slice(0, 6);
         existing.disabledAt = null;
         await this.operators.save(existing, manager);
-        await this.audit.record(actor, { action: 'operator.token-rotated', targetType: 'operator', targetId: existing.id }, manager);
+        await this.audit.record(
+          actor,
+          { action: 'operator.token-rotated', targetType: 'operator', targetId: existing.id },
+          manager,
+        );
       } else {
         const op = await this.operators.insert(
           { name: BOOTSTRAP_OPERATOR_NAME, role: 'admin', tokenHash: hash, tokenPrefix: token.slice(0, 6), createdBy: null },
           manager,
         );
-        await this.audit.record(actor, { action: 'operator.created', targetType: 'operator', targetId: op.id, details: { name: op.name, role: op.role } }, manager);
+        await this.audit.record(
+          actor,
+          { action: 'operator.created', targetType: 'operator', targetId: op.id, details: { name: op.name, role: op.role } },
+          manager,
+        );
       }
       this.logger.log('bootstrap operator token installed');
     });
@@ -52,7 +60,11 @@ export class OperatorsService {
         { name, role: role as OperatorRole, tokenHash: issued.hash, tokenPrefix: issued.prefix, createdBy: actor.id },
         manager,
       );
-      await this.audit.record(actor, { action: 'operator.created', targetType: 'operator', targetId: operator.id, details: { name, role } }, manager);
+      await this.audit.record(
+        actor,
+        { action: 'operator.created', targetType: 'operator', targetId: operator.id, details: { name, role } },
+        manager,
+      );
       return { operator, token: issued.token };
     });
   }

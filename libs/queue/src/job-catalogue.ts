@@ -48,4 +48,4 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition } = {
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
 
 /** Outbox-fed jobs get a deterministic id so a re-dispatched row never becomes a second job. */
-export const outboxJobId = (outboxId: string): string => `outbox-${outboxId}`;
+export const outboxJobId = (jobKey: string): string => `outbox-${jobKey}`;

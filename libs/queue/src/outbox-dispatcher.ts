@@ -77,7 +77,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
           const jobs = rows.map((row) => ({
             name: row.jobName,
             data: row.payload,
-            opts: { ...JOB_CATALOGUE[row.jobName as JobName]?.options, jobId: outboxJobId(row.id) },
+            opts: { ...JOB_CATALOGUE[row.jobName as JobName]?.options, jobId: outboxJobId(row.jobKey) },
           }));
           await withTimeout(queue.addBulk(jobs), ADD_TIMEOUT_MS, `adding ${jobs.length} job(s) to ${queueName}`);
         }
@@ -94,7 +94,13 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
       const message = (error as Error).message;
       if (!this.failing) this.logger.warn(`outbox dispatch failed, rows kept for retry: ${message}`);
       this.failing = true;
-      if (claimed.length) await this.outbox.recordFailure(claimed.map((r) => r.id), message).catch(() => undefined);
+      if (claimed.length)
+        await this.outbox
+          .recordFailure(
+            claimed.map((r) => r.id),
+            message,
+          )
+          .catch(() => undefined);
       throw error;
     }
   }

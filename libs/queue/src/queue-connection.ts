@@ -24,11 +24,12 @@ export function redisOptionsFromUrl(url: string): Record<string, unknown> {
  * the backend is set process-wide, so it must run before any Queue or Worker exists.
  */
 export async function configureQueueBackend(config: AppConfig): Promise<ConnectionOptions> {
+  const { setDefaultBackendFactory, createPostgresBackend, runMigrations } = await import('bullmq');
   if (config.queue.backend === 'redis' && config.queue.redisUrl) {
+    setDefaultBackendFactory(); // the Redis backend, even if this process used PostgreSQL before
     return redisOptionsFromUrl(config.queue.redisUrl) as ConnectionOptions;
   }
   const url = requireDatabaseUrl(config);
-  const { setDefaultBackendFactory, createPostgresBackend, runMigrations } = await import('bullmq');
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -14,10 +14,7 @@ export class QueueModule {
   static forRoot(connection: ConnectionOptions, prefix: string): DynamicModule {
     return {
       module: QueueModule,
-      imports: [
-        BullModule.forRoot({ connection, prefix }),
-        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
-      ],
+      imports: [BullModule.forRoot({ connection, prefix }), BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name })))],
       providers: [OutboxWriter, QueueHealth, { provide: QUEUE_CONNECTION, useValue: connection }],
       exports: [BullModule, OutboxWriter, QueueHealth, QUEUE_CONNECTION],
     };

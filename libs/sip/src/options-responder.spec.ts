@@ -10,17 +10,9 @@ import {
   type SipRemoteInfo,
   type SipRequestorHint,
 } from './options-responder.js';
-import {
-  getHeader,
-  getHeaderValues,
-  parseSipMessage,
-  SipParseError,
-  type SipRequest,
-  type SipResponse,
-} from './sip-message.js';
+import { getHeader, getHeaderValues, parseSipMessage, SipParseError, type SipRequest, type SipResponse } from './sip-message.js';
 
-const DOCUMENT =
-  '<?xml version="1.0"?><pres-im-provisioning xmlns="urn:ietf:params:xml:ns:pres-im-provisioning"/>';
+const DOCUMENT = '<?xml version="1.0"?><pres-im-provisioning xmlns="urn:ietf:params:xml:ns:pres-im-provisioning"/>';
 const REMOTE: SipRemoteInfo = { remoteAddress: '203.0.113.5', remotePort: 40000, transport: 'udp' };
 
 interface RequestParts {
@@ -78,11 +70,7 @@ describe('respondToSipRequest', () => {
   it('should answer an OPTIONS for the hub domain with 200 OK and the document', async () => {
     const response = await respond();
 
-    expect([response.statusCode, response.reasonPhrase, response.body.toString()]).toEqual([
-      200,
-      'OK',
-      DOCUMENT,
-    ]);
+    expect([response.statusCode, response.reasonPhrase, response.body.toString()]).toEqual([200, 'OK', DOCUMENT]);
   });
 
   it('should set the Content-Type from the resolver and the Content-Length in bytes', async () => {
@@ -97,9 +85,7 @@ describe('respondToSipRequest', () => {
   it('should stamp the top Via with received and rport', async () => {
     const response = await respond();
 
-    expect(getHeader(response, 'Via')).toBe(
-      'SIP/2.0/UDP 10.0.0.7:5060;branch=z9hG4bK74bf9;rport=40000;received=203.0.113.5',
-    );
+    expect(getHeader(response, 'Via')).toBe('SIP/2.0/UDP 10.0.0.7:5060;branch=z9hG4bK74bf9;rport=40000;received=203.0.113.5');
   });
 
   it('should copy every Via in order and stamp only the topmost', async () => {
@@ -119,11 +105,7 @@ describe('respondToSipRequest', () => {
   it('should copy From, Call-ID and CSeq unchanged', async () => {
     const response = await respond({ headers: { CSeq: '4711 OPTIONS' } });
 
-    expect([
-      getHeader(response, 'From'),
-      getHeader(response, 'Call-ID'),
-      getHeader(response, 'CSeq'),
-    ]).toEqual([
+    expect([getHeader(response, 'From'), getHeader(response, 'Call-ID'), getHeader(response, 'CSeq')]).toEqual([
       '"Alice" <sip:alice@a.example.org>;tag=9fxced76sl',
       '3848276298220188511@a.example.org',
       '4711 OPTIONS',
@@ -158,11 +140,11 @@ describe('respondToSipRequest', () => {
   it('should announce Allow, Accept and Server in a 200', async () => {
     const response = await respond();
 
-    expect([
-      getHeader(response, 'Allow'),
-      getHeader(response, 'Accept'),
-      getHeader(response, 'Server'),
-    ]).toEqual(['OPTIONS', PRES_IM_PROVISIONING_CONTENT_TYPE, 'pres-im-clearing-house']);
+    expect([getHeader(response, 'Allow'), getHeader(response, 'Accept'), getHeader(response, 'Server')]).toEqual([
+      'OPTIONS',
+      PRES_IM_PROVISIONING_CONTENT_TYPE,
+      'pres-im-clearing-house',
+    ]);
   });
 
   it('should add Supported only when option tags are configured', async () => {
@@ -171,10 +153,7 @@ describe('respondToSipRequest', () => {
       supported: ['path'],
     });
 
-    expect([getHeader(plain, 'Supported'), getHeader(withSupported!, 'Supported')]).toEqual([
-      undefined,
-      'path',
-    ]);
+    expect([getHeader(plain, 'Supported'), getHeader(withSupported!, 'Supported')]).toEqual([undefined, 'path']);
   });
 
   it('should use the configured Server name', async () => {
@@ -188,11 +167,7 @@ describe('respondToSipRequest', () => {
   it('should pass the Request-URI host and requestor hint to the resolver', async () => {
     const spy = jest.fn<SipProvisioningResolver>(resolver);
 
-    await respondToSipRequest(
-      request({ uri: 'sip:Member.Example.org.:5060;transport=udp' }),
-      REMOTE,
-      spy,
-    );
+    await respondToSipRequest(request({ uri: 'sip:Member.Example.org.:5060;transport=udp' }), REMOTE, spy);
 
     expect(spy).toHaveBeenCalledWith('member.example.org', {
       ...REMOTE,
@@ -205,11 +180,7 @@ describe('respondToSipRequest', () => {
   it('should answer 404 for a domain the resolver does not know', async () => {
     const response = await respond({ uri: 'sip:unknown.example.com' });
 
-    expect([response.statusCode, response.reasonPhrase, response.body.length]).toEqual([
-      404,
-      'Not Found',
-      0,
-    ]);
+    expect([response.statusCode, response.reasonPhrase, response.body.length]).toEqual([404, 'Not Found', 0]);
   });
 
   it('should answer 500 and report the error when the resolver rejects', async () => {
@@ -236,15 +207,11 @@ describe('respondToSipRequest', () => {
   });
 
   it('should not answer a request without Via', async () => {
-    expect(
-      await respondToSipRequest(request({ headers: { Via: null } }), REMOTE, resolver),
-    ).toBeNull();
+    expect(await respondToSipRequest(request({ headers: { Via: null } }), REMOTE, resolver)).toBeNull();
   });
 
   it('should not answer a request whose top Via is malformed', async () => {
-    expect(
-      await respondToSipRequest(request({ headers: { Via: 'garbage' } }), REMOTE, resolver),
-    ).toBeNull();
+    expect(await respondToSipRequest(request({ headers: { Via: 'garbage' } }), REMOTE, resolver)).toBeNull();
   });
 
   it('should answer 400 with a Warning when Call-ID is missing', async () => {
@@ -308,14 +275,9 @@ describe('respondToSipRequest', () => {
   });
 
   it('should accept a Require listing only supported extensions', async () => {
-    const response = await respondToSipRequest(
-      request({ extra: ['Require: path'] }),
-      REMOTE,
-      resolver,
-      {
-        supported: ['path'],
-      },
-    );
+    const response = await respondToSipRequest(request({ extra: ['Require: path'] }), REMOTE, resolver, {
+      supported: ['path'],
+    });
 
     expect(response?.statusCode).toBe(200);
   });
@@ -374,10 +336,7 @@ describe('buildBadRequestResponse', () => {
 
     const response = buildBadRequestResponse(error, REMOTE);
 
-    expect([response?.statusCode, getHeader(response!, 'Call-ID')]).toEqual([
-      400,
-      '3848276298220188511@a.example.org',
-    ]);
+    expect([response?.statusCode, getHeader(response!, 'Call-ID')]).toEqual([400, '3848276298220188511@a.example.org']);
   });
 
   it('should explain the problem in a Warning header', () => {
@@ -385,9 +344,7 @@ describe('buildBadRequestResponse', () => {
 
     const response = buildBadRequestResponse(error, REMOTE);
 
-    expect(getHeader(response!, 'Warning')).toMatch(
-      /^399 \S+ "Message body is shorter than Content-Length/,
-    );
+    expect(getHeader(response!, 'Warning')).toMatch(/^399 \S+ "Message body is shorter than Content-Length/);
   });
 
   it('should return null when the start line is unreadable', () => {

@@ -103,9 +103,7 @@ const PROCESS_TAG_SECRET = randomBytes(32);
 const SINGLE_HEADERS = ['From', 'To', 'Call-ID', 'CSeq'] as const;
 
 /** Top Via of a request (first element of the first Via header), or null when unusable. */
-function topVia(
-  request: Pick<SipRequest, 'headers'>,
-): { via: SipVia; firstLineRest: string[] } | null {
+function topVia(request: Pick<SipRequest, 'headers'>): { via: SipVia; firstLineRest: string[] } | null {
   const first = getHeader(request, 'Via');
   if (first === undefined) {
     return null;
@@ -119,16 +117,11 @@ function topVia(
 }
 
 function toTag(request: SipRequest, via: SipVia, secret: string | Buffer): string {
-  const fromTag =
-    findSipParam(parseNameAddr(getHeader(request, 'From') ?? '')?.params ?? [], 'tag')?.value ?? '';
+  const fromTag = findSipParam(parseNameAddr(getHeader(request, 'From') ?? '')?.params ?? [], 'tag')?.value ?? '';
   const branch = findSipParam(via.params, 'branch')?.value ?? '';
   return createHash('sha256')
     .update(secret)
-    .update(
-      [getHeader(request, 'Call-ID') ?? '', fromTag, branch, getHeader(request, 'CSeq') ?? ''].join(
-        '\0',
-      ),
-    )
+    .update([getHeader(request, 'Call-ID') ?? '', fromTag, branch, getHeader(request, 'CSeq') ?? ''].join('\0'))
     .digest('hex')
     .slice(0, 16);
 }
@@ -172,8 +165,7 @@ export function buildSipResponse(
   const to = getHeader(request, 'To');
   if (to !== undefined) {
     const parsed = parseNameAddr(to);
-    const needsTag =
-      parsed !== null && statusCode > 100 && findSipParam(parsed.params, 'tag') === undefined;
+    const needsTag = parsed !== null && statusCode > 100 && findSipParam(parsed.params, 'tag') === undefined;
     const tag = needsTag ? toTag(request, top.via, options.tagSecret ?? PROCESS_TAG_SECRET) : null;
     headers.push({ name: 'To', value: tag === null ? to : `${to};tag=${tag}` });
   }
@@ -195,9 +187,7 @@ export function buildSipResponse(
     }
   }
   if (extras.warning !== undefined) {
-    const agent =
-      options.warningAgent ??
-      (options.serverName ?? DEFAULT_SIP_SERVER_NAME).replace(/[^\w.-]/g, '-');
+    const agent = options.warningAgent ?? (options.serverName ?? DEFAULT_SIP_SERVER_NAME).replace(/[^\w.-]/g, '-');
     headers.push({ name: 'Warning', value: `399 ${agent} ${quoteWarning(extras.warning)}` });
   }
   headers.push(...(extras.headers ?? []));
@@ -278,11 +268,8 @@ export async function respondToSipRequest(
   if (request.method === 'ACK' || !topVia(request)) {
     return null;
   }
-  const respond = (
-    statusCode: number,
-    reason: string,
-    extras?: SipResponseExtras,
-  ): SipResponse | null => buildSipResponse(request, remote, statusCode, reason, options, extras);
+  const respond = (statusCode: number, reason: string, extras?: SipResponseExtras): SipResponse | null =>
+    buildSipResponse(request, remote, statusCode, reason, options, extras);
 
   if (request.version !== 'SIP/2.0') {
     return respond(505, 'Version Not Supported');
@@ -347,10 +334,7 @@ export async function respondToSipRequest(
  * request, to the source port when the top Via carries `rport`, else to the sent-by port
  * (default 5060). Over TCP the response goes back on the same connection.
  */
-export function udpResponseTarget(
-  response: SipResponse,
-  remote: SipRemoteInfo,
-): { address: string; port: number } {
+export function udpResponseTarget(response: SipResponse, remote: SipRemoteInfo): { address: string; port: number } {
   const top = topVia(response);
   if (!top || findSipParam(top.via.params, 'rport') !== undefined) {
     return { address: remote.remoteAddress, port: remote.remotePort };

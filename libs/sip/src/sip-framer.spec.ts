@@ -102,18 +102,13 @@ describe(SipStreamFramer.name, () => {
   it('should skip a single CRLF between messages', () => {
     const framer = new SipStreamFramer();
 
-    expect(messages(framer.push(Buffer.from(`${message(1)}\r\n${message(2)}`)))).toEqual([
-      message(1),
-      message(2),
-    ]);
+    expect(messages(framer.push(Buffer.from(`${message(1)}\r\n${message(2)}`)))).toEqual([message(1), message(2)]);
   });
 
   it('should fail with 513 and the header section when Content-Length exceeds the limit', () => {
     const framer = new SipStreamFramer({ maxMessageBytes: 1024 });
 
-    const error = errorOf(
-      framer.push(Buffer.from(message(1).replace('Content-Length: 0', 'Content-Length: 5000'))),
-    );
+    const error = errorOf(framer.push(Buffer.from(message(1).replace('Content-Length: 0', 'Content-Length: 5000'))));
 
     expect(error).toMatchObject({ statusCode: 513 });
     expect(error?.head?.toString()).toContain('Call-ID: call-1');
@@ -122,9 +117,7 @@ describe(SipStreamFramer.name, () => {
   it('should fail with 513 and no header section when headers exceed the limit', () => {
     const framer = new SipStreamFramer({ maxMessageBytes: 1024 });
 
-    const error = errorOf(
-      framer.push(Buffer.from(`OPTIONS sip:x SIP/2.0\r\nX-Long: ${'a'.repeat(2000)}`)),
-    );
+    const error = errorOf(framer.push(Buffer.from(`OPTIONS sip:x SIP/2.0\r\nX-Long: ${'a'.repeat(2000)}`)));
 
     expect(error).toMatchObject({ statusCode: 513, head: null });
   });
@@ -132,9 +125,7 @@ describe(SipStreamFramer.name, () => {
   it('should fail with 400 on an invalid Content-Length', () => {
     const framer = new SipStreamFramer();
 
-    const error = errorOf(
-      framer.push(Buffer.from(message(1).replace('Content-Length: 0', 'Content-Length: abc'))),
-    );
+    const error = errorOf(framer.push(Buffer.from(message(1).replace('Content-Length: 0', 'Content-Length: abc'))));
 
     expect(error).toMatchObject({ statusCode: 400 });
   });
@@ -142,9 +133,7 @@ describe(SipStreamFramer.name, () => {
   it('should return the messages completed before a framing error', () => {
     const framer = new SipStreamFramer({ maxMessageBytes: 1024 });
 
-    const frames = framer.push(
-      Buffer.from(message(1) + message(2).replace('Content-Length: 0', 'Content-Length: 9999')),
-    );
+    const frames = framer.push(Buffer.from(message(1) + message(2).replace('Content-Length: 0', 'Content-Length: 9999')));
 
     expect(frames.map((f) => f.type)).toEqual(['message', 'error']);
   });

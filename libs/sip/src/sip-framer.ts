@@ -82,13 +82,7 @@ export class SipStreamFramer {
         const end = findHeaderEnd(view, this.scanFrom);
         if (!end) {
           if (view.length > this.maxMessageBytes) {
-            this.fail(
-              new SipFramingError(
-                `Header section exceeds ${this.maxMessageBytes} bytes`,
-                513,
-                null,
-              ),
-            );
+            this.fail(new SipFramingError(`Header section exceeds ${this.maxMessageBytes} bytes`, 513, null));
           }
           this.scanFrom = Math.max(0, view.length - 2);
           break;
@@ -103,13 +97,7 @@ export class SipStreamFramer {
         }
         const total = end.bodyStart + (contentLength ?? 0);
         if (total > this.maxMessageBytes) {
-          this.fail(
-            new SipFramingError(
-              `Message of ${total} bytes exceeds ${this.maxMessageBytes} bytes`,
-              513,
-              head,
-            ),
-          );
+          this.fail(new SipFramingError(`Message of ${total} bytes exceeds ${this.maxMessageBytes} bytes`, 513, head));
           break;
         }
         this.expectedLength = total;
@@ -155,10 +143,7 @@ export class SipStreamFramer {
         return true;
       }
       const available = this.end - this.start;
-      const probe = this.storage.subarray(
-        this.start,
-        this.start + Math.min(available, PING.length),
-      );
+      const probe = this.storage.subarray(this.start, this.start + Math.min(available, PING.length));
       if (probe.equals(PING)) {
         frames.push({ type: 'keepalive' });
         this.start += PING.length;

@@ -70,85 +70,49 @@ describe('formatVia', () => {
 
 describe('stampReceivedVia', () => {
   it('should not add received when sent-by is the source IP address', () => {
-    const stamped = stampReceivedVia(
-      via('SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1'),
-      '192.0.2.1',
-      5060,
-    );
+    const stamped = stampReceivedVia(via('SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1'), '192.0.2.1', 5060);
 
     expect(formatVia(stamped)).toBe('SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1');
   });
 
   it('should add received when sent-by is another IP address', () => {
-    const stamped = stampReceivedVia(
-      via('SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1'),
-      '203.0.113.9',
-      4000,
-    );
+    const stamped = stampReceivedVia(via('SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1'), '203.0.113.9', 4000);
 
-    expect(formatVia(stamped)).toBe(
-      'SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;received=203.0.113.9',
-    );
+    expect(formatVia(stamped)).toBe('SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;received=203.0.113.9');
   });
 
   it('should add received when sent-by is a host name', () => {
-    const stamped = stampReceivedVia(
-      via('SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK1'),
-      '192.0.2.1',
-      5060,
-    );
+    const stamped = stampReceivedVia(via('SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK1'), '192.0.2.1', 5060);
 
     expect(findSipParam(stamped.params, 'received')?.value).toBe('192.0.2.1');
   });
 
   it('should fill an empty rport and add received even when the address matches', () => {
-    const stamped = stampReceivedVia(
-      via('SIP/2.0/UDP 192.0.2.1:5060;rport;branch=z9hG4bK1'),
-      '192.0.2.1',
-      9988,
-    );
+    const stamped = stampReceivedVia(via('SIP/2.0/UDP 192.0.2.1:5060;rport;branch=z9hG4bK1'), '192.0.2.1', 9988);
 
-    expect(formatVia(stamped)).toBe(
-      'SIP/2.0/UDP 192.0.2.1:5060;rport=9988;branch=z9hG4bK1;received=192.0.2.1',
-    );
+    expect(formatVia(stamped)).toBe('SIP/2.0/UDP 192.0.2.1:5060;rport=9988;branch=z9hG4bK1;received=192.0.2.1');
   });
 
   it('should leave an rport that already has a value', () => {
-    const stamped = stampReceivedVia(
-      via('SIP/2.0/UDP 192.0.2.1;rport=1234;branch=z9hG4bK1'),
-      '192.0.2.1',
-      9988,
-    );
+    const stamped = stampReceivedVia(via('SIP/2.0/UDP 192.0.2.1;rport=1234;branch=z9hG4bK1'), '192.0.2.1', 9988);
 
     expect(findSipParam(stamped.params, 'rport')?.value).toBe('1234');
   });
 
   it('should overwrite a received parameter already present', () => {
-    const stamped = stampReceivedVia(
-      via('SIP/2.0/UDP 10.0.0.1;received=1.1.1.1;branch=z9hG4bK1'),
-      '203.0.113.9',
-      5060,
-    );
+    const stamped = stampReceivedVia(via('SIP/2.0/UDP 10.0.0.1;received=1.1.1.1;branch=z9hG4bK1'), '203.0.113.9', 5060);
 
     expect(formatVia(stamped)).toBe('SIP/2.0/UDP 10.0.0.1;received=203.0.113.9;branch=z9hG4bK1');
   });
 
   it('should write an IPv4-mapped source address as plain IPv4', () => {
-    const stamped = stampReceivedVia(
-      via('SIP/2.0/UDP 192.0.2.1;rport;branch=z9hG4bK1'),
-      '::ffff:192.0.2.1',
-      5070,
-    );
+    const stamped = stampReceivedVia(via('SIP/2.0/UDP 192.0.2.1;rport;branch=z9hG4bK1'), '::ffff:192.0.2.1', 5070);
 
     expect(findSipParam(stamped.params, 'received')?.value).toBe('192.0.2.1');
   });
 
   it('should compare an IPv6 sent-by without its brackets', () => {
-    const stamped = stampReceivedVia(
-      via('SIP/2.0/UDP [2001:db8::1];branch=z9hG4bK1'),
-      '2001:db8::1',
-      5060,
-    );
+    const stamped = stampReceivedVia(via('SIP/2.0/UDP [2001:db8::1];branch=z9hG4bK1'), '2001:db8::1', 5060);
 
     expect(findSipParam(stamped.params, 'received')).toBeUndefined();
   });
@@ -233,11 +197,7 @@ describe('parseNameAddr', () => {
 
 describe('splitHeaderList', () => {
   it('should split on commas outside quotes and angle brackets', () => {
-    expect(splitHeaderList('a, "x,y" <sip:a@b;p=1,2>, ,c')).toEqual([
-      'a',
-      '"x,y" <sip:a@b;p=1,2>',
-      'c',
-    ]);
+    expect(splitHeaderList('a, "x,y" <sip:a@b;p=1,2>, ,c')).toEqual(['a', '"x,y" <sip:a@b;p=1,2>', 'c']);
   });
 });
 

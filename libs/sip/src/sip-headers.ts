@@ -132,9 +132,7 @@ export function uriScheme(uri: string): string | null {
 }
 
 /** Parses `host[:port]` where host may be `[IPv6]`. Host is returned without brackets, lower-cased. */
-function parseHostPort(
-  text: string,
-): { host: string; bracketed: boolean; port: number | null } | null {
+function parseHostPort(text: string): { host: string; bracketed: boolean; port: number | null } | null {
   let host: string;
   let rest: string;
   let bracketed = false;
@@ -269,9 +267,7 @@ export function parseNameAddr(value: string): SipNameAddr | null {
 
 /** Parses one via-parm (`SIP/2.0/UDP host:port;branch=z9hG4bK…`). Returns null when malformed. */
 export function parseVia(value: string): SipVia | null {
-  const match = /^\s*([^\s/]+)\s*\/\s*([^\s/]+)\s*\/\s*([^\s/;]+)\s+([^;\s]+)\s*((?:;.*)?)$/s.exec(
-    value,
-  );
+  const match = /^\s*([^\s/]+)\s*\/\s*([^\s/]+)\s*\/\s*([^\s/;]+)\s+([^;\s]+)\s*((?:;.*)?)$/s.exec(value);
   if (!match) {
     return null;
   }

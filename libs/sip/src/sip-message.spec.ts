@@ -107,9 +107,7 @@ describe('parseSipMessage', () => {
   });
 
   it('should return every value of a repeated header', () => {
-    const message = parse(
-      OPTIONS.replace('Max-Forwards: 70', 'Via: SIP/2.0/UDP 198.51.100.1;branch=z9hG4bK2'),
-    );
+    const message = parse(OPTIONS.replace('Max-Forwards: 70', 'Via: SIP/2.0/UDP 198.51.100.1;branch=z9hG4bK2'));
 
     expect(getHeaderValues(message, 'v')).toEqual([
       'SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds',
@@ -119,10 +117,7 @@ describe('parseSipMessage', () => {
 
   it('should unfold header values continued on the next line', () => {
     const message = parse(
-      OPTIONS.replace(
-        'Accept: application/pres-im-provisioning+xml',
-        'Accept: text/plain,\r\n  application/sdp',
-      ),
+      OPTIONS.replace('Accept: application/pres-im-provisioning+xml', 'Accept: text/plain,\r\n  application/sdp'),
     );
 
     expect(getHeader(message, 'Accept')).toBe('text/plain, application/sdp');
@@ -147,9 +142,7 @@ describe('parseSipMessage', () => {
   });
 
   it('should read the body according to Content-Length and discard extra bytes', () => {
-    const message = parse(
-      OPTIONS.replace('Content-Length: 0', 'Content-Length: 5') + 'hello world',
-    );
+    const message = parse(OPTIONS.replace('Content-Length: 0', 'Content-Length: 5') + 'hello world');
 
     expect(message.body.toString()).toBe('hello');
   });
@@ -167,9 +160,7 @@ describe('parseSipMessage', () => {
   });
 
   it('should parse a response status line', () => {
-    const message = parse(
-      'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n',
-    ) as SipResponse;
+    const message = parse('SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n') as SipResponse;
 
     expect(message).toMatchObject({
       type: 'response',
@@ -224,23 +215,19 @@ describe('parseSipMessage', () => {
   });
 
   it('should reject a non-numeric Content-Length', () => {
-    expect(() => parse(OPTIONS.replace('Content-Length: 0', 'Content-Length: ten'))).toThrow(
-      /Invalid Content-Length/,
-    );
+    expect(() => parse(OPTIONS.replace('Content-Length: 0', 'Content-Length: ten'))).toThrow(/Invalid Content-Length/);
   });
 
   it('should reject conflicting Content-Length headers', () => {
-    expect(() =>
-      parse(OPTIONS.replace('Content-Length: 0', 'Content-Length: 0\r\nl: 3') + 'abc'),
-    ).toThrow(/Conflicting/);
+    expect(() => parse(OPTIONS.replace('Content-Length: 0', 'Content-Length: 0\r\nl: 3') + 'abc')).toThrow(/Conflicting/);
   });
 
   it('should reject more header lines than allowed', () => {
     const many = Array.from({ length: 10 }, (_, i) => `X-H${i}: ${i}`).join('\r\n');
 
-    expect(() =>
-      parseSipMessage(Buffer.from(OPTIONS.replace('Max-Forwards: 70', many)), { maxHeaders: 5 }),
-    ).toThrow(/Too many header lines/);
+    expect(() => parseSipMessage(Buffer.from(OPTIONS.replace('Max-Forwards: 70', many)), { maxHeaders: 5 })).toThrow(
+      /Too many header lines/,
+    );
   });
 
   it('should parse only the header section when headersOnly is set', () => {
@@ -297,9 +284,7 @@ describe('readContentLength', () => {
   });
 
   it('should throw a SipParseError for an invalid value', () => {
-    expect(() =>
-      readContentLength(Buffer.from('OPTIONS sip:x SIP/2.0\r\nContent-Length: -1')),
-    ).toThrow(SipParseError);
+    expect(() => readContentLength(Buffer.from('OPTIONS sip:x SIP/2.0\r\nContent-Length: -1'))).toThrow(SipParseError);
   });
 });
 
@@ -320,11 +305,7 @@ describe('canonicalHeaderName', () => {
   });
 
   it('should fix the case of well-known names', () => {
-    expect(['cseq', 'CALL-ID', 'www-authenticate'].map(canonicalHeaderName)).toEqual([
-      'CSeq',
-      'Call-ID',
-      'WWW-Authenticate',
-    ]);
+    expect(['cseq', 'CALL-ID', 'www-authenticate'].map(canonicalHeaderName)).toEqual(['CSeq', 'Call-ID', 'WWW-Authenticate']);
   });
 
   it('should leave unknown names unchanged', () => {

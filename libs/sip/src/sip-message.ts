@@ -161,10 +161,7 @@ export function getHeader(message: Pick<SipMessage, 'headers'>, name: string): s
  * `headEnd` is the offset of the LF terminating the last header line; `bodyStart` the first
  * byte after the empty line.
  */
-export function findHeaderEnd(
-  buf: Buffer,
-  from = 0,
-): { headEnd: number; bodyStart: number } | null {
+export function findHeaderEnd(buf: Buffer, from = 0): { headEnd: number; bodyStart: number } | null {
   let i = buf.indexOf(LF, from);
   while (i !== -1) {
     const next = buf[i + 1];
@@ -192,10 +189,7 @@ function unfoldLines(text: string): string[] {
   return lines;
 }
 
-function parseHeaderLines(
-  lines: readonly string[],
-  maxHeaders: number,
-): { headers: SipHeader[]; errors: string[] } {
+function parseHeaderLines(lines: readonly string[], maxHeaders: number): { headers: SipHeader[]; errors: string[] } {
   const headers: SipHeader[] = [];
   const errors: string[] = [];
   if (lines.length > maxHeaders) {
@@ -291,10 +285,7 @@ export function parseSipMessage(buf: Buffer, options: ParseSipMessageOptions = {
   const empty = Buffer.alloc(0);
   const request = REQUEST_LINE.exec(startLine);
   const status = request ? null : STATUS_LINE.exec(startLine);
-  const { headers, errors } = parseHeaderLines(
-    lines.slice(1),
-    options.maxHeaders ?? DEFAULT_MAX_HEADERS,
-  );
+  const { headers, errors } = parseHeaderLines(lines.slice(1), options.maxHeaders ?? DEFAULT_MAX_HEADERS);
   if (request && TOKEN.test(request[1])) {
     message = {
       type: 'request',
@@ -335,10 +326,7 @@ export function parseSipMessage(buf: Buffer, options: ParseSipMessageOptions = {
   }
   const available = data.length - bodyStart;
   if (contentLength !== null && contentLength > available) {
-    throw new SipParseError(
-      `Message body is shorter than Content-Length (${available} < ${contentLength})`,
-      message,
-    );
+    throw new SipParseError(`Message body is shorter than Content-Length (${available} < ${contentLength})`, message);
   }
   const body = Buffer.from(data.subarray(bodyStart, bodyStart + (contentLength ?? available)));
   return { ...message, body };
@@ -375,20 +363,12 @@ function serialize(startLine: string, headers: readonly SipHeader[], body: Buffe
  */
 export function serializeSipResponse(response: SipResponse): Buffer {
   const reason = sanitizeHeaderValue(response.reasonPhrase);
-  return serialize(
-    `${response.version} ${response.statusCode} ${reason}`,
-    response.headers,
-    response.body,
-  );
+  return serialize(`${response.version} ${response.statusCode} ${reason}`, response.headers, response.body);
 }
 
 /** Serializes a request (same rules as {@link serializeSipResponse}). */
 export function serializeSipRequest(request: SipRequest): Buffer {
-  return serialize(
-    `${request.method} ${request.requestUri} ${request.version}`,
-    request.headers,
-    request.body,
-  );
+  return serialize(`${request.method} ${request.requestUri} ${request.version}`, request.headers, request.body);
 }
 
 /** Serializes either kind of message. */

@@ -4,10 +4,7 @@ import { connect, type Socket } from 'node:net';
 
 import { jest } from '@jest/globals';
 
-import {
-  PRES_IM_PROVISIONING_CONTENT_TYPE,
-  type SipProvisioningResolver,
-} from './options-responder.js';
+import { PRES_IM_PROVISIONING_CONTENT_TYPE, type SipProvisioningResolver } from './options-responder.js';
 import { SipStreamFramer } from './sip-framer.js';
 import { getHeader, parseSipMessage, type SipResponse } from './sip-message.js';
 import { SipServer, type SipLogger } from './sip-server.js';
@@ -22,9 +19,7 @@ const resolver: SipProvisioningResolver = async (domain) => {
   if (domain === 'huge.example.net') {
     return { body: `<x>${'a'.repeat(70_000)}</x>`, contentType: PRES_IM_PROVISIONING_CONTENT_TYPE };
   }
-  return domain === 'hub.example.net'
-    ? { body: DOCUMENT, contentType: PRES_IM_PROVISIONING_CONTENT_TYPE }
-    : null;
+  return domain === 'hub.example.net' ? { body: DOCUMENT, contentType: PRES_IM_PROVISIONING_CONTENT_TYPE } : null;
 };
 
 let callCounter = 0;
@@ -217,9 +212,7 @@ describe(SipServer.name, () => {
   });
 
   it('should expose the ports bound for port 0', () => {
-    expect([server.udpPort, server.tcpPort].every((p) => typeof p === 'number' && p > 0)).toBe(
-      true,
-    );
+    expect([server.udpPort, server.tcpPort].every((p) => typeof p === 'number' && p > 0)).toBe(true);
   });
 
   it('should report the bound addresses', () => {
@@ -238,10 +231,7 @@ describe(SipServer.name, () => {
   });
 
   it('should send the SIP response headers over UDP', async () => {
-    udp.send(
-      options('UDP', udp.port, { callId: 'udp-headers@member.example.org' }),
-      server.udpPort!,
-    );
+    udp.send(options('UDP', udp.port, { callId: 'udp-headers@member.example.org' }), server.udpPort!);
 
     const response = await udp.response();
 
@@ -258,9 +248,7 @@ describe(SipServer.name, () => {
       server: getHeader(response, 'Server'),
     }).toEqual({
       via: expect.stringMatching(
-        new RegExp(
-          `^SIP/2.0/UDP 127.0.0.1:${udp.port};branch=\\S+;rport=${udp.port};received=127.0.0.1$`,
-        ),
+        new RegExp(`^SIP/2.0/UDP 127.0.0.1:${udp.port};branch=\\S+;rport=${udp.port};received=127.0.0.1$`),
       ),
       from: '<sip:probe@member.example.org>;tag=probe-1',
       to: expect.stringMatching(/^<sip:hub\.example\.net>;tag=[0-9a-f]+$/),
@@ -307,10 +295,7 @@ describe(SipServer.name, () => {
 
     const response = await udp.response();
 
-    expect([response.statusCode, logger.warn.mock.calls[0]?.[0]]).toEqual([
-      500,
-      'SIP provisioning resolver failed',
-    ]);
+    expect([response.statusCode, logger.warn.mock.calls[0]?.[0]]).toEqual([500, 'SIP provisioning resolver failed']);
   });
 
   it('should answer 500 over UDP when the document does not fit in a datagram', async () => {
@@ -334,10 +319,7 @@ describe(SipServer.name, () => {
   });
 
   it('should answer a malformed but readable UDP request with 400 and stay alive', async () => {
-    udp.send(
-      options('UDP', udp.port).replace('Max-Forwards: 70', 'this line is broken'),
-      server.udpPort!,
-    );
+    udp.send(options('UDP', udp.port).replace('Max-Forwards: 70', 'this line is broken'), server.udpPort!);
     const bad = await udp.response();
     udp.send(options('UDP', udp.port), server.udpPort!);
     const good = await udp.response();
@@ -346,10 +328,7 @@ describe(SipServer.name, () => {
   });
 
   it('should log a warning for a malformed message', async () => {
-    udp.send(
-      options('UDP', udp.port).replace('Max-Forwards: 70', 'this line is broken'),
-      server.udpPort!,
-    );
+    udp.send(options('UDP', udp.port).replace('Max-Forwards: 70', 'this line is broken'), server.udpPort!);
     await udp.response();
 
     expect(logger.warn).toHaveBeenCalledWith(
@@ -362,10 +341,7 @@ describe(SipServer.name, () => {
   });
 
   it('should drop unreadable UDP garbage and keep answering', async () => {
-    udp.send(
-      Buffer.from([0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42, 0xff, 0xfe]),
-      server.udpPort!,
-    );
+    udp.send(Buffer.from([0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42, 0xff, 0xfe]), server.udpPort!);
     udp.send('GET / HTTP/1.1\r\nHost: x\r\n\r\n', server.udpPort!);
     const dropped = await udp.receive(300);
     udp.send(options('UDP', udp.port), server.udpPort!);
@@ -374,10 +350,7 @@ describe(SipServer.name, () => {
   });
 
   it('should ignore SIP responses it receives', async () => {
-    udp.send(
-      'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n',
-      server.udpPort!,
-    );
+    udp.send('SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n', server.udpPort!);
 
     expect(await udp.receive(300)).toBeNull();
   });
@@ -394,22 +367,17 @@ describe(SipServer.name, () => {
 
     const response = await client.response();
 
-    expect([
-      response.statusCode,
-      getHeader(response, 'Content-Type'),
-      response.body.toString(),
-    ]).toEqual([200, 'application/pres-im-provisioning+xml', DOCUMENT]);
+    expect([response.statusCode, getHeader(response, 'Content-Type'), response.body.toString()]).toEqual([
+      200,
+      'application/pres-im-provisioning+xml',
+      DOCUMENT,
+    ]);
   });
 
   it('should reassemble a TCP message split over several segments', async () => {
     const client = await tcp();
     const text = options('TCP', client.localPort, { body: 'abc' });
-    for (const part of [
-      text.slice(0, 7),
-      text.slice(7, 60),
-      text.slice(60, text.length - 1),
-      text.slice(-1),
-    ]) {
+    for (const part of [text.slice(0, 7), text.slice(7, 60), text.slice(60, text.length - 1), text.slice(-1)]) {
       client.write(part);
       await delay(20);
     }
@@ -446,9 +414,7 @@ describe(SipServer.name, () => {
 
   it('should answer 513 and close the connection when a TCP message exceeds the size limit', async () => {
     const client = await tcp();
-    client.write(
-      options('TCP', client.localPort).replace('Content-Length: 0', 'Content-Length: 100000'),
-    );
+    client.write(options('TCP', client.localPort).replace('Content-Length: 0', 'Content-Length: 100000'));
 
     const response = await client.response();
     await client.closed;
@@ -505,9 +471,7 @@ describe(SipServer.name, () => {
   it('should reject start when the port is taken and release what it bound', async () => {
     const other = new SipServer({ resolver });
 
-    await expect(
-      other.start({ host: '127.0.0.1', port: server.tcpPort!, udp: true, tcp: true }),
-    ).rejects.toThrow(/EADDRINUSE/);
+    await expect(other.start({ host: '127.0.0.1', port: server.tcpPort!, udp: true, tcp: true })).rejects.toThrow(/EADDRINUSE/);
     expect(other.listening).toBe(false);
   });
 

@@ -10,11 +10,7 @@ import {
   type SipProvisioningResolver,
   type SipRemoteInfo,
 } from './options-responder.js';
-import {
-  DEFAULT_SIP_MAX_MESSAGE_BYTES,
-  SipStreamFramer,
-  type SipFramingError,
-} from './sip-framer.js';
+import { DEFAULT_SIP_MAX_MESSAGE_BYTES, SipStreamFramer, type SipFramingError } from './sip-framer.js';
 import {
   getHeader,
   parseSipMessage,
@@ -260,16 +256,9 @@ export class SipServer {
           ...remote,
           bytes: bytes.length,
         });
-        const fallback = buildSipResponse(
-          answer.request,
-          remote,
-          500,
-          'Server Internal Error',
-          this.responderOptions,
-          {
-            warning: 'Response too large for UDP, retry over TCP',
-          },
-        );
+        const fallback = buildSipResponse(answer.request, remote, 500, 'Server Internal Error', this.responderOptions, {
+          warning: 'Response too large for UDP, retry over TCP',
+        });
         if (!fallback) {
           return;
         }
@@ -305,9 +294,7 @@ export class SipServer {
       }
       queue = queue
         .then(task)
-        .catch((error: unknown) =>
-          this.warn('SIP TCP handling failed', { ...remote, error: String(error) }),
-        )
+        .catch((error: unknown) => this.warn('SIP TCP handling failed', { ...remote, error: String(error) }))
         .then(() => {
           pending--;
           if (pending <= TCP_RESUME_THRESHOLD && !closing && socket.isPaused()) {
@@ -322,9 +309,7 @@ export class SipServer {
       this.debug('SIP TCP connection idle, closing', { ...remote });
       socket.destroy();
     });
-    socket.on('error', (error) =>
-      this.debug('SIP TCP connection error', { ...remote, error: error.message }),
-    );
+    socket.on('error', (error) => this.debug('SIP TCP connection error', { ...remote, error: error.message }));
     socket.on('close', () => {
       closing = true;
       this.connections.delete(socket);
@@ -390,10 +375,7 @@ export class SipServer {
   }
 
   /** Parses and answers one message; null when nothing is to be sent. */
-  private async answer(
-    data: Buffer,
-    remote: SipRemoteInfo,
-  ): Promise<{ request: SipRequest; response: SipResponse } | null> {
+  private async answer(data: Buffer, remote: SipRemoteInfo): Promise<{ request: SipRequest; response: SipResponse } | null> {
     let message;
     try {
       message = parseSipMessage(data);
@@ -402,27 +384,17 @@ export class SipServer {
         throw error;
       }
       const response = buildBadRequestResponse(error, remote, this.responderOptions);
-      this.warn(
-        response ? 'Malformed SIP message, answering 400' : 'Malformed SIP message, dropped',
-        {
-          ...remote,
-          reason: error.message,
-        },
-      );
-      return response && error.partial?.type === 'request'
-        ? { request: error.partial, response }
-        : null;
+      this.warn(response ? 'Malformed SIP message, answering 400' : 'Malformed SIP message, dropped', {
+        ...remote,
+        reason: error.message,
+      });
+      return response && error.partial?.type === 'request' ? { request: error.partial, response } : null;
     }
     if (message.type === 'response') {
       this.debug('SIP response received, ignored', { ...remote, statusCode: message.statusCode });
       return null;
     }
-    const response = await respondToSipRequest(
-      message,
-      remote,
-      this.options.resolver,
-      this.responderOptions,
-    );
+    const response = await respondToSipRequest(message, remote, this.options.resolver, this.responderOptions);
     if (response && response.statusCode === 400) {
       this.warn('Invalid SIP request, answering 400', {
         ...remote,

@@ -19,7 +19,12 @@ export async function createPendingMember(app: NestFastifyApplication, domain = 
   const res = await request(app.getHttpServer())
     .post('/admin/v1/members')
     .set(operatorAuth)
-    .send({ domain, displayName: `Network ${domain}`, protocols: ['sip', 'xmpp'], contacts: { admin: [`mailto:admin@${domain}`] } });
+    .send({
+      domain,
+      displayName: `Network ${domain}`,
+      protocols: ['sip', 'xmpp'],
+      contacts: { admin: [`mailto:admin@${domain}`] },
+    });
   if (res.status !== 201) throw new Error(`creating ${domain} failed: ${res.status} ${res.text}`);
   return res.body as { id: string; domain: string; status: string };
 }

@@ -26,6 +26,11 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Status of an application, by the id returned when applying' })
   async status(@Param('id') id: string) {
     const member = await this.members.getApplication(id);
-    return { applicationId: member.id, domain: member.domain, status: member.status, statusChangedAt: member.statusChangedAt.toISOString() };
+    return {
+      applicationId: member.id,
+      domain: member.domain,
+      status: member.status,
+      statusChangedAt: member.statusChangedAt.toISOString(),
+    };
   }
 }

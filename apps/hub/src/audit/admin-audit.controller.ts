@@ -8,7 +8,9 @@ import { AuditTrail } from '@app/members';
 export class AuditQueryDto {
   @ApiPropertyOptional({ example: 'member.suspend' }) @IsOptional() @IsString() @MaxLength(64) action?: string;
   @ApiPropertyOptional({ enum: ['operator', 'member', 'anonymous', 'system'] })
-  @IsOptional() @IsIn(['operator', 'member', 'anonymous', 'system']) actorType?: string;
+  @IsOptional()
+  @IsIn(['operator', 'member', 'anonymous', 'system'])
+  actorType?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) actorId?: string;
   @ApiPropertyOptional({ example: 'member' }) @IsOptional() @IsString() @MaxLength(32) targetType?: string;
   @ApiPropertyOptional({ example: 'a.example.com' }) @IsOptional() @IsString() @MaxLength(255) targetId?: string;

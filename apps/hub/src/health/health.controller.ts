@@ -30,6 +30,9 @@ export class HealthController {
     ]);
     const ok = database.ok && queue.ok;
     void reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'unavailable', checks: { database: database.ok ? 'ok' : 'down', queue: queue.ok ? 'ok' : 'down' } };
+    return {
+      status: ok ? 'ok' : 'unavailable',
+      checks: { database: database.ok ? 'ok' : 'down', queue: queue.ok ? 'ok' : 'down' },
+    };
   }
 }

@@ -8,7 +8,9 @@ import { OperatorsService } from '@app/members';
 
 export class CreateOperatorDto {
   @ApiProperty({ example: 'alice' })
-  @IsString() @MaxLength(100) @Matches(/^[a-z0-9][a-z0-9._-]*$/, { message: 'name must be lower-case letters, digits, dot, dash or underscore' })
+  @IsString()
+  @MaxLength(100)
+  @Matches(/^[a-z0-9][a-z0-9._-]*$/, { message: 'name must be lower-case letters, digits, dot, dash or underscore' })
   name: string;
 
   @ApiProperty({ enum: OPERATOR_ROLES })

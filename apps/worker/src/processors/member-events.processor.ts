@@ -1,17 +1,25 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Job, UnrecoverableError } from 'bullmq';
 import { MemberEventsHandler } from '@app/members';
 import { JobName, MemberStatusChangedPayload, QueueName } from '@app/queue';
 
 /** Transport only: checks the job name and hands the payload to the members library. */
 @Processor(QueueName.MemberEvents)
-export class MemberEventsProcessor extends WorkerHost {
+export class MemberEventsProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(MemberEventsProcessor.name);
   private lastError = '';
 
-  constructor(private readonly handler: MemberEventsHandler) {
+  constructor(
+    private readonly handler: MemberEventsHandler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.queue.concurrency;
   }
 
   async process(job: Job): Promise<unknown> {

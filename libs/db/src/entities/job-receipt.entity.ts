@@ -15,7 +15,7 @@ export class JobReceiptEntity {
   @Column({ name: 'job_name', type: 'varchar', length: 64 })
   jobName: string;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   result: Record<string, unknown>;
 
   @Column({ name: 'attempts_made', type: 'int' })

@@ -27,7 +27,7 @@ export class MemberEntity {
   @Column({ type: 'text', array: true })
   protocols: MemberProtocol[];
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   contacts: MemberContacts;
 
   @Column({ type: 'varchar', length: 16 })

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * Transactional outbox: written in the same transaction as the state change it
@@ -9,6 +9,14 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 export class OutboxMessageEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
+
+  /**
+   * Globally unique job id. The bigint id restarts with a new database, and a queue that
+   * outlived its database would then take a new row for an already completed job.
+   */
+  @Column({ name: 'job_key', type: 'uuid' })
+  @Generated('uuid')
+  jobKey: string;
 
   @Column({ type: 'varchar', length: 64 })
   queue: string;

@@ -35,13 +35,7 @@ export class MemberRepository {
 
   /** Inserts a new member; returns null when the domain is already registered. */
   async insertIfDomainFree(member: Partial<MemberEntity>, manager: EntityManager): Promise<MemberEntity | null> {
-    const result = await this.repo(manager)
-      .createQueryBuilder()
-      .insert()
-      .values(member)
-      .orIgnore()
-      .returning(['id'])
-      .execute();
+    const result = await this.repo(manager).createQueryBuilder().insert().values(member).orIgnore().returning(['id']).execute();
     const rows = result.raw as Array<{ id: string }>;
     if (rows.length === 0) return null;
     return this.repo(manager).findOneByOrFail({ id: rows[0].id });

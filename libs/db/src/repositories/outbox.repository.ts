@@ -16,10 +16,10 @@ export class OutboxRepository {
     return (manager ?? this.dataSource.manager).getRepository(OutboxMessageEntity);
   }
 
-  /** Must be called with the transaction that makes the announced change. */
+  /** Must be called with the transaction that makes the announced change; returns the row's job key. */
   async append(message: NewOutboxMessage, manager: EntityManager): Promise<string> {
     const result = await this.repo(manager).insert(message as Parameters<Repository<OutboxMessageEntity>['insert']>[0]);
-    return String(result.identifiers[0].id);
+    return String((result.generatedMaps[0] as { jobKey: string }).jobKey);
   }
 
   /** Oldest undispatched rows, locked; concurrent dispatchers skip each other's rows. */
@@ -35,7 +35,10 @@ export class OutboxRepository {
   }
 
   async markDispatched(ids: string[], manager: EntityManager): Promise<void> {
-    await manager.query('UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = ANY($1::bigint[])', [ids]);
+    await manager.query(
+      'UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = ANY($1::bigint[])',
+      [ids],
+    );
   }
 
   async recordFailure(ids: string[], error: string): Promise<void> {

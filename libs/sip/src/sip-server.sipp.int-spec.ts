@@ -4,10 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import {
-  PRES_IM_PROVISIONING_CONTENT_TYPE,
-  type SipProvisioningResolver,
-} from './options-responder.js';
+import { PRES_IM_PROVISIONING_CONTENT_TYPE, type SipProvisioningResolver } from './options-responder.js';
 import { SipServer } from './sip-server.js';
 
 /**
@@ -45,12 +42,7 @@ function requireSipp(): void {
   }
 }
 
-function runSipp(
-  transport: 'u1' | 't1',
-  port: number,
-  domain: string,
-  cwd: string,
-): Promise<SippResult> {
+function runSipp(transport: 'u1' | 't1', port: number, domain: string, cwd: string): Promise<SippResult> {
   const args = [
     '-sf',
     SCENARIO,

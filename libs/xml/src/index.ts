@@ -1,0 +1,46 @@
+export * from './model.js';
+export {
+  PROVISIONING_NAMESPACE,
+  ROOT_ELEMENT,
+  HUB_SET_ROOT_ATTRIBUTES,
+  camel,
+  kebab,
+  scalarKind,
+  type ScalarKind,
+} from './content-model.js';
+export { assertSafeXml, DEFAULT_MAX_XML_BYTES, type SafeXmlOptions } from './safe-xml.js';
+export {
+  validateProvisioningXml,
+  schemaErrors,
+  provisioningSchema,
+  setProvisioningSchema,
+  findProvisioningSchemaPath,
+  type SchemaError,
+} from './xsd-validator.js';
+export {
+  parseProvisioningXml,
+  parseProvisioningJson,
+  provisioningXmlToJson,
+  validateProvisioningDocument,
+  PROVISIONING_XML_MEDIA_TYPE,
+  PROVISIONING_JSON_MEDIA_TYPE,
+  type ParseOptions,
+} from './provisioning.js';
+export { toProvisioningXml, type ToXmlOptions } from './json-to-xml.js';
+export { canonicalJson, canonicalModel, canonicalXml, computeVer, jcs } from './canonical.js';
+export {
+  federationDocumentStream,
+  federationDocumentJsonStream,
+  memberXml,
+  memberModel,
+  xsDateTime,
+  type FederationHead,
+  type FederationMemberEntry,
+} from './federation-stream.js';
+export {
+  applyOverride,
+  mergeOverride,
+  assertOverridePatch,
+  OVERRIDE_FORBIDDEN_ROOT_KEYS,
+  type ProvisioningOverridePatch,
+} from './override.js';
