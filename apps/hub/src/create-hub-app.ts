@@ -12,6 +12,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { requestIdFor } from './common/request-id.js';
 import { validationPipe } from './common/validation.js';
 import { HubModule } from './hub.module.js';
+import { registerProvisioningBodyParsers } from './provisioning/xml-body-parser.js';
 
 /**
  * Builds the hub (used by main.ts and by the e2e tests): Fastify with JSON request logs
@@ -56,6 +57,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     ...(rateLimitStore ? { redis: rateLimitStore } : {}),
     nameSpace: `${config.queue.prefix}:rate-limit:`,
   });
+  registerProvisioningBodyParsers(fastify);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(validationPipe);
   app.enableShutdownHooks();

@@ -4,6 +4,7 @@ import { AuthModule } from '@app/auth';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DbModule } from '@app/db';
 import { MembersModule } from '@app/members';
+import { ProvisioningModule } from '@app/provisioning';
 import { QueueModule } from '@app/queue';
 import { ApplicationsController } from './applications/applications.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
@@ -11,6 +12,9 @@ import { HealthController } from './health/health.controller.js';
 import { AdminMembersController } from './members/admin-members.controller.js';
 import { MemberSelfController } from './members/member-self.controller.js';
 import { AdminOperatorsController } from './operators/admin-operators.controller.js';
+import { FederationController } from './provisioning/federation.controller.js';
+import { ProvisioningController } from './provisioning/provisioning.controller.js';
+import { WellKnownController } from './provisioning/well-known.controller.js';
 
 @Module({})
 export class HubModule {
@@ -23,6 +27,7 @@ export class HubModule {
         QueueModule.forRoot(queueConnection, config.queue.prefix),
         AuthModule,
         MembersModule,
+        ProvisioningModule,
       ],
       controllers: [
         HealthController,
@@ -31,6 +36,9 @@ export class HubModule {
         AdminMembersController,
         AdminOperatorsController,
         AdminAuditController,
+        ProvisioningController,
+        WellKnownController,
+        FederationController,
       ],
     };
   }

@@ -5,3 +5,4 @@ export * from './member-auth.guard.js';
 export * from './operator-auth.guard.js';
 export * from './principal.decorator.js';
 export * from './principal.js';
+export * from './optional-member-auth.guard.js';

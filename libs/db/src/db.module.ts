@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig, requireDatabaseUrl } from '@app/config';
 import { buildDataSourceOptions } from './data-source-options.js';
+import { ChangeBus } from './change-bus.js';
 import { REPOSITORIES } from './repositories/index.js';
 
 @Global()
@@ -15,7 +16,7 @@ import { REPOSITORIES } from './repositories/index.js';
       }),
     }),
   ],
-  providers: REPOSITORIES,
-  exports: REPOSITORIES,
+  providers: [...REPOSITORIES, ChangeBus],
+  exports: [...REPOSITORIES, ChangeBus],
 })
 export class DbModule {}

@@ -5,3 +5,4 @@ export * from './run-migrations.js';
 export * from './db.module.js';
 export { startEmbeddedPostgres, freePort } from './embedded-postgres.js';
 export type { EmbeddedPostgresHandle } from './embedded-postgres.js';
+export * from './change-bus.js';

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ApiKeyRepository, MemberApiKeyEntity, MemberEntity, MemberRepository, TransactionRunner } from '@app/db';
+import {
+  ApiKeyRepository,
+  ChangeBus,
+  MemberApiKeyEntity,
+  MemberEntity,
+  MemberRepository,
+  memberChangeKey,
+  TransactionRunner,
+} from '@app/db';
 import { ActorContext, ConflictError, issueToken, NotFoundError, normalizeDomain } from '@app/common';
 import { AuditTrail } from './audit-trail.service.js';
 
@@ -18,6 +26,7 @@ export class ApiKeysService {
     private readonly members: MemberRepository,
     private readonly keys: ApiKeyRepository,
     private readonly audit: AuditTrail,
+    private readonly changes: ChangeBus,
   ) {}
 
   async issueWithin(
@@ -69,12 +78,14 @@ export class ApiKeysService {
       if (!member || !key) throw new NotFoundError(`no key ${keyId} for member ${domain}`);
       if (key.revokedAt) throw new ConflictError(`key ${keyId} is already revoked`);
       await this.keys.revoke(key.id, new Date(), manager);
+      await this.changes.announce([memberChangeKey(domain)], manager);
       await this.audit.record(
         actor,
         { action: 'member.key.revoked', targetType: 'member', targetId: domain, reason, details: { keyId } },
         manager,
       );
     });
+    this.changes.deliverLocally([memberChangeKey(domain)]);
   }
 
   private async requireMember(domain: string): Promise<MemberEntity> {

@@ -4,11 +4,15 @@ import type { MemberStatus } from '@app/db';
 /** Every queue the hub uses. Consumers live only in apps/worker. */
 export enum QueueName {
   MemberEvents = 'member-events',
+  ProvisioningChanges = 'provisioning-changes',
+  ChangeNotifications = 'change-notifications',
 }
 
 /** Every job name, kebab-case. */
 export enum JobName {
   MemberStatusChanged = 'member-status-changed',
+  ProvisioningPublished = 'provisioning-published',
+  DeliverChangeNotification = 'deliver-change-notification',
 }
 
 export interface MemberStatusChangedPayload {
@@ -20,9 +24,31 @@ export interface MemberStatusChangedPayload {
   at: string;
 }
 
+/** A member published a new provisioning version: fan out notifications to the members that may see it. */
+export interface ProvisioningPublishedPayload {
+  memberId: string;
+  domain: string;
+  versionId: string;
+  seq: number;
+  ver: string;
+  publishedAt: string;
+}
+
+/** One webhook delivery to one subscriber's `change-notification` URI. */
+export interface DeliverChangeNotificationPayload {
+  subscriberDomain: string;
+  url: string;
+  domain: string;
+  seq: number;
+  ver: string;
+  publishedAt: string;
+}
+
 /** Payload type per job: the compiler rejects a producer or consumer that disagrees. */
 export interface JobPayloads {
   [JobName.MemberStatusChanged]: MemberStatusChangedPayload;
+  [JobName.ProvisioningPublished]: ProvisioningPublishedPayload;
+  [JobName.DeliverChangeNotification]: DeliverChangeNotificationPayload;
 }
 
 export interface JobDefinition {
@@ -40,6 +66,25 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition } = {
       attempts: 8,
       backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
       removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
+      removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+  },
+  [JobName.ProvisioningPublished]: {
+    queue: QueueName.ProvisioningChanges,
+    options: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
+      removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+  },
+  [JobName.DeliverChangeNotification]: {
+    queue: QueueName.ChangeNotifications,
+    // a webhook may be down for hours: ~10 attempts spread over about 17 hours
+    options: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 },
+      removeOnComplete: { age: 7 * DAY_SECONDS, count: 50_000 },
       removeOnFail: { age: 30 * DAY_SECONDS },
     },
   },

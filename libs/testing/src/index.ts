@@ -3,3 +3,4 @@ export * from './member-factory.js';
 export * from './redis-server.js';
 export * from './test-config.js';
 export * from './wait-for.js';
+export * from './provisioning-fixtures.js';

@@ -23,7 +23,7 @@ export class MemberEventsProcessor extends WorkerHost implements OnApplicationBo
   }
 
   async process(job: Job): Promise<unknown> {
-    const name = job.name as JobName;
+    const name = job.name as JobName.MemberStatusChanged;
     switch (name) {
       case JobName.MemberStatusChanged:
         return this.handler.statusChanged(

@@ -4,6 +4,8 @@ import { MemberApiKeyEntity } from './member-api-key.entity.js';
 import { MemberEntity } from './member.entity.js';
 import { OperatorEntity } from './operator.entity.js';
 import { OutboxMessageEntity } from './outbox-message.entity.js';
+import { ProvisioningOverrideEntity } from './provisioning-override.entity.js';
+import { ProvisioningVersionEntity } from './provisioning-version.entity.js';
 
 export * from './audit-entry.entity.js';
 export * from './job-receipt.entity.js';
@@ -11,6 +13,8 @@ export * from './member-api-key.entity.js';
 export * from './member.entity.js';
 export * from './operator.entity.js';
 export * from './outbox-message.entity.js';
+export * from './provisioning-override.entity.js';
+export * from './provisioning-version.entity.js';
 
 export const ENTITIES = [
   MemberEntity,
@@ -19,4 +23,6 @@ export const ENTITIES = [
   AuditEntryEntity,
   OutboxMessageEntity,
   JobReceiptEntity,
+  ProvisioningVersionEntity,
+  ProvisioningOverrideEntity,
 ];

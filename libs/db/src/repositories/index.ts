@@ -4,6 +4,7 @@ import { JobReceiptRepository } from './job-receipt.repository.js';
 import { MemberRepository } from './member.repository.js';
 import { OperatorRepository } from './operator.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
+import { ProvisioningRepository } from './provisioning.repository.js';
 import { TransactionRunner } from './transaction-runner.js';
 
 export * from './api-key.repository.js';
@@ -12,6 +13,7 @@ export * from './job-receipt.repository.js';
 export * from './member.repository.js';
 export * from './operator.repository.js';
 export * from './outbox.repository.js';
+export * from './provisioning.repository.js';
 export * from './transaction-runner.js';
 
 export const REPOSITORIES = [
@@ -22,4 +24,5 @@ export const REPOSITORIES = [
   AuditRepository,
   OutboxRepository,
   JobReceiptRepository,
+  ProvisioningRepository,
 ];

@@ -1,0 +1,7 @@
+export * from './hub-document.js';
+export * from './peer-visibility.js';
+export * from './provisioning-views.service.js';
+export * from './provisioning.module.js';
+export * from './provisioning.service.js';
+export * from './publish-checks.js';
+export * from './view-cache.js';

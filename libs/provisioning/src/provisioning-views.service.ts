@@ -1,0 +1,209 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { MemberEntity, MemberRepository, ProvisioningRepository, ProvisioningVersionEntity } from '@app/db';
+import { decodeCursor, encodeCursor, InvalidInputError, NotFoundError, normalizeDomain } from '@app/common';
+import {
+  computeVer,
+  federationDocumentJsonStream,
+  federationDocumentStream,
+  mergeOverride,
+  toProvisioningXml,
+  type FederationMemberEntry,
+  type ProvisioningDocument,
+  type ProvisioningOverridePatch,
+} from '@app/xml';
+import { mayView, privacyOf } from './peer-visibility.js';
+import { hubOwnDocument } from './hub-document.js';
+import { HUB_DOCUMENT, RenderedView, ViewCache, ViewFormat } from './view-cache.js';
+
+export interface ChangeEntry {
+  domain: string;
+  seq: number;
+  ver: string;
+  published: string;
+}
+
+/**
+ * The documents the hub serves, computed for each requestor (null = anonymous): a member's
+ * current document with that requestor's override, or the hub's own document listing the
+ * members the requestor may see. A member the requestor may not see is reported exactly like
+ * one that does not exist.
+ */
+@Injectable()
+export class ProvisioningViews {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly members: MemberRepository,
+    private readonly provisioning: ProvisioningRepository,
+    private readonly cache: ViewCache,
+  ) {}
+
+  /** A member's document as `requestor` may see it; cached until the member changes. */
+  async memberView(targetInput: string, requestor: string | null, format: ViewFormat): Promise<RenderedView> {
+    const target = normalizeDomain(targetInput);
+    const cached = this.cache.get(target, requestor, format);
+    if (cached) return cached;
+    const epoch = this.cache.epoch;
+    const doc = await this.computeMemberDocument(target, requestor);
+    if (!doc) throw new NotFoundError(`no provisioning document for ${target}`);
+    const view = render(doc, format);
+    this.cache.set(target, requestor, format, view, epoch);
+    return view;
+  }
+
+  /** The hub's own document (role clearing-house) listing the members visible to `requestor`. */
+  async hubView(requestor: string | null, format: ViewFormat): Promise<RenderedView> {
+    const cached = this.cache.get(HUB_DOCUMENT, requestor, format);
+    if (cached) return cached;
+    const epoch = this.cache.epoch;
+    let body = '';
+    for await (const chunk of this.federationStream(requestor, format, { embedDocuments: false })) body += chunk;
+    const ver = createHash('sha256').update(body).digest('base64url');
+    const view: RenderedView = { body: Buffer.from(body), ver, etag: etagOf(ver, format) };
+    this.cache.set(HUB_DOCUMENT, requestor, format, view, epoch);
+    return view;
+  }
+
+  /**
+   * The aggregated federation document, streamed member by member (never built whole):
+   * every member visible to `requestor` with its document embedded; with `since`, only members
+   * whose document or status changed at or after it.
+   */
+  federationStream(
+    requestor: string | null,
+    format: ViewFormat,
+    options: { embedDocuments: boolean; since?: Date },
+  ): AsyncIterable<string> {
+    const head = {
+      hubDomain: this.config.hub.domain,
+      for: requestor ?? undefined,
+      since: options.since,
+      generated: new Date(),
+      document: hubOwnDocument(this.config),
+    };
+    const entries = this.visibleEntries(requestor, options);
+    return format === 'json' ? federationDocumentJsonStream(head, entries) : federationDocumentStream(head, entries);
+  }
+
+  /** Published versions after `cursor` that `requestor` may see, oldest first (the polling feed). */
+  async changes(
+    requestor: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: ChangeEntry[]; nextCursor: string }> {
+    let afterId = '0';
+    if (cursor) {
+      afterId = decodeCursor(cursor, ['id'] as const).id;
+      if (!/^\d+$/.test(afterId)) throw InvalidInputError.forField('cursor', 'is not a cursor returned by this API');
+    }
+    const rows = await this.provisioning.listPublishedAfter(afterId, limit);
+    const items: ChangeEntry[] = [];
+    for (const { version, member } of rows) {
+      const current = await this.provisioning.findCurrent(member.id);
+      const privacy = privacyOf(current?.document as unknown as ProvisioningDocument, this.config.hub.domain);
+      if (!mayView(requestor, member, privacy)) continue;
+      items.push({ domain: member.domain, seq: version.seq, ver: version.ver, published: version.publishedAt.toISOString() });
+    }
+    const last = rows.at(-1);
+    return { items, nextCursor: encodeCursor({ id: last ? last.version.id : afterId }) };
+  }
+
+  /** Members (with a change-notification URI) allowed to see `domain`'s current document. */
+  async subscribersOf(domain: string): Promise<Array<{ domain: string; url: string }>> {
+    const target = await this.members.findByDomain(domain);
+    if (!target) return [];
+    const targetCurrent = await this.provisioning.findCurrent(target.id);
+    const privacy = privacyOf(targetCurrent?.document as unknown as ProvisioningDocument, this.config.hub.domain);
+    const subscribers: Array<{ domain: string; url: string }> = [];
+    for await (const { member, current } of this.provisioning.streamMembersWithCurrent()) {
+      if (member.domain === domain || member.status !== 'active') continue;
+      if (!mayView(member.domain, target, privacy)) continue;
+      const url = privacyMembership(current, this.config.hub.domain);
+      if (url) subscribers.push({ domain: member.domain, url });
+    }
+    return subscribers;
+  }
+
+  private async computeMemberDocument(target: string, requestor: string | null): Promise<ProvisioningDocument | null> {
+    const member = await this.members.findByDomain(target);
+    if (!member) return null;
+    const current = await this.provisioning.findCurrent(member.id);
+    if (!current) return null;
+    const base = current.document as unknown as ProvisioningDocument;
+    if (!mayView(requestor, member, privacyOf(base, this.config.hub.domain))) return null;
+    const override = requestor && requestor !== target ? await this.provisioning.findOverride(member.id, requestor) : null;
+    return this.servedDocument(member, current, requestor, override?.patch as ProvisioningOverridePatch | undefined);
+  }
+
+  /**
+   * What a requestor receives: the stored document, with its override merged, without the
+   * membership block (its allow/deny lists and webhook are the member's business with the hub,
+   * not its peers'), stamped with `for`, `published` and the ver of this very content.
+   */
+  private servedDocument(
+    member: MemberEntity,
+    current: ProvisioningVersionEntity,
+    requestor: string | null,
+    patch: ProvisioningOverridePatch | undefined,
+  ): ProvisioningDocument {
+    let doc = current.document as unknown as ProvisioningDocument;
+    if (patch) doc = mergeOverride(doc, patch);
+    if (requestor !== member.domain) {
+      const { clearingHouseMembership: _hidden, ...rest } = doc;
+      doc = rest as ProvisioningDocument;
+    }
+    const ver = patch || requestor !== member.domain ? computeVer(doc) : current.ver;
+    return { ...doc, for: requestor ?? undefined, ver, published: current.publishedAt.toISOString() };
+  }
+
+  private async *visibleEntries(
+    requestor: string | null,
+    options: { embedDocuments: boolean; since?: Date },
+  ): AsyncGenerator<FederationMemberEntry> {
+    for await (const { member, current } of this.provisioning.streamMembersWithCurrent(options.since)) {
+      const base = (current?.document ?? null) as ProvisioningDocument | null;
+      if (!mayView(requestor, member, privacyOf(base, this.config.hub.domain))) continue;
+      if (member.status !== 'active' && member.domain !== requestor) continue;
+      const entry: FederationMemberEntry = {
+        domain: member.domain,
+        status: member.status,
+        provisioningUri: `https://${this.config.hub.domain}/.well-known/pres-im-provisioning/${member.domain}`,
+      };
+      if (current) {
+        entry.published = current.publishedAt;
+        if (options.embedDocuments) {
+          const override =
+            requestor && requestor !== member.domain ? await this.provisioning.findOverride(member.id, requestor) : null;
+          const { for: _for, ...document } = this.servedDocument(
+            member,
+            current,
+            requestor,
+            override?.patch as ProvisioningOverridePatch,
+          );
+          entry.document = document;
+          entry.ver = document.ver;
+        } else {
+          entry.ver = current.ver;
+        }
+      }
+      yield entry;
+    }
+  }
+}
+
+function privacyMembership(current: ProvisioningVersionEntity | null, hubDomain: string): string | undefined {
+  const memberships = (current?.document as unknown as ProvisioningDocument | undefined)?.clearingHouseMembership ?? [];
+  const membership = memberships.find((m) => m.clearingHouse.toLowerCase() === hubDomain) ?? memberships[0];
+  return membership?.changeNotification?.uri;
+}
+
+export function etagOf(ver: string, format: ViewFormat): string {
+  return format === 'xml' ? `"${ver}"` : `"${ver}.json"`;
+}
+
+function render(doc: ProvisioningDocument, format: ViewFormat): RenderedView {
+  const ver = doc.ver as string;
+  const body = format === 'xml' ? toProvisioningXml(doc) : JSON.stringify(doc);
+  return { body: Buffer.from(body), ver, etag: etagOf(ver, format) };
+}

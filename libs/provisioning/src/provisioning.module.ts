@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { MembersModule } from '@app/members';
+import { ProvisioningViews } from './provisioning-views.service.js';
+import { ProvisioningService } from './provisioning.service.js';
+import { ViewCache } from './view-cache.js';
+
+const SERVICES = [ProvisioningService, ProvisioningViews, ViewCache];
+
+@Module({ imports: [MembersModule], providers: SERVICES, exports: SERVICES })
+export class ProvisioningModule {}

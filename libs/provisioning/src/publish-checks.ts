@@ -1,0 +1,52 @@
+import { InvalidInputError, type InvalidParam } from '@app/common';
+import type { ProvisioningDocument } from '@app/xml';
+
+const URI_KEYS = /(^uri$|Uri$|^relay$|^endpoint$)/;
+
+function collectUris(value: unknown, path: string, out: Array<[string, string]>): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => collectUris(v, `${path}/${i}`, out));
+  } else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === '$any') continue;
+      if (typeof v === 'string' && URI_KEYS.test(key)) out.push([`${path}/${key}`, v]);
+      else collectUris(v, `${path}/${key}`, out);
+    }
+  }
+}
+
+function isWellFormedUri(uri: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(uri)) return false;
+  if (/^https?:/i.test(uri)) {
+    try {
+      return Boolean(new URL(uri).hostname);
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Rules the XSD cannot express, checked before a member's document is stored: it describes the
+ * caller's own domain, it is not a clearing-house document, and its URIs are well formed
+ * (libxml2's anyURI check accepts almost anything). Ports, enumerations and durations are the XSD's job.
+ */
+export function assertPublishable(doc: ProvisioningDocument, callerDomain: string): void {
+  const problems: InvalidParam[] = [];
+  if (doc.domain.toLowerCase() !== callerDomain) {
+    problems.push({ name: '/domain', reason: `must be the publishing member's domain ${callerDomain}, not ${doc.domain}` });
+  }
+  if (doc.role === 'clearing-house' || doc.clearingHouse) {
+    problems.push({
+      name: '/role',
+      reason: 'a member publishes a peer-network or clearing-house-member document, not a clearing-house one',
+    });
+  }
+  const uris: Array<[string, string]> = [];
+  collectUris(doc, '', uris);
+  for (const [name, uri] of uris) {
+    if (!isWellFormedUri(uri)) problems.push({ name, reason: `'${uri}' is not a well-formed URI` });
+  }
+  if (problems.length) throw new InvalidInputError('the provisioning document is not acceptable', problems);
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { ALL_CHANGED, ChangeBus } from '@app/db';
+
+export type ViewFormat = 'xml' | 'json';
+
+export interface RenderedView {
+  body: Buffer;
+  /** ver of exactly these bytes' content, used as the ETag */
+  ver: string;
+  etag: string;
+}
+
+const MAX_ENTRIES = 50_000;
+/** Key of the hub's own document, which lists every member and so changes with any of them. */
+export const HUB_DOCUMENT = '';
+
+/**
+ * Rendered per-requestor views, so that serving a cached view costs no database query and no
+ * XML building. Entries are grouped by the member they show and dropped on every change of that
+ * member announced on the ChangeBus (publish, override, status), in every process.
+ */
+@Injectable()
+export class ViewCache {
+  private readonly byDomain = new Map<string, Map<string, RenderedView>>();
+  private size = 0;
+  /** Bumped on every invalidation: a view computed across an invalidation is not stored. */
+  private epochValue = 0;
+
+  constructor(changes: ChangeBus) {
+    changes.subscribe((key) => this.invalidate(key));
+  }
+
+  get(domain: string, requestor: string | null, format: ViewFormat): RenderedView | undefined {
+    return this.byDomain.get(domain)?.get(entryKey(requestor, format));
+  }
+
+  get epoch(): number {
+    return this.epochValue;
+  }
+
+  /** Stores a view computed when `epoch` was `startedAt`, unless something changed since. */
+  set(domain: string, requestor: string | null, format: ViewFormat, view: RenderedView, startedAt: number): void {
+    if (startedAt !== this.epochValue) return;
+    if (this.size >= MAX_ENTRIES) this.clear();
+    let views = this.byDomain.get(domain);
+    if (!views) this.byDomain.set(domain, (views = new Map()));
+    if (!views.has(entryKey(requestor, format))) this.size++;
+    views.set(entryKey(requestor, format), view);
+  }
+
+  private invalidate(key: string): void {
+    this.epochValue++;
+    if (key === ALL_CHANGED) return this.clear();
+    if (!key.startsWith('member:')) return;
+    this.drop(key.slice('member:'.length));
+    this.drop(HUB_DOCUMENT);
+  }
+
+  private drop(domain: string): void {
+    const views = this.byDomain.get(domain);
+    if (!views) return;
+    this.size -= views.size;
+    this.byDomain.delete(domain);
+  }
+
+  private clear(): void {
+    this.byDomain.clear();
+    this.size = 0;
+  }
+}
+
+const entryKey = (requestor: string | null, format: ViewFormat) => `${requestor ?? '*'}|${format}`;
