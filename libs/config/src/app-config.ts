@@ -15,6 +15,8 @@ export interface AppConfig {
     applicationsRateLimitPerMinute: number;
     trustProxy: boolean;
   };
+  sip: { enabled: boolean; host: string; port: number };
+  webhooks: { timeoutMs: number };
   worker: { healthPort: number };
   outbox: { pollIntervalMs: number; batchSize: number };
 }
@@ -50,6 +52,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       applicationsRateLimitPerMinute: e.HUB_APPLICATIONS_RATE_LIMIT,
       trustProxy: e.HUB_TRUST_PROXY,
     },
+    sip: { enabled: e.HUB_SIP_ENABLED, host: e.HUB_SIP_HOST, port: e.HUB_SIP_PORT },
+    webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS },
     worker: { healthPort: e.WORKER_HEALTH_PORT },
     outbox: { pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
   };

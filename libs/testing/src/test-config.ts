@@ -20,6 +20,7 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     HUB_LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'error',
     REDIS_KEY_PREFIX: `t${randomBytes(4).toString('hex')}`,
     OUTBOX_POLL_INTERVAL_MS: '50',
+    HUB_SIP_PORT: '0',
     ...overrides,
   });
 }
