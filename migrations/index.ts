@@ -1,8 +1,14 @@
 import type { MixedList } from 'typeorm';
 import { Init1795547127228 } from './1795547127228-Init.js';
 import { ProvisioningVersions1795550412072 } from './1795550412072-ProvisioningVersions.js';
+import { Interconnect1795550692649 } from './1795550692649-Interconnect.js';
 import { OutboxJobKey1795549960278 } from './1795549960278-OutboxJobKey.js';
 
 /** Every migration, in order. Listed as classes (not a glob) so the same list works compiled, under jest and in the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: MixedList<Function> = [Init1795547127228, OutboxJobKey1795549960278, ProvisioningVersions1795550412072];
+export const MIGRATIONS: MixedList<Function> = [
+  Init1795547127228,
+  OutboxJobKey1795549960278,
+  ProvisioningVersions1795550412072,
+  Interconnect1795550692649,
+];

@@ -1,3 +1,10 @@
+import { MemberCredentialEntity } from './member-credential.entity.js';
+import { FederationSettingEntity } from './federation-setting.entity.js';
+import { PeeringAgreementEntity } from './peering-agreement.entity.js';
+import { InterconnectBlockEntity } from './interconnect-block.entity.js';
+import { TransparencyEntryEntity } from './transparency-entry.entity.js';
+import { HubSigningKeyEntity } from './hub-signing-key.entity.js';
+import { UsedJtiEntity } from './used-jti.entity.js';
 import { AuditEntryEntity } from './audit-entry.entity.js';
 import { JobReceiptEntity } from './job-receipt.entity.js';
 import { MemberApiKeyEntity } from './member-api-key.entity.js';
@@ -16,6 +23,14 @@ export * from './outbox-message.entity.js';
 export * from './provisioning-override.entity.js';
 export * from './provisioning-version.entity.js';
 
+export * from './member-credential.entity.js';
+export * from './federation-setting.entity.js';
+export * from './peering-agreement.entity.js';
+export * from './interconnect-block.entity.js';
+export * from './transparency-entry.entity.js';
+export * from './hub-signing-key.entity.js';
+export * from './used-jti.entity.js';
+
 export const ENTITIES = [
   MemberEntity,
   MemberApiKeyEntity,
@@ -25,4 +40,11 @@ export const ENTITIES = [
   JobReceiptEntity,
   ProvisioningVersionEntity,
   ProvisioningOverrideEntity,
+  MemberCredentialEntity,
+  FederationSettingEntity,
+  PeeringAgreementEntity,
+  InterconnectBlockEntity,
+  TransparencyEntryEntity,
+  HubSigningKeyEntity,
+  UsedJtiEntity,
 ];

@@ -1,0 +1,47 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const PEERING_SERVICES = ['presence', 'im', 'n-way-chat', 'file-transfer'] as const;
+export type PeeringService = (typeof PEERING_SERVICES)[number];
+export const AGREEMENT_STATES = ['offered', 'accepted', 'rejected', 'revoked'] as const;
+export type AgreementState = (typeof AGREEMENT_STATES)[number];
+
+/**
+ * A peering offer from one member to another (modelled on SPPF peering offers); once accepted
+ * it is an agreement covering both directions for its services, until revoked by either side or
+ * past its expiry (checked at decision time, so no job has to run).
+ */
+@Entity({ name: 'peering_agreements' })
+@Index('idx_peering_agreements_pair', ['offererDomain', 'offereeDomain'])
+@Index('idx_peering_agreements_offeree', ['offereeDomain'])
+@Check('ck_peering_agreements_state', `state IN ('offered', 'accepted', 'rejected', 'revoked')`)
+export class PeeringAgreementEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'offerer_domain', type: 'varchar', length: 253 })
+  offererDomain: string;
+
+  @Column({ name: 'offeree_domain', type: 'varchar', length: 253 })
+  offereeDomain: string;
+
+  @Column({ type: 'text', array: true })
+  services: PeeringService[];
+
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  state: AgreementState;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
+  decidedAt: Date | null;
+
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+
+  @Column({ name: 'revoked_by', type: 'varchar', length: 253, nullable: true })
+  revokedBy: string | null;
+}
