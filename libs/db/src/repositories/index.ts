@@ -1,3 +1,7 @@
+import { CredentialRepository } from './credential.repository.js';
+import { PolicyRepository } from './policy.repository.js';
+import { TransparencyRepository } from './transparency.repository.js';
+import { HubKeyRepository } from './hub-key.repository.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { JobReceiptRepository } from './job-receipt.repository.js';
@@ -15,6 +19,10 @@ export * from './operator.repository.js';
 export * from './outbox.repository.js';
 export * from './provisioning.repository.js';
 export * from './transaction-runner.js';
+export * from './credential.repository.js';
+export * from './policy.repository.js';
+export * from './transparency.repository.js';
+export * from './hub-key.repository.js';
 
 export const REPOSITORIES = [
   TransactionRunner,
@@ -25,4 +33,8 @@ export const REPOSITORIES = [
   OutboxRepository,
   JobReceiptRepository,
   ProvisioningRepository,
+  CredentialRepository,
+  PolicyRepository,
+  TransparencyRepository,
+  HubKeyRepository,
 ];

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { HubSigningKeyEntity } from '../entities/hub-signing-key.entity.js';
+import { UsedJtiEntity } from '../entities/used-jti.entity.js';
+
+@Injectable()
+export class HubKeyRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  all(): Promise<HubSigningKeyEntity[]> {
+    return this.dataSource.getRepository(HubSigningKeyEntity).find({ order: { createdAt: 'ASC' } });
+  }
+
+  async insert(key: Omit<HubSigningKeyEntity, 'createdAt'>, manager: EntityManager): Promise<void> {
+    await manager.getRepository(HubSigningKeyEntity).insert(key as never);
+  }
+
+  async retire(kid: string, at: Date, manager: EntityManager): Promise<void> {
+    await manager.getRepository(HubSigningKeyEntity).update({ kid }, { retiresAt: at });
+  }
+
+  /** Records a JWT id; false when it was already used (a replay). Expired ids are purged on the way. */
+  async recordJti(issuer: string, jti: string, expiresAt: Date): Promise<boolean> {
+    await this.dataSource.query("DELETE FROM used_jtis WHERE expires_at < now() - interval '1 minute'");
+    const rows: unknown[] = await this.dataSource.query(
+      'INSERT INTO used_jtis (issuer, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING jti',
+      [issuer, jti, expiresAt],
+    );
+    return rows.length > 0;
+  }
+
+  countJtis(): Promise<number> {
+    return this.dataSource.getRepository(UsedJtiEntity).count();
+  }
+}
