@@ -215,4 +215,40 @@ describe('provisioning publishing and retrieval (e2e)', () => {
       .set('Authorization', 'Bearer hubmk_wrong-wrong-wrong-wrong')
       .expect(401);
   });
+
+  it('should refuse overrides before a document exists and overrides that break the document', async () => {
+    await http().put(`/v1/provisioning/overrides/${a.domain}`).set(auth(b)).send({ chatFeatures: null }).expect(409);
+    await publishXml(b, toProvisioningXml(memberDocument(b.domain))).expect(201);
+    const broken = await http()
+      .put(`/v1/provisioning/overrides/${a.domain}`)
+      .set(auth(b))
+      .send({ connectivity: { tls: { minVersion: '1.3' } } });
+    expect(broken.status).toBe(400);
+    const injected = await http()
+      .put(`/v1/provisioning/overrides/${a.domain}`)
+      .set(auth(b))
+      .send({ clearingHouse: { topology: { mode: 'hub' } } });
+    expect(injected.status).toBe(400);
+  });
+
+  it('should refuse a JSON document above the document size limit with 413', async () => {
+    const doc = memberDocument(b.domain);
+    const padded = {
+      ...doc,
+      contact: Array.from({ length: 6000 }, (_, i) => ({ type: 'admin', value: `mailto:admin${i}@b.example.org` })),
+    };
+    await http().put('/v1/provisioning').set(auth(b)).send(padded).expect(413);
+  });
+
+  it('should answer 304 on the own document with the format-specific ETag', async () => {
+    await publishXml(b, toProvisioningXml(memberDocument(b.domain))).expect(201);
+    const json = await http().get('/v1/provisioning').set(auth(b)).set('Accept', 'application/json').expect(200);
+    expect(json.headers.etag).toMatch(/\.json"$/);
+    await http()
+      .get('/v1/provisioning')
+      .set(auth(b))
+      .set('Accept', 'application/json')
+      .set('If-None-Match', json.headers.etag)
+      .expect(304);
+  });
 });

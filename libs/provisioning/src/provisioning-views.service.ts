@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { MemberEntity, MemberRepository, ProvisioningRepository, ProvisioningVersionEntity } from '@app/db';
@@ -7,7 +7,7 @@ import {
   computeVer,
   federationDocumentJsonStream,
   federationDocumentStream,
-  mergeOverride,
+  applyOverride,
   toProvisioningXml,
   type FederationMemberEntry,
   type ProvisioningDocument,
@@ -32,6 +32,8 @@ export interface ChangeEntry {
  */
 @Injectable()
 export class ProvisioningViews {
+  private readonly logger = new Logger(ProvisioningViews.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly members: MemberRepository,
@@ -141,14 +143,14 @@ export class ProvisioningViews {
    * membership block (its allow/deny lists and webhook are the member's business with the hub,
    * not its peers'), stamped with `for`, `published` and the ver of this very content.
    */
-  private servedDocument(
+  private async servedDocument(
     member: MemberEntity,
     current: ProvisioningVersionEntity,
     requestor: string | null,
     patch: ProvisioningOverridePatch | undefined,
-  ): ProvisioningDocument {
+  ): Promise<ProvisioningDocument> {
     let doc = current.document as unknown as ProvisioningDocument;
-    if (patch) doc = mergeOverride(doc, patch);
+    if (patch) doc = await this.withOverride(member.domain, doc, patch);
     if (requestor !== member.domain) {
       const { clearingHouseMembership: _hidden, ...rest } = doc;
       doc = rest as ProvisioningDocument;
@@ -157,10 +159,33 @@ export class ProvisioningViews {
     return { ...doc, for: requestor ?? undefined, ver, published: current.publishedAt.toISOString() };
   }
 
+  /**
+   * An override was valid against the version current when it was stored; a later version may
+   * make the merge invalid. The peer then gets the member's plain document rather than an
+   * invalid one (validation runs only when a view is computed, not on cache hits).
+   */
+  private async withOverride(
+    domain: string,
+    base: ProvisioningDocument,
+    patch: ProvisioningOverridePatch,
+  ): Promise<ProvisioningDocument> {
+    try {
+      return await applyOverride(base, patch);
+    } catch (error) {
+      this.logger.warn(
+        `override of ${domain} no longer fits its current document, serving the document unchanged: ${(error as Error).message}`,
+      );
+      return base;
+    }
+  }
+
   private async *visibleEntries(
     requestor: string | null,
     options: { embedDocuments: boolean; since?: Date },
   ): AsyncGenerator<FederationMemberEntry> {
+    const overrides = requestor
+      ? await this.provisioning.overridesForPeer(requestor)
+      : new Map<string, Record<string, unknown>>();
     for await (const { member, current } of this.provisioning.streamMembersWithCurrent(options.since)) {
       const base = (current?.document ?? null) as ProvisioningDocument | null;
       if (!mayView(requestor, member, privacyOf(base, this.config.hub.domain))) continue;
@@ -172,20 +197,12 @@ export class ProvisioningViews {
       };
       if (current) {
         entry.published = current.publishedAt;
-        if (options.embedDocuments) {
-          const override =
-            requestor && requestor !== member.domain ? await this.provisioning.findOverride(member.id, requestor) : null;
-          const { for: _for, ...document } = this.servedDocument(
-            member,
-            current,
-            requestor,
-            override?.patch as ProvisioningOverridePatch,
-          );
-          entry.document = document;
-          entry.ver = document.ver;
-        } else {
-          entry.ver = current.ver;
-        }
+        const patch =
+          member.domain === requestor ? undefined : (overrides.get(member.id) as ProvisioningOverridePatch | undefined);
+        // ver is that of the copy this caller receives, so it matches the member view's ETag
+        const { for: _for, ...document } = await this.servedDocument(member, current, requestor, patch);
+        entry.ver = document.ver;
+        if (options.embedDocuments) entry.document = document;
       }
       yield entry;
     }

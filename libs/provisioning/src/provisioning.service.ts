@@ -129,7 +129,12 @@ export class ProvisioningService {
     assertOverridePatch(patch);
     const member = await this.requireMember(memberDomain);
     const current = await this.provisioning.findCurrent(member.id);
-    if (current) await applyOverride(current.document as unknown as ProvisioningDocument, patch as ProvisioningOverridePatch);
+    if (!current) throw new ConflictError('publish a document before adding overrides to it');
+    // the peer must receive a document the hub would have accepted from the member itself
+    assertPublishable(
+      await applyOverride(current.document as unknown as ProvisioningDocument, patch as ProvisioningOverridePatch),
+      memberDomain,
+    );
     return this.changeOverrides(memberDomain, async (manager) => {
       const saved = await this.provisioning.upsertOverride(member.id, peerDomain, patch as Record<string, unknown>, manager);
       await this.audit.record(

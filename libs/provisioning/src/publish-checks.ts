@@ -1,7 +1,9 @@
 import { InvalidInputError, type InvalidParam } from '@app/common';
 import type { ProvisioningDocument } from '@app/xml';
 
-const URI_KEYS = /(^uri$|Uri$|^relay$|^endpoint$)/;
+const URI_KEYS = /(^uri$|Uri$|^relay$)/;
+/** Elements whose text content (`value` in the JSON model) is a URI. */
+const URI_VALUED = new Set(['endpoint', 'contact']);
 
 function collectUris(value: unknown, path: string, out: Array<[string, string]>): void {
   if (Array.isArray(value)) {
@@ -10,7 +12,11 @@ function collectUris(value: unknown, path: string, out: Array<[string, string]>)
     for (const [key, v] of Object.entries(value)) {
       if (key === '$any') continue;
       if (typeof v === 'string' && URI_KEYS.test(key)) out.push([`${path}/${key}`, v]);
-      else collectUris(v, `${path}/${key}`, out);
+      else if (URI_VALUED.has(key) && Array.isArray(v)) {
+        v.forEach((item: { value?: unknown }, i) => {
+          if (typeof item?.value === 'string') out.push([`${path}/${key}/${i}/value`, item.value]);
+        });
+      } else collectUris(v, `${path}/${key}`, out);
     }
   }
 }

@@ -4,13 +4,12 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Actor, CurrentPrincipal, MemberAuthGuard, type MemberPrincipal } from '@app/auth';
-import { type ActorContext, UnsupportedMediaTypeError } from '@app/common';
+import { type ActorContext, PayloadTooLargeError, UnsupportedMediaTypeError } from '@app/common';
 import type { ProvisioningOverrideEntity, ProvisioningVersionEntity } from '@app/db';
-import { ProvisioningService, ProvisioningViews } from '@app/provisioning';
+import { etagOf, MAX_DOCUMENT_BYTES, ProvisioningService, ProvisioningViews } from '@app/provisioning';
 import { toProvisioningXml, type ProvisioningDocument } from '@app/xml';
-import { contentTypeOf } from './content-negotiation.js';
 import { XML_MEDIA_TYPES } from './xml-body-parser.js';
-import { requestedFormat } from './send-view.js';
+import { requestedFormat, sendView } from './send-view.js';
 
 export class PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
@@ -59,6 +58,10 @@ export class ProvisioningController {
         : null;
     if (!input)
       throw new UnsupportedMediaTypeError(`send application/pres-im-provisioning+xml or application/json, not '${mediaType}'`);
+    // application/json is parsed under Fastify's general 1 MiB limit; documents get the smaller one
+    if (Number(request.headers['content-length'] ?? 0) > MAX_DOCUMENT_BYTES) {
+      throw new PayloadTooLargeError(`a provisioning document may not exceed ${MAX_DOCUMENT_BYTES} bytes`);
+    }
     const { version, created } = await this.provisioning.publish(principal.domain, input, actor);
     void reply.status(created ? 201 : 200).header('ETag', `"${version.ver}"`);
     return { ...toVersionResponse(version), created };
@@ -74,10 +77,8 @@ export class ProvisioningController {
       ver: version.ver,
       published: version.publishedAt.toISOString(),
     };
-    void reply
-      .header('ETag', `"${version.ver}"`)
-      .type(contentTypeOf(format))
-      .send(format === 'xml' ? toProvisioningXml(doc) : JSON.stringify(doc));
+    const body = Buffer.from(format === 'xml' ? toProvisioningXml(doc) : JSON.stringify(doc));
+    sendView(request, reply, { body, ver: version.ver, etag: etagOf(version.ver, format) }, format, principal.domain);
   }
 
   @Get('versions')

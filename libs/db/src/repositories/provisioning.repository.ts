@@ -88,6 +88,12 @@ export class ProvisioningRepository {
     return this.overrides().findOneBy({ memberId, peerDomain });
   }
 
+  /** Every override any member stores for this peer, by member id. */
+  async overridesForPeer(peerDomain: string): Promise<Map<string, Record<string, unknown>>> {
+    const rows = await this.overrides().find({ where: { peerDomain } });
+    return new Map(rows.map((o) => [o.memberId, o.patch]));
+  }
+
   listOverrides(memberId: string): Promise<ProvisioningOverrideEntity[]> {
     return this.overrides().find({ where: { memberId }, order: { peerDomain: 'ASC' } });
   }
