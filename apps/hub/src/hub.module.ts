@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DbModule } from '@app/db';
 import { MembersModule } from '@app/members';
 import { ProvisioningModule } from '@app/provisioning';
+import { InterconnectModule } from '@app/interconnect';
 import { QueueModule } from '@app/queue';
 import { ApplicationsController } from './applications/applications.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
@@ -12,6 +13,9 @@ import { HealthController } from './health/health.controller.js';
 import { AdminMembersController } from './members/admin-members.controller.js';
 import { MemberSelfController } from './members/member-self.controller.js';
 import { AdminOperatorsController } from './operators/admin-operators.controller.js';
+import { AdminInterconnectController } from './interconnect/admin-interconnect.controller.js';
+import { MemberInterconnectController } from './interconnect/member-interconnect.controller.js';
+import { TransparencyController } from './interconnect/transparency.controller.js';
 import { FederationController } from './provisioning/federation.controller.js';
 import { ProvisioningController } from './provisioning/provisioning.controller.js';
 import { WellKnownController } from './provisioning/well-known.controller.js';
@@ -28,6 +32,7 @@ export class HubModule {
         AuthModule,
         MembersModule,
         ProvisioningModule,
+        InterconnectModule,
       ],
       controllers: [
         HealthController,
@@ -39,6 +44,9 @@ export class HubModule {
         ProvisioningController,
         WellKnownController,
         FederationController,
+        MemberInterconnectController,
+        AdminInterconnectController,
+        TransparencyController,
       ],
     };
   }

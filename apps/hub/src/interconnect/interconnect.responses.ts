@@ -1,0 +1,47 @@
+import type { InterconnectBlockEntity, MemberCredentialEntity, PeeringAgreementEntity, TransparencyEntryEntity } from '@app/db';
+
+export const toAgreementResponse = (a: PeeringAgreementEntity, at = new Date()) => ({
+  id: a.id,
+  offerer: a.offererDomain,
+  offeree: a.offereeDomain,
+  services: a.services,
+  state: a.state,
+  expiresAt: a.expiresAt?.toISOString() ?? null,
+  // an agreement past its expiry stops counting at once; no job has to change its state
+  expired: a.expiresAt !== null && a.expiresAt <= at,
+  createdAt: a.createdAt.toISOString(),
+  decidedAt: a.decidedAt?.toISOString() ?? null,
+  revokedAt: a.revokedAt?.toISOString() ?? null,
+  revokedBy: a.revokedBy,
+});
+
+export const toBlockResponse = (b: InterconnectBlockEntity) => ({
+  scope: b.scope,
+  blocker: b.blockerDomain,
+  blocked: b.blockedDomain,
+  reason: b.reason,
+  createdAt: b.createdAt.toISOString(),
+});
+
+export const toCredentialResponse = (c: MemberCredentialEntity) => ({
+  id: c.id,
+  kind: c.kind,
+  kid: c.kid,
+  jwk: c.publicJwk,
+  pinType: c.pinType,
+  sha256: c.pinSha256,
+  label: c.label,
+  notBefore: c.notBefore.toISOString(),
+  notAfter: c.notAfter?.toISOString() ?? null,
+  revokedAt: c.revokedAt?.toISOString() ?? null,
+});
+
+export const toTransparencyResponse = (t: TransparencyEntryEntity) => ({
+  seq: Number(t.seq),
+  at: t.at.toISOString(),
+  kind: t.kind,
+  subjects: t.subjects,
+  entry: t.entry,
+  prevHash: t.prevHash,
+  hash: t.hash,
+});

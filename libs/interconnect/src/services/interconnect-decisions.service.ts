@@ -1,0 +1,170 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { ALL_CHANGED, ChangeBus, PolicyRepository, ProvisioningRepository } from '@app/db';
+import { normalizeDomain } from '@app/common';
+import type { ProvisioningDocument } from '@app/xml';
+import {
+  Agreement,
+  decide,
+  Decision,
+  FederationMode,
+  MemberBlock,
+  OperatorBlock,
+  PartyState,
+  PrivacySettings,
+  Service,
+} from '../decision.js';
+import { POLICY_CHANGE_KEY } from './peering-policy.service.js';
+
+interface MemberFacts {
+  state: NonNullable<PartyState>;
+  privacy: PrivacySettings;
+}
+
+/** Everything the decision needs, loaded once and reused until a change is announced. */
+export interface PolicySnapshot {
+  mode: FederationMode;
+  members: Map<string, MemberFacts>;
+  agreements: Agreement[];
+  memberBlocks: MemberBlock[];
+  operatorBlocks: OperatorBlock[];
+}
+
+const OPEN_PRIVACY: PrivacySettings = { visibleToAll: true, allow: new Set(), deny: new Set() };
+
+/** Peer Network Privacy towards this hub from a member's current document (visible to all when it states none). */
+export function privacyFromDocument(doc: ProvisioningDocument | null | undefined, hubDomain: string): PrivacySettings {
+  const memberships = doc?.clearingHouseMembership ?? [];
+  const m =
+    memberships.find((x) => x.clearingHouse.toLowerCase() === hubDomain) ??
+    (memberships.length === 1 ? memberships[0] : undefined);
+  if (!m) return OPEN_PRIVACY;
+  const set = (list?: { peer?: { domain: string }[] }) => new Set((list?.peer ?? []).map((p) => p.domain.toLowerCase()));
+  return {
+    visibleToAll: m.peerNetworkPrivacy.visibleToAll,
+    allow: set(m.peerNetworkPrivacy.allow),
+    deny: set(m.peerNetworkPrivacy.deny),
+  };
+}
+
+/**
+ * `may A interconnect with B for service S now?` — the one place the hub answers it. The
+ * snapshot is cached in-process and dropped on every member or policy change announced on the
+ * ChangeBus (any process), so a cache hit costs no database query and a revocation is effective
+ * everywhere as soon as the notification arrives.
+ */
+@Injectable()
+export class InterconnectDecisions {
+  private snapshot: Promise<PolicySnapshot> | undefined;
+  private epoch = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly policy: PolicyRepository,
+    private readonly provisioning: ProvisioningRepository,
+    changes: ChangeBus,
+  ) {
+    changes.subscribe((key) => {
+      if (key === ALL_CHANGED || key === POLICY_CHANGE_KEY || key.startsWith('member:')) {
+        this.epoch++;
+        this.snapshot = undefined;
+      }
+    });
+  }
+
+  async decide(requestorInput: string, targetInput: string, service: Service, at = new Date()): Promise<Decision> {
+    const requestor = normalizeDomain(requestorInput, 'requestor');
+    const target = normalizeDomain(targetInput, 'peer');
+    return decide({ ...this.inputs(await this.current(), requestor, target), service, at });
+  }
+
+  /** The same decision against a hypothetical policy (operators' dry run); nothing is stored. */
+  async dryRun(
+    requestorInput: string,
+    targetInput: string,
+    service: Service,
+    change: { mode?: FederationMode; addOperatorBlock?: OperatorBlock; removeOperatorBlock?: OperatorBlock },
+    at = new Date(),
+  ): Promise<{ current: Decision; proposed: Decision }> {
+    const requestor = normalizeDomain(requestorInput, 'requestor');
+    const target = normalizeDomain(targetInput, 'peer');
+    const snapshot = await this.current();
+    const same = (x: OperatorBlock, y: OperatorBlock) => (x.a === y.a && x.b === y.b) || (x.a === y.b && x.b === y.a);
+    const proposed: PolicySnapshot = {
+      ...snapshot,
+      mode: change.mode ?? snapshot.mode,
+      operatorBlocks: [
+        ...snapshot.operatorBlocks.filter((b) => !change.removeOperatorBlock || !same(b, change.removeOperatorBlock)),
+        ...(change.addOperatorBlock ? [change.addOperatorBlock] : []),
+      ],
+    };
+    return {
+      current: decide({ ...this.inputs(snapshot, requestor, target), service, at }),
+      proposed: decide({ ...this.inputs(proposed, requestor, target), service, at }),
+    };
+  }
+
+  private inputs(snapshot: PolicySnapshot, requestor: string, target: string) {
+    const r = snapshot.members.get(requestor);
+    const t = snapshot.members.get(target);
+    return {
+      requestor: r?.state ?? null,
+      target: t?.state ?? null,
+      mode: snapshot.mode,
+      agreements: snapshot.agreements,
+      memberBlocks: snapshot.memberBlocks,
+      operatorBlocks: snapshot.operatorBlocks,
+      requestorPrivacy: r?.privacy ?? OPEN_PRIVACY,
+      targetPrivacy: t?.privacy ?? OPEN_PRIVACY,
+    };
+  }
+
+  private current(): Promise<PolicySnapshot> {
+    if (!this.snapshot) {
+      const startedAt = this.epoch;
+      const loading = this.load();
+      this.snapshot = loading;
+      // a change announced while loading makes this snapshot stale: do not keep it
+      loading.then(
+        () => {
+          if (this.epoch !== startedAt && this.snapshot === loading) this.snapshot = undefined;
+        },
+        () => {
+          if (this.snapshot === loading) this.snapshot = undefined;
+        },
+      );
+    }
+    return this.snapshot;
+  }
+
+  private async load(): Promise<PolicySnapshot> {
+    const [mode, agreements, blocks] = await Promise.all([
+      this.policy.mode(),
+      this.policy.allAgreements(),
+      this.policy.allBlocks(),
+    ]);
+    const members = new Map<string, MemberFacts>();
+    for await (const { member, current } of this.provisioning.streamMembersWithCurrent()) {
+      members.set(member.domain, {
+        state: { domain: member.domain, status: member.status },
+        privacy: privacyFromDocument(current?.document as unknown as ProvisioningDocument | undefined, this.config.hub.domain),
+      });
+    }
+    return {
+      mode,
+      members,
+      agreements: agreements.map((a) => ({
+        id: a.id,
+        offerer: a.offererDomain,
+        offeree: a.offereeDomain,
+        services: a.services,
+        state: a.state,
+        expiresAt: a.expiresAt,
+      })),
+      memberBlocks: blocks
+        .filter((b) => b.scope === 'member')
+        .map((b) => ({ blocker: b.blockerDomain, blocked: b.blockedDomain })),
+      operatorBlocks: blocks.filter((b) => b.scope === 'operator').map((b) => ({ a: b.blockerDomain, b: b.blockedDomain })),
+    };
+  }
+}
