@@ -198,4 +198,13 @@ describe('authorized interconnection (e2e)', () => {
     await http().get('/admin/v1/interconnect/decisions').set(auth(a)).expect(403);
     await http().get('/v1/interconnect/decisions').query({ peer: b.domain, service: 'teleport' }).set(auth(a)).expect(400);
   });
+
+  it('should apply blocks to provisioning views exactly as to decisions', async () => {
+    await http().put('/v1/provisioning').set(auth(b)).send(memberDocument(b.domain)).expect(201);
+    await http().get(`/.well-known/pres-im-provisioning/${b.domain}`).set(auth(a)).expect(200);
+    await http().post('/admin/v1/blocks').set(operatorAuth).send({ a: a.domain, b: b.domain }).expect(204);
+    await http().get(`/.well-known/pres-im-provisioning/${b.domain}`).set(auth(a)).expect(404);
+    await http().delete('/admin/v1/blocks').set(operatorAuth).send({ a: a.domain, b: b.domain }).expect(204);
+    await http().get(`/.well-known/pres-im-provisioning/${b.domain}`).set(auth(a)).expect(200);
+  });
 });

@@ -13,6 +13,7 @@ import {
   type ProvisioningDocument,
   type ProvisioningOverridePatch,
 } from '@app/xml';
+import { InterconnectDecisions } from '@app/interconnect';
 import { mayView, privacyOf } from './peer-visibility.js';
 import { hubOwnDocument } from './hub-document.js';
 import { HUB_DOCUMENT, RenderedView, ViewCache, ViewFormat } from './view-cache.js';
@@ -39,6 +40,7 @@ export class ProvisioningViews {
     private readonly members: MemberRepository,
     private readonly provisioning: ProvisioningRepository,
     private readonly cache: ViewCache,
+    private readonly decisions: InterconnectDecisions,
   ) {}
 
   /** A member's document as `requestor` may see it; cached until the member changes. */
@@ -103,8 +105,7 @@ export class ProvisioningViews {
     const items: ChangeEntry[] = [];
     for (const { version, member } of rows) {
       const current = await this.provisioning.findCurrent(member.id);
-      const privacy = privacyOf(current?.document as unknown as ProvisioningDocument, this.config.hub.domain);
-      if (!mayView(requestor, member, privacy)) continue;
+      if (!(await this.canSee(requestor, member, current?.document))) continue;
       items.push({ domain: member.domain, seq: version.seq, ver: version.ver, published: version.publishedAt.toISOString() });
     }
     const last = rows.at(-1);
@@ -116,11 +117,10 @@ export class ProvisioningViews {
     const target = await this.members.findByDomain(domain);
     if (!target) return [];
     const targetCurrent = await this.provisioning.findCurrent(target.id);
-    const privacy = privacyOf(targetCurrent?.document as unknown as ProvisioningDocument, this.config.hub.domain);
     const subscribers: Array<{ domain: string; url: string }> = [];
     for await (const { member, current } of this.provisioning.streamMembersWithCurrent()) {
       if (member.domain === domain || member.status !== 'active') continue;
-      if (!mayView(member.domain, target, privacy)) continue;
+      if (!(await this.canSee(member.domain, target, targetCurrent?.document))) continue;
       const url = privacyMembership(current, this.config.hub.domain);
       if (url) subscribers.push({ domain: member.domain, url });
     }
@@ -133,7 +133,7 @@ export class ProvisioningViews {
     const current = await this.provisioning.findCurrent(member.id);
     if (!current) return null;
     const base = current.document as unknown as ProvisioningDocument;
-    if (!mayView(requestor, member, privacyOf(base, this.config.hub.domain))) return null;
+    if (!(await this.canSee(requestor, member, base))) return null;
     const override = requestor && requestor !== target ? await this.provisioning.findOverride(member.id, requestor) : null;
     return this.servedDocument(member, current, requestor, override?.patch as ProvisioningOverridePatch | undefined);
   }
@@ -157,6 +157,18 @@ export class ProvisioningViews {
     }
     const ver = patch || requestor !== member.domain ? computeVer(doc) : current.ver;
     return { ...doc, for: requestor ?? undefined, ver, published: current.publishedAt.toISOString() };
+  }
+
+  /**
+   * Anonymous callers and a member looking at itself are answered from the Peer Network Privacy
+   * alone; between members the interconnection decision function decides (blocks included), so
+   * provisioning views and verification never disagree.
+   */
+  private async canSee(requestor: string | null, target: MemberEntity, document: unknown): Promise<boolean> {
+    if (requestor === null || requestor === target.domain) {
+      return mayView(requestor, target, privacyOf(document as ProvisioningDocument | null | undefined, this.config.hub.domain));
+    }
+    return this.decisions.visible(requestor, target.domain);
   }
 
   /**
@@ -188,7 +200,7 @@ export class ProvisioningViews {
       : new Map<string, Record<string, unknown>>();
     for await (const { member, current } of this.provisioning.streamMembersWithCurrent(options.since)) {
       const base = (current?.document ?? null) as ProvisioningDocument | null;
-      if (!mayView(requestor, member, privacyOf(base, this.config.hub.domain))) continue;
+      if (!(await this.canSee(requestor, member, base))) continue;
       if (member.status !== 'active' && member.domain !== requestor) continue;
       const entry: FederationMemberEntry = {
         domain: member.domain,

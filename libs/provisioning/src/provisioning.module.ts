@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InterconnectModule } from '@app/interconnect';
 import { MembersModule } from '@app/members';
 import { ProvisioningViews } from './provisioning-views.service.js';
 import { ProvisioningService } from './provisioning.service.js';
@@ -6,5 +7,5 @@ import { ViewCache } from './view-cache.js';
 
 const SERVICES = [ProvisioningService, ProvisioningViews, ViewCache];
 
-@Module({ imports: [MembersModule], providers: SERVICES, exports: SERVICES })
+@Module({ imports: [MembersModule, InterconnectModule], providers: SERVICES, exports: SERVICES })
 export class ProvisioningModule {}

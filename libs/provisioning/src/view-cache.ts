@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ALL_CHANGED, ChangeBus } from '@app/db';
+import { POLICY_CHANGE_KEY } from '@app/interconnect';
 
 export type ViewFormat = 'xml' | 'json';
 
@@ -50,7 +51,8 @@ export class ViewCache {
 
   private invalidate(key: string): void {
     this.epochValue++;
-    if (key === ALL_CHANGED) return this.clear();
+    // policy changes (mode, agreements, blocks) can change who sees anything
+    if (key === ALL_CHANGED || key === POLICY_CHANGE_KEY) return this.clear();
     if (!key.startsWith('member:')) return;
     this.drop(key.slice('member:'.length));
     this.drop(HUB_DOCUMENT);

@@ -30,6 +30,8 @@ export interface PolicySnapshot {
   operatorBlocks: OperatorBlock[];
 }
 
+const VISIBILITY_IRRELEVANT_RULES = new Set<string>(['requestor-privacy', 'federation-policy']);
+
 const OPEN_PRIVACY: PrivacySettings = { visibleToAll: true, allow: new Set(), deny: new Set() };
 
 /** Peer Network Privacy towards this hub from a member's current document (visible to all when it states none). */
@@ -76,6 +78,19 @@ export class InterconnectDecisions {
     const requestor = normalizeDomain(requestorInput, 'requestor');
     const target = normalizeDomain(targetInput, 'peer');
     return decide({ ...this.inputs(await this.current(), requestor, target), service, at });
+  }
+
+  /**
+   * May `requestor` see `target` at all (its provisioning, its entry in lists and feeds)? The
+   * same rules as interconnection — both active, no operator or member block, the target's Peer
+   * Network Privacy — except that no agreement is needed (members read each other's provisioning
+   * to set peering up) and the requestor's own privacy does not hide others from it.
+   */
+  async visible(requestor: string, target: string, at = new Date()): Promise<boolean> {
+    if (requestor === target) return true;
+    const decision = await this.decide(requestor, target, 'presence', at);
+    const failed = decision.rules.find((r) => r.outcome === 'fail');
+    return !failed || VISIBILITY_IRRELEVANT_RULES.has(failed.rule);
   }
 
   /** The same decision against a hypothetical policy (operators' dry run); nothing is stored. */
