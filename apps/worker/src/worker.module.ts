@@ -3,17 +3,32 @@ import type { ConnectionOptions } from 'bullmq';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DbModule } from '@app/db';
 import { MembersModule } from '@app/members';
+import { ProvisioningModule } from '@app/provisioning';
 import { OutboxDispatcher, QueueModule } from '@app/queue';
 import { WorkerHealthServer } from './worker-health.server.js';
+import { ChangeNotificationsProcessor } from './processors/change-notifications.processor.js';
 import { MemberEventsProcessor } from './processors/member-events.processor.js';
+import { ProvisioningChangesProcessor } from './processors/provisioning-changes.processor.js';
 
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig, queueConnection: ConnectionOptions): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DbModule, QueueModule.forRoot(queueConnection, config.queue.prefix), MembersModule],
-      providers: [OutboxDispatcher, MemberEventsProcessor, WorkerHealthServer],
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule,
+        QueueModule.forRoot(queueConnection, config.queue.prefix),
+        MembersModule,
+        ProvisioningModule,
+      ],
+      providers: [
+        OutboxDispatcher,
+        MemberEventsProcessor,
+        ProvisioningChangesProcessor,
+        ChangeNotificationsProcessor,
+        WorkerHealthServer,
+      ],
     };
   }
 }

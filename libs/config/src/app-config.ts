@@ -16,7 +16,8 @@ export interface AppConfig {
     trustProxy: boolean;
   };
   sip: { enabled: boolean; host: string; port: number };
-  webhooks: { timeoutMs: number };
+  /** retryDelayMs: base of the delivery backoff; undefined = the job catalogue's delay */
+  webhooks: { timeoutMs: number; retryDelayMs: number | undefined };
   worker: { healthPort: number };
   outbox: { pollIntervalMs: number; batchSize: number };
 }
@@ -53,7 +54,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       trustProxy: e.HUB_TRUST_PROXY,
     },
     sip: { enabled: e.HUB_SIP_ENABLED, host: e.HUB_SIP_HOST, port: e.HUB_SIP_PORT },
-    webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+    webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, retryDelayMs: e.WEBHOOK_RETRY_DELAY_MS },
     worker: { healthPort: e.WORKER_HEALTH_PORT },
     outbox: { pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
   };

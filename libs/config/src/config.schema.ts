@@ -41,6 +41,7 @@ export const envSchema = z.object({
   HUB_SIP_HOST: z.string().default('127.0.0.1'),
   HUB_SIP_PORT: port.default(5060),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  WEBHOOK_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(3_600_000).optional(),
   WORKER_HEALTH_PORT: port.default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { InterconnectModule } from '@app/interconnect';
 import { MembersModule } from '@app/members';
+import { ChangeNotificationsHandler } from './change-notifications.handler.js';
 import { ProvisioningViews } from './provisioning-views.service.js';
 import { ProvisioningService } from './provisioning.service.js';
 import { ViewCache } from './view-cache.js';
 
-const SERVICES = [ProvisioningService, ProvisioningViews, ViewCache];
+const SERVICES = [ProvisioningService, ProvisioningViews, ViewCache, ChangeNotificationsHandler];
 
 @Module({ imports: [MembersModule, InterconnectModule], providers: SERVICES, exports: SERVICES })
 export class ProvisioningModule {}

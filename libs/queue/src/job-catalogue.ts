@@ -58,6 +58,13 @@ export interface JobDefinition {
 
 const DAY_SECONDS = 24 * 3600;
 
+/**
+ * Custom backoff type of webhook deliveries: exponential with jitter like BullMQ's own, but the
+ * base delay can be overridden per deployment (WEBHOOK_RETRY_DELAY_MS). The change-notifications
+ * worker computes it (`settings.backoffStrategy`); only that worker may consume these jobs.
+ */
+export const WEBHOOK_BACKOFF = 'webhook-exponential';
+
 /** Retry policy declared once per job: exponential backoff with jitter, bounded history. */
 export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition } = {
   [JobName.MemberStatusChanged]: {
@@ -80,10 +87,10 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition } = {
   },
   [JobName.DeliverChangeNotification]: {
     queue: QueueName.ChangeNotifications,
-    // a webhook may be down for hours: ~10 attempts spread over about 17 hours
+    // a webhook may be down for hours: 10 attempts, the last one 6 to 8.5 hours after the first
     options: {
       attempts: 10,
-      backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 },
+      backoff: { type: WEBHOOK_BACKOFF, delay: 60_000, jitter: 0.5 },
       removeOnComplete: { age: 7 * DAY_SECONDS, count: 50_000 },
       removeOnFail: { age: 30 * DAY_SECONDS },
     },

@@ -4,3 +4,4 @@ export * from './redis-server.js';
 export * from './test-config.js';
 export * from './wait-for.js';
 export * from './provisioning-fixtures.js';
+export * from './webhook-receiver.js';

@@ -1,0 +1,98 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Backoffs, BackoffStrategy, Job, UnrecoverableError } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { ChangeNotificationsHandler, PermanentDeliveryError } from '@app/provisioning';
+import { DeliverChangeNotificationPayload, JOB_CATALOGUE, JobName, QueueName, WEBHOOK_BACKOFF } from '@app/queue';
+
+/**
+ * The `webhook-exponential` backoff of the catalogue: BullMQ's exponential backoff with the job's
+ * jitter, from `baseDelayMs` (WEBHOOK_RETRY_DELAY_MS) when set, otherwise from the job's own delay.
+ */
+export function webhookBackoff(baseDelayMs: number | undefined): BackoffStrategy {
+  const fallback = JOB_CATALOGUE[JobName.DeliverChangeNotification].options.backoff;
+  return (attemptsMade, type, error, job) => {
+    if (type !== WEBHOOK_BACKOFF) throw new Error(`unknown backoff strategy ${String(type)}`);
+    const declared = job?.opts.backoff ?? fallback;
+    const { delay, jitter } = typeof declared === 'object' ? declared : { delay: declared, jitter: 0 };
+    return Backoffs.builtinStrategies.exponential(baseDelayMs ?? delay ?? 1000, jitter)(attemptsMade, type, error, job);
+  };
+}
+
+/**
+ * Transport only: one webhook delivery per job, by the provisioning library. A permanent failure
+ * (non-http URL, 4xx answer) becomes UnrecoverableError; anything else is retried with the backoff.
+ */
+@Processor(QueueName.ChangeNotifications, { autorun: false })
+export class ChangeNotificationsProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ChangeNotificationsProcessor.name);
+  private lastError = '';
+
+  constructor(
+    private readonly handler: ChangeNotificationsHandler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  /** Not autorun: the backoff strategy depends on config and must be in place before the first job fails. */
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.queue.concurrency;
+    this.worker.opts.settings = {
+      ...this.worker.opts.settings,
+      backoffStrategy: webhookBackoff(this.config.webhooks.retryDelayMs),
+    };
+    this.worker.run().catch((error: Error) => this.onError(error));
+  }
+
+  /** Lets jobs in flight finish while the database is still open (BullMQ's own close comes later, with it). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const name = job.name as JobName.DeliverChangeNotification;
+    switch (name) {
+      case JobName.DeliverChangeNotification:
+        try {
+          return await this.handler.deliver(
+            { id: String(job.id), attemptsMade: job.attemptsMade },
+            job.data as DeliverChangeNotificationPayload,
+          );
+        } catch (error) {
+          if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(error.message);
+          throw error;
+        }
+      default: {
+        const unknownName: never = name;
+        throw new UnrecoverableError(`unknown job ${String(unknownName)} on ${QueueName.ChangeNotifications}`);
+      }
+    }
+  }
+
+  /** A delivery that will not be retried again stays in the failed set (parked), where an operator can retry it. */
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    if (!job) return;
+    const unrecoverable = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
+    const final = unrecoverable || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (!final) return;
+    const { subscriberDomain, domain, seq } = job.data as DeliverChangeNotificationPayload;
+    this.logger.warn(
+      `change notification ${String(job.id)} (${domain} seq ${seq} to ${subscriberDomain}) parked after ${job.attemptsMade} attempt(s): ${error.message}`,
+    );
+  }
+
+  /** Connection errors repeat on every reconnect attempt; log each distinct one once. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    if (error.message === this.lastError) return;
+    this.lastError = error.message;
+    this.logger.warn(`${QueueName.ChangeNotifications} worker: ${error.message}`);
+  }
+
+  @OnWorkerEvent('ready')
+  onReady(): void {
+    this.lastError = '';
+  }
+}

@@ -1,0 +1,208 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { JobReceiptRepository, MemberRepository, ProvisioningRepository, TransactionRunner } from '@app/db';
+import type { JobRef } from '@app/members';
+import { DeliverChangeNotificationPayload, JobName, OutboxWriter, ProvisioningPublishedPayload, QueueName } from '@app/queue';
+import type { ProvisioningDocument } from '@app/xml';
+import { mayView, membershipFor, privacyOf } from './peer-visibility.js';
+import { ProvisioningViews } from './provisioning-views.service.js';
+
+/** Value of the `X-Hub-Event` header of a change notification. */
+export const CHANGE_NOTIFICATION_EVENT = 'provisioning-changed';
+
+/** The JSON body POSTed to a subscriber's `change-notification` URI. */
+export interface ChangeNotificationBody {
+  domain: string;
+  seq: number;
+  ver: string;
+  published: string;
+  hub: string;
+}
+
+export type FanOutResult =
+  { outcome: 'duplicate' } | { outcome: 'skipped'; reason: string } | { outcome: 'fanned-out'; subscribers: number };
+
+export type DeliveryResult =
+  { outcome: 'duplicate' } | { outcome: 'skipped'; reason: string } | { outcome: 'delivered'; status: number };
+
+/** A delivery that no retry can make succeed (bad URL, 4xx answer): the worker parks the job. */
+export class PermanentDeliveryError extends Error {
+  override readonly name = 'PermanentDeliveryError';
+}
+
+/**
+ * Consumer side of `provisioning-changes` and `change-notifications`.
+ *
+ * Fan-out: one `deliver-change-notification` job per member allowed to see the publisher at that
+ * moment, written to the outbox in the transaction that records the fan-out's receipt, so a
+ * worker that dies half-way has enqueued nothing and a redelivery enqueues nothing twice.
+ *
+ * Delivery: re-checks that the subscriber is still active and still allowed to see the publisher,
+ * then POSTs the notification. At least once: a crash after the POST and before the receipt
+ * repeats the POST with the same `Idempotency-Key` (the job id).
+ */
+@Injectable()
+export class ChangeNotificationsHandler {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: TransactionRunner,
+    private readonly receipts: JobReceiptRepository,
+    private readonly members: MemberRepository,
+    private readonly provisioning: ProvisioningRepository,
+    private readonly views: ProvisioningViews,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async fanOut(job: JobRef, payload: ProvisioningPublishedPayload): Promise<FanOutResult> {
+    if (await this.receipts.findByJobId(job.id)) return { outcome: 'duplicate' };
+    const publisher = await this.members.findById(payload.memberId);
+    const active = publisher?.status === 'active' ? publisher : null;
+    const skipped = active ? undefined : 'publisher is no longer active';
+    // a newer version may exist by now; the subscribers still learn about this one (its ver is in the payload)
+    const subscribers = active ? await this.views.subscribersOf(active.domain) : [];
+    const recorded = await this.tx.run(async (manager) => {
+      const first = await this.receipts.recordOnce(
+        {
+          jobId: job.id,
+          queue: QueueName.ProvisioningChanges,
+          jobName: JobName.ProvisioningPublished,
+          result: { domain: payload.domain, seq: payload.seq, ver: payload.ver, subscribers: subscribers.length, skipped },
+          attemptsMade: job.attemptsMade,
+        },
+        manager,
+      );
+      if (!first) return false;
+      for (const subscriber of subscribers) {
+        await this.outbox.enqueue(
+          JobName.DeliverChangeNotification,
+          {
+            subscriberDomain: subscriber.domain,
+            url: subscriber.url,
+            domain: payload.domain,
+            seq: payload.seq,
+            ver: payload.ver,
+            publishedAt: payload.publishedAt,
+          },
+          manager,
+        );
+      }
+      return true;
+    });
+    if (!recorded) return { outcome: 'duplicate' };
+    return skipped ? { outcome: 'skipped', reason: skipped } : { outcome: 'fanned-out', subscribers: subscribers.length };
+  }
+
+  /**
+   * Throws PermanentDeliveryError for what no retry can fix, any other error for a retry.
+   * The URL is the subscriber's current one: a subscriber that moved its webhook since the
+   * fan-out gets the notification at the new address, one that removed it gets nothing.
+   */
+  async deliver(job: JobRef, payload: DeliverChangeNotificationPayload): Promise<DeliveryResult> {
+    if (await this.receipts.findByJobId(job.id)) return { outcome: 'duplicate' };
+    const target = await this.currentTarget(payload);
+    if ('skipped' in target) {
+      return (await this.record(job, payload, { skipped: target.skipped }))
+        ? { outcome: 'skipped', reason: target.skipped }
+        : { outcome: 'duplicate' };
+    }
+    const status = await this.post(target.url, job.id, {
+      domain: payload.domain,
+      seq: payload.seq,
+      ver: payload.ver,
+      published: payload.publishedAt,
+      hub: this.config.hub.domain,
+    });
+    await this.record(job, payload, { status });
+    return { outcome: 'delivered', status };
+  }
+
+  /** Where to deliver now, or why not to: the subscriber must still be active and allowed to see the publisher. */
+  private async currentTarget(payload: DeliverChangeNotificationPayload): Promise<{ url: URL } | { skipped: string }> {
+    const subscriber = await this.members.findByDomain(payload.subscriberDomain);
+    if (subscriber?.status !== 'active') return { skipped: 'subscriber is no longer active' };
+    const publisher = await this.members.findByDomain(payload.domain);
+    if (!publisher) return { skipped: 'publisher no longer exists' };
+    const published = await this.provisioning.findCurrent(publisher.id);
+    const privacy = privacyOf(published?.document as unknown as ProvisioningDocument | undefined, this.config.hub.domain);
+    if (!mayView(subscriber.domain, publisher, privacy)) return { skipped: 'subscriber may no longer see the publisher' };
+    const own = await this.provisioning.findCurrent(subscriber.id);
+    const uri = membershipFor(own?.document as unknown as ProvisioningDocument | undefined, this.config.hub.domain)
+      ?.changeNotification?.uri;
+    if (!uri) return { skipped: 'subscriber no longer has a change-notification URI' };
+    return { url: webhookUrl(uri) };
+  }
+
+  /** One POST; returns the 2xx status, or throws (PermanentDeliveryError when retrying is pointless). */
+  private async post(url: URL, idempotencyKey: string, body: ChangeNotificationBody): Promise<number> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'Idempotency-Key': idempotencyKey,
+          'User-Agent': `pres-im-clearing-house (+https://${this.config.hub.domain})`,
+          'X-Hub-Event': CHANGE_NOTIFICATION_EVENT,
+        },
+        body: JSON.stringify(body),
+        // a redirect could point anywhere (including inside the hub's network): not followed
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
+      });
+    } catch (error) {
+      throw new Error(`POST ${redacted(url)} failed: ${describeFetchError(error, this.config.webhooks.timeoutMs)}`, {
+        cause: error,
+      });
+    }
+    await response.body?.cancel().catch(() => undefined);
+    const { status } = response;
+    if (status >= 200 && status < 300) return status;
+    const answer = `POST ${redacted(url)} answered ${status}`;
+    if (status >= 500 || status === 408 || status === 429) throw new Error(answer);
+    if (status >= 300 && status < 400) throw new PermanentDeliveryError(`${answer} (redirects are not followed)`);
+    throw new PermanentDeliveryError(answer);
+  }
+
+  private record(job: JobRef, payload: DeliverChangeNotificationPayload, result: Record<string, unknown>): Promise<boolean> {
+    return this.tx.run((manager) =>
+      this.receipts.recordOnce(
+        {
+          jobId: job.id,
+          queue: QueueName.ChangeNotifications,
+          jobName: JobName.DeliverChangeNotification,
+          result: { subscriberDomain: payload.subscriberDomain, domain: payload.domain, ver: payload.ver, ...result },
+          attemptsMade: job.attemptsMade,
+        },
+        manager,
+      ),
+    );
+  }
+}
+
+/** Only http(s) URLs without credentials are called; anything else is a permanent failure. */
+export function webhookUrl(uri: string): URL {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new PermanentDeliveryError(`change-notification URI '${uri}' is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new PermanentDeliveryError(`change-notification URI scheme '${url.protocol}' is not http(s)`);
+  }
+  if (url.username || url.password) {
+    throw new PermanentDeliveryError('change-notification URI carries credentials, which are never sent');
+  }
+  return url;
+}
+
+/** Origin and path only: a query string may hold the subscriber's secret. */
+function redacted(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  return e.cause?.code ?? e.cause?.message ?? e.message;
+}
