@@ -14,7 +14,7 @@ import {
   type ProvisioningOverridePatch,
 } from '@app/xml';
 import { InterconnectDecisions } from '@app/interconnect';
-import { mayView, privacyOf } from './peer-visibility.js';
+import { mayView, membershipFor, privacyOf } from './peer-visibility.js';
 import { hubOwnDocument } from './hub-document.js';
 import { HUB_DOCUMENT, RenderedView, ViewCache, ViewFormat } from './view-cache.js';
 
@@ -121,7 +121,8 @@ export class ProvisioningViews {
     for await (const { member, current } of this.provisioning.streamMembersWithCurrent()) {
       if (member.domain === domain || member.status !== 'active') continue;
       if (!(await this.canSee(member.domain, target, targetCurrent?.document))) continue;
-      const url = privacyMembership(current, this.config.hub.domain);
+      const url = membershipFor(current?.document as ProvisioningDocument | undefined, this.config.hub.domain)?.changeNotification
+        ?.uri;
       if (url) subscribers.push({ domain: member.domain, url });
     }
     return subscribers;
@@ -219,12 +220,6 @@ export class ProvisioningViews {
       yield entry;
     }
   }
-}
-
-function privacyMembership(current: ProvisioningVersionEntity | null, hubDomain: string): string | undefined {
-  const memberships = (current?.document as unknown as ProvisioningDocument | undefined)?.clearingHouseMembership ?? [];
-  const membership = memberships.find((m) => m.clearingHouse.toLowerCase() === hubDomain) ?? memberships[0];
-  return membership?.changeNotification?.uri;
 }
 
 export function etagOf(ver: string, format: ViewFormat): string {

@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -23,7 +23,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * A job added just before a failure is added again with the same jobId, which BullMQ ignores.
  */
 @Injectable()
-export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
@@ -41,7 +41,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops before the database pool closes, letting a tick in progress finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;

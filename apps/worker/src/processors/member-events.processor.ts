@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Job, UnrecoverableError } from 'bullmq';
 import { MemberEventsHandler } from '@app/members';
@@ -7,7 +7,7 @@ import { JobName, MemberStatusChangedPayload, QueueName } from '@app/queue';
 
 /** Transport only: checks the job name and hands the payload to the members library. */
 @Processor(QueueName.MemberEvents)
-export class MemberEventsProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class MemberEventsProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MemberEventsProcessor.name);
   private lastError = '';
 
@@ -20,6 +20,11 @@ export class MemberEventsProcessor extends WorkerHost implements OnApplicationBo
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.queue.concurrency;
+  }
+
+  /** Drain in-flight jobs while the database pool is still open (it closes in the shutdown phase). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: Job): Promise<unknown> {
