@@ -1,9 +1,10 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
+import { Inject, Logger } from '@nestjs/common';
 import { Backoffs, BackoffStrategy, Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ChangeNotificationsHandler, PermanentDeliveryError } from '@app/provisioning';
 import { DeliverChangeNotificationPayload, JOB_CATALOGUE, JobName, QueueName, WEBHOOK_BACKOFF } from '@app/queue';
+import { CatalogueWorkerHost } from './catalogue-worker-host.js';
 
 /**
  * The `webhook-exponential` backoff of the catalogue: BullMQ's exponential backoff with the job's
@@ -24,30 +25,24 @@ export function webhookBackoff(baseDelayMs: number | undefined): BackoffStrategy
  * (non-http URL, 4xx answer) becomes UnrecoverableError; anything else is retried with the backoff.
  */
 @Processor(QueueName.ChangeNotifications, { autorun: false })
-export class ChangeNotificationsProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(ChangeNotificationsProcessor.name);
-  private lastError = '';
+export class ChangeNotificationsProcessor extends CatalogueWorkerHost {
+  private readonly parkedLogger = new Logger(ChangeNotificationsProcessor.name);
 
   constructor(
     private readonly handler: ChangeNotificationsHandler,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    super();
+    super(QueueName.ChangeNotifications, config);
   }
 
   /** Not autorun: the backoff strategy depends on config and must be in place before the first job fails. */
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.queue.concurrency;
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
     this.worker.opts.settings = {
       ...this.worker.opts.settings,
       backoffStrategy: webhookBackoff(this.config.webhooks.retryDelayMs),
     };
     this.worker.run().catch((error: Error) => this.onError(error));
-  }
-
-  /** Lets jobs in flight finish while the database is still open (BullMQ's own close comes later, with it). */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker.close();
   }
 
   async process(job: Job): Promise<unknown> {
@@ -78,21 +73,8 @@ export class ChangeNotificationsProcessor extends WorkerHost implements OnApplic
     const final = unrecoverable || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (!final) return;
     const { subscriberDomain, domain, seq } = job.data as DeliverChangeNotificationPayload;
-    this.logger.warn(
+    this.parkedLogger.warn(
       `change notification ${String(job.id)} (${domain} seq ${seq} to ${subscriberDomain}) parked after ${job.attemptsMade} attempt(s): ${error.message}`,
     );
-  }
-
-  /** Connection errors repeat on every reconnect attempt; log each distinct one once. */
-  @OnWorkerEvent('error')
-  onError(error: Error): void {
-    if (error.message === this.lastError) return;
-    this.lastError = error.message;
-    this.logger.warn(`${QueueName.ChangeNotifications} worker: ${error.message}`);
-  }
-
-  @OnWorkerEvent('ready')
-  onReady(): void {
-    this.lastError = '';
   }
 }
