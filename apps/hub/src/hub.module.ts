@@ -19,6 +19,7 @@ import { TransparencyController } from './interconnect/transparency.controller.j
 import { FederationController } from './provisioning/federation.controller.js';
 import { ProvisioningController } from './provisioning/provisioning.controller.js';
 import { WellKnownController } from './provisioning/well-known.controller.js';
+import { SipListenerService } from './sip/sip-listener.service.js';
 
 @Module({})
 export class HubModule {
@@ -48,6 +49,7 @@ export class HubModule {
         AdminInterconnectController,
         TransparencyController,
       ],
+      providers: [SipListenerService],
     };
   }
 }

@@ -76,6 +76,8 @@ describe('npm start (embedded)', () => {
     HUB_PORT: String(ports.hub),
     WORKER_HEALTH_PORT: String(ports.worker),
     HUB_BOOTSTRAP_OPERATOR_TOKEN: TOKEN,
+    // the SIP listener is covered by sip-options.e2e-spec.ts; 5060 may be taken on a CI machine
+    HUB_SIP_ENABLED: 'false',
   });
   const hubUrl = (path: string) => `http://127.0.0.1:${ports.hub}${path}`;
 
