@@ -13,7 +13,9 @@ import { HealthController } from './health/health.controller.js';
 import { AdminMembersController } from './members/admin-members.controller.js';
 import { MemberSelfController } from './members/member-self.controller.js';
 import { AdminOperatorsController } from './operators/admin-operators.controller.js';
+import { AdminHubKeysController } from './interconnect/admin-hub-keys.controller.js';
 import { AdminInterconnectController } from './interconnect/admin-interconnect.controller.js';
+import { JwksController, MemberAssertionsController } from './interconnect/assertions.controller.js';
 import { MemberInterconnectController } from './interconnect/member-interconnect.controller.js';
 import { TransparencyController } from './interconnect/transparency.controller.js';
 import { FederationController } from './provisioning/federation.controller.js';
@@ -48,6 +50,9 @@ export class HubModule {
         MemberInterconnectController,
         AdminInterconnectController,
         TransparencyController,
+        MemberAssertionsController,
+        JwksController,
+        AdminHubKeysController,
       ],
       providers: [SipListenerService],
     };

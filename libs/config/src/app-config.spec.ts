@@ -23,8 +23,22 @@ describe('loadConfig', () => {
     ['HUB_DOMAIN', 'Not A Domain'],
     ['HUB_BOOTSTRAP_OPERATOR_TOKEN', 'short'],
     ['HUB_LOG_LEVEL', 'loud'],
+    ['HUB_SECRET_KEY', 'too-short'],
+    ['HUB_SECRET_KEY', 'ab'.repeat(31)],
+    ['HUB_SECRET_KEY', 'zz'.repeat(32)],
+    ['HUB_SECRET_KEY', Buffer.alloc(31, 7).toString('base64')],
+    ['HUB_KEY_ROTATION_DAYS', '-1'],
   ])('should refuse %s=%p with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}:`));
+  });
+
+  it('should read HUB_SECRET_KEY as 32 bytes from hex or base64, and leave it unset when empty', () => {
+    const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+    expect(loadConfig({ HUB_SECRET_KEY: key.toString('hex') }).hubKeys.secretKey).toEqual(key);
+    expect(loadConfig({ HUB_SECRET_KEY: key.toString('base64') }).hubKeys.secretKey).toEqual(key);
+    expect(loadConfig({ HUB_SECRET_KEY: key.toString('base64url') }).hubKeys.secretKey).toEqual(key);
+    expect(loadConfig({ HUB_SECRET_KEY: '' }).hubKeys.secretKey).toBeUndefined();
+    expect(loadConfig({}).hubKeys).toEqual({ secretKey: undefined, rotationDays: 30 });
   });
 });

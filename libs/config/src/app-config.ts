@@ -20,6 +20,8 @@ export interface AppConfig {
   webhooks: { timeoutMs: number; retryDelayMs: number | undefined };
   worker: { healthPort: number };
   outbox: { pollIntervalMs: number; batchSize: number };
+  /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
+  hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +59,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, retryDelayMs: e.WEBHOOK_RETRY_DELAY_MS },
     worker: { healthPort: e.WORKER_HEALTH_PORT },
     outbox: { pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
+    hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
   };
 }
 

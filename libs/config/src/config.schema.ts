@@ -11,6 +11,25 @@ const optionalUrl = (protocols: string[]) =>
       message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
 
+/** 32 bytes given as 64 hex characters or as base64/base64url; empty counts as unset. */
+const secretKey32 = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    const bytes = /^[0-9a-fA-F]{64}$/.test(v)
+      ? Buffer.from(v, 'hex')
+      : /^[A-Za-z0-9+/_-]{43}=?$/.test(v)
+        ? Buffer.from(v, 'base64')
+        : undefined;
+    if (bytes?.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex characters or base64 (e.g. `openssl rand -hex 32`)' });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
 /** Every environment variable the hub and worker read. `.env.example` mirrors this list. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -37,6 +56,10 @@ export const envSchema = z.object({
   HUB_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUB_APPLICATIONS_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   HUB_TRUST_PROXY: z.stringbool().default(false),
+  /** AES-256-GCM key for the hub's signing keys at rest; unset: a random key per process (dev). */
+  HUB_SECRET_KEY: secretKey32,
+  /** Days after which the hub's signing key is rotated automatically (0 = only on request). */
+  HUB_KEY_ROTATION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   HUB_SIP_ENABLED: z.stringbool().default(true),
   HUB_SIP_HOST: z.string().default('127.0.0.1'),
   HUB_SIP_PORT: port.default(5060),

@@ -7,11 +7,13 @@ import { UsedJtiEntity } from '../entities/used-jti.entity.js';
 export class HubKeyRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  all(): Promise<HubSigningKeyEntity[]> {
-    return this.dataSource.getRepository(HubSigningKeyEntity).find({ order: { createdAt: 'ASC' } });
+  /** Every key, oldest first; pass the transaction's manager to read under its locks. */
+  all(manager: EntityManager = this.dataSource.manager): Promise<HubSigningKeyEntity[]> {
+    return manager.getRepository(HubSigningKeyEntity).find({ order: { createdAt: 'ASC', kid: 'ASC' } });
   }
 
-  async insert(key: Omit<HubSigningKeyEntity, 'createdAt'>, manager: EntityManager): Promise<void> {
+  /** createdAt defaults to the database's now(); give it to schedule the key on the application's clock. */
+  async insert(key: Omit<HubSigningKeyEntity, 'createdAt'> & { createdAt?: Date }, manager: EntityManager): Promise<void> {
     await manager.getRepository(HubSigningKeyEntity).insert(key as never);
   }
 

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MembersModule } from '@app/members';
+import { AssertionsService } from './assertions.service.js';
+import { HubKeysService } from './hub-keys.service.js';
 import { InterconnectDecisions } from './interconnect-decisions.service.js';
 import { MemberCredentialsService } from './member-credentials.service.js';
 import { PeeringPolicyService } from './peering-policy.service.js';
@@ -12,6 +14,8 @@ const SERVICES = [
   MemberCredentialsService,
   InterconnectDecisions,
   InterconnectVerification,
+  HubKeysService,
+  AssertionsService,
 ];
 
 @Module({ imports: [MembersModule], providers: SERVICES, exports: SERVICES })
