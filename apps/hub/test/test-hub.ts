@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
+import { ALL_CHANGED, ChangeBus } from '@app/db';
 import type { AppConfig } from '@app/config';
 import { OperatorsService } from '@app/members';
 import { truncateAll } from '@app/testing';
@@ -22,6 +23,8 @@ export async function startTestHub(config: AppConfig): Promise<TestHub> {
     config,
     async reset() {
       await truncateAll(app.get(DataSource));
+      // TRUNCATE announces nothing: drop every in-process cache as a missed notification would
+      app.get(ChangeBus).deliverLocally([ALL_CHANGED]);
       await app.get(OperatorsService).ensureBootstrapOperator(config.hub.bootstrapOperatorToken);
     },
     close: () => app.close(),
