@@ -10,6 +10,7 @@ import { OperatorsService } from '@app/members';
 import { configureQueueBackend, redisOptionsFromUrl } from '@app/queue';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { requestIdFor } from './common/request-id.js';
+import { tlsServerOptions } from './common/tls-server-options.js';
 import { validationPipe } from './common/validation.js';
 import { HubModule } from './hub.module.js';
 import { registerProvisioningBodyParsers } from './provisioning/xml-body-parser.js';
@@ -32,6 +33,8 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     genReqId: requestIdFor,
     trustProxy: config.hub.trustProxy,
     bodyLimit: 1024 * 1024,
+    // HUB_TLS_CERT/HUB_TLS_KEY: HTTPS with optional client certificates (mutual TLS by pin)
+    ...(config.hub.tls ? { https: tlsServerOptions(config.hub.tls) } : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(HubModule.forRoot(config, queueConnection), adapter, {
     logger,

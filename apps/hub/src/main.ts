@@ -7,7 +7,7 @@ const config = loadConfigOrExit();
 const app = await createHubApp(config);
 await app.listen(config.hub.port, config.hub.host);
 Logger.log(
-  `hub ${config.hub.domain} listening on http://${config.hub.host}:${config.hub.port} ` +
+  `hub ${config.hub.domain} listening on ${config.hub.tls ? 'https' : 'http'}://${config.hub.host}:${config.hub.port} ` +
     `(database: ${describeDatabase(config)}, queues: ${describeQueueBackend(config)})`,
   'Hub',
 );

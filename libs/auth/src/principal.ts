@@ -13,7 +13,18 @@ export interface MemberPrincipal {
   memberId: string;
   domain: string;
   status: MemberStatus;
-  credential: { type: 'api-key'; id: string };
+  /**
+   * How this request was authenticated: an API key (its id), a signed request (the key's kid) or a
+   * TLS client certificate matching a registered pin (the pin credential's id).
+   */
+  credential: MemberCredentialRef;
+}
+
+export type MemberCredentialType = 'api-key' | 'jws' | 'mtls';
+
+export interface MemberCredentialRef {
+  type: MemberCredentialType;
+  id: string;
 }
 
 export type Principal = OperatorPrincipal | MemberPrincipal;
@@ -25,6 +36,8 @@ export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   method: string;
   ip: string;
+  /** the Node request; its socket is a TLSSocket when the hub serves HTTPS itself */
+  raw?: { socket?: unknown };
 }
 
 export function actorOf(principal: Principal | undefined, request: { id: string; ip: string }): ActorContext {

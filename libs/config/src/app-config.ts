@@ -1,4 +1,4 @@
-import { envSchema } from './config.schema.js';
+import { checkedEnvSchema } from './config.schema.js';
 
 export type QueueBackend = 'redis' | 'postgres';
 
@@ -14,6 +14,8 @@ export interface AppConfig {
     logLevel: string;
     applicationsRateLimitPerMinute: number;
     trustProxy: boolean;
+    /** set: the hub serves HTTPS itself and asks for (optional) client certificates */
+    tls: HubTlsConfig | undefined;
   };
   sip: { enabled: boolean; host: string; port: number };
   /** retryDelayMs: base of the delivery backoff; undefined = the job catalogue's delay */
@@ -24,6 +26,14 @@ export interface AppConfig {
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
 }
 
+/** PEM texts read at boot from HUB_TLS_CERT, HUB_TLS_KEY and HUB_TLS_CLIENT_CA. */
+export interface HubTlsConfig {
+  cert: string;
+  key: string;
+  /** CAs client certificates must chain to; undefined: pins alone decide (self-signed certificates work) */
+  clientCa: string | undefined;
+}
+
 export class ConfigError extends Error {}
 
 /**
@@ -31,7 +41,7 @@ export class ConfigError extends Error {}
  * operator can fix the deployment without reading code.
  */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(source);
+  const parsed = checkedEnvSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -54,6 +64,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       logLevel: e.HUB_LOG_LEVEL,
       applicationsRateLimitPerMinute: e.HUB_APPLICATIONS_RATE_LIMIT,
       trustProxy: e.HUB_TRUST_PROXY,
+      tls:
+        e.HUB_TLS_CERT && e.HUB_TLS_KEY
+          ? { cert: e.HUB_TLS_CERT.pem, key: e.HUB_TLS_KEY.pem, clientCa: e.HUB_TLS_CLIENT_CA?.pem }
+          : undefined,
     },
     sip: { enabled: e.HUB_SIP_ENABLED, host: e.HUB_SIP_HOST, port: e.HUB_SIP_PORT },
     webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, retryDelayMs: e.WEBHOOK_RETRY_DELAY_MS },

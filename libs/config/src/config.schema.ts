@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkTlsPair, pemFile } from './tls-files.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = (protocols: string[]) =>
@@ -60,6 +61,11 @@ export const envSchema = z.object({
   HUB_SECRET_KEY: secretKey32,
   /** Days after which the hub's signing key is rotated automatically (0 = only on request). */
   HUB_KEY_ROTATION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** PEM certificate (chain) and private key: the hub serves HTTPS itself; both or neither. */
+  HUB_TLS_CERT: pemFile('certificate'),
+  HUB_TLS_KEY: pemFile('private-key'),
+  /** PEM CA bundle that client certificates must chain to (pins still decide who the member is). */
+  HUB_TLS_CLIENT_CA: pemFile('ca-bundle'),
   HUB_SIP_ENABLED: z.stringbool().default(true),
   HUB_SIP_HOST: z.string().default('127.0.0.1'),
   HUB_SIP_PORT: port.default(5060),
@@ -70,5 +76,8 @@ export const envSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
 });
+
+/** envSchema with the rules between variables (HUB_TLS_CERT and HUB_TLS_KEY: both or neither, matching). */
+export const checkedEnvSchema = envSchema.superRefine(checkTlsPair);
 
 export type Env = z.infer<typeof envSchema>;
