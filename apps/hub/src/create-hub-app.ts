@@ -71,7 +71,12 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
       .setTitle('Presence & IM clearing house')
       .setDescription('Member registry, provisioning and interconnection for a federation of Peer Networks.')
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'operator token (hubop_…) or member API key (hubmk_…)' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'operator token (hubop_…), member API key (hubmk_…) or a member-signed JWS; members may also use a pinned TLS client certificate',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

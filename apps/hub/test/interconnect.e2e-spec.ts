@@ -207,4 +207,18 @@ describe('authorized interconnection (e2e)', () => {
     await http().delete('/admin/v1/blocks').set(operatorAuth).send({ a: a.domain, b: b.domain }).expect(204);
     await http().get(`/.well-known/pres-im-provisioning/${b.domain}`).set(auth(a)).expect(200);
   });
+
+  it('should refuse a certificate pin already registered by another member', async () => {
+    const cert = issueClientCert(createTestCa(), 'shared.example');
+    await http()
+      .post('/v1/interconnect/credentials')
+      .set(auth(a))
+      .send({ kind: 'certificate-pin', certificatePem: cert.certPem })
+      .expect(201);
+    await http()
+      .post('/v1/interconnect/credentials')
+      .set(auth(b))
+      .send({ kind: 'certificate-pin', certificatePem: cert.certPem })
+      .expect(409);
+  });
 });

@@ -72,6 +72,11 @@ export class MemberCredentialsService {
     actor: ActorContext,
   ): Promise<MemberCredentialEntity> {
     const pin = normalizePin(pinInput);
+    // one certificate must identify one member: a second claim would lock the first out of mTLS
+    const holders = await this.credentials.findPinned(pin.sha256);
+    const domain = normalizeDomain(domainInput);
+    if (holders.some((h) => h.member.domain !== domain))
+      throw new ConflictError('this certificate is already pinned by another member');
     return this.add(domainInput, { kind: 'certificate-pin', pinSha256: pin.sha256, pinType: pin.type }, validity, actor);
   }
 
