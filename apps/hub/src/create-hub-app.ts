@@ -13,6 +13,7 @@ import { requestIdFor } from './common/request-id.js';
 import { tlsServerOptions } from './common/tls-server-options.js';
 import { validationPipe } from './common/validation.js';
 import { HubModule } from './hub.module.js';
+import { registerWellKnownMemberRoute } from './provisioning/well-known-member.route.js';
 import { registerProvisioningBodyParsers } from './provisioning/xml-body-parser.js';
 
 /**
@@ -61,6 +62,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     nameSpace: `${config.queue.prefix}:rate-limit:`,
   });
   registerProvisioningBodyParsers(fastify);
+  registerWellKnownMemberRoute(app);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(validationPipe);
   app.enableShutdownHooks();
@@ -79,6 +81,18 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
       })
       .build(),
   );
+  document.paths['/.well-known/pres-im-provisioning/{domain}'] = {
+    get: {
+      tags: ['provisioning'],
+      summary: "A member's current document as served to the caller (with the caller's override); a plain Fastify route",
+      parameters: [{ name: 'domain', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        '200': { description: 'the document (XML, or JSON by Accept)' },
+        '304': { description: 'not modified' },
+        '404': { description: 'unknown or not visible' },
+      },
+    },
+  };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   await app.get(OperatorsService).ensureBootstrapOperator(config.hub.bootstrapOperatorToken);

@@ -20,7 +20,13 @@ describe('hub platform endpoints (e2e)', () => {
   it('should serve the OpenAPI document and UI at /docs', async () => {
     const doc = await http().get('/docs/openapi.json').expect(200);
     expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/applications', '/admin/v1/members', '/admin/v1/members/{domain}/approve', '/admin/v1/audit']),
+      expect.arrayContaining([
+        '/v1/applications',
+        '/admin/v1/members',
+        '/admin/v1/members/{domain}/approve',
+        '/admin/v1/audit',
+        '/.well-known/pres-im-provisioning/{domain}',
+      ]),
     );
     const ui = await http().get('/docs').redirects(1);
     expect(ui.status).toBe(200);

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, OptionalMemberAuthGuard, type MemberPrincipal } from '@app/auth';
@@ -6,6 +6,9 @@ import { ProvisioningViews } from '@app/provisioning';
 import { requestedFormat, sendView } from './send-view.js';
 
 /**
+ * (`GET /.well-known/pres-im-provisioning/{domain}`, the hot path, is a plain Fastify route: see
+ * well-known-member.route.ts.)
+ *
  * Provisioning retrieval at the well-known location. Anyone may ask; the answer is computed
  * for the caller (an active member's API key, or anonymous), and a member the caller may not
  * see is a 404 exactly like an unknown domain.
@@ -22,18 +25,5 @@ export class WellKnownController {
     const format = requestedFormat(request);
     const requestor = principal?.domain ?? null;
     sendView(request, reply, await this.views.hubView(requestor, format), format, requestor);
-  }
-
-  @Get(':domain')
-  @ApiOperation({ summary: "A member's current document as served to the caller (with the caller's override)" })
-  async member(
-    @Param('domain') domain: string,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @CurrentPrincipal() principal?: MemberPrincipal,
-  ) {
-    const format = requestedFormat(request);
-    const requestor = principal?.domain ?? null;
-    sendView(request, reply, await this.views.memberView(domain, requestor, format), format, requestor);
   }
 }

@@ -1,0 +1,40 @@
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CredentialVerifier, type AuthenticatedRequest } from '@app/auth';
+import { ForbiddenError } from '@app/common';
+import { ProvisioningViews } from '@app/provisioning';
+import { sendProblem, toProblem } from '../common/problem-details.filter.js';
+import { requestedFormat, sendView } from './send-view.js';
+
+export const WELL_KNOWN_MEMBER_PATH = '/.well-known/pres-im-provisioning/:domain';
+
+/**
+ * `GET /.well-known/pres-im-provisioning/{domain}`: a member's document as served to the caller.
+ * Anyone may ask; an Authorization header or a pinned client certificate makes it the member's
+ * view (the same rules as OptionalMemberAuthGuard), and a hidden member is a 404 like an unknown one.
+ *
+ * This is the federation's hot path, so it is registered as a plain Fastify route: the Nest
+ * pipeline (guards, pipes, interceptors, exception zone) doubled the CPU per request in
+ * bench/provisioning. It stays transport only: the same credential check, the same view service
+ * and the same problem documents as the Nest routes, with no database query on a cache hit.
+ */
+export function registerWellKnownMemberRoute(app: NestFastifyApplication): void {
+  const verifier = app.get(CredentialVerifier);
+  const views = app.get(ProvisioningViews);
+  const logger = new Logger('ProblemDetails');
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get<{ Params: { domain: string } }>(WELL_KNOWN_MEMBER_PATH, async (request, reply) => {
+      try {
+        const member = await verifier.memberForRequest(request as unknown as AuthenticatedRequest);
+        if (member && member.status !== 'active') throw new ForbiddenError(`member ${member.domain} is ${member.status}`);
+        const format = requestedFormat(request);
+        const requestor = member?.domain ?? null;
+        sendView(request, reply, await views.memberView(request.params.domain, requestor, format), format, requestor);
+      } catch (error) {
+        sendProblem(reply, toProblem(error, request, logger));
+      }
+      return reply;
+    });
+}
