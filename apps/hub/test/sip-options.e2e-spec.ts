@@ -1,11 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import {
   findSipParam,
@@ -17,7 +15,7 @@ import {
   SipStreamFramer,
   type SipResponse,
 } from '@app/sip';
-import { createActiveMember, memberDocument, testConfig, type ActiveMember } from '@app/testing';
+import { createActiveMember, memberDocument, requireSipp, runSippOptions, testConfig, type ActiveMember } from '@app/testing';
 import { SipListenerService } from '../src/sip/sip-listener.service.js';
 import { startTestHub, TestHub } from './test-hub.js';
 
@@ -26,49 +24,7 @@ import { startTestHub, TestHub } from './test-hub.js';
  * `sip-tester`) over UDP and TCP, plus raw datagrams and streams for the exact headers, the
  * privacy rules and malformed input. SIPp is required: without it the SIPp tests fail.
  */
-const SCENARIO = fileURLToPath(new URL('../../../libs/sip/test/options.sipp.xml', import.meta.url));
 const HOST = '127.0.0.1';
-
-interface SippResult {
-  readonly code: number | null;
-  readonly output: string;
-}
-
-function requireSipp(): void {
-  const probe = spawnSync('sipp', ['-v'], { encoding: 'utf8', timeout: 10_000 });
-  if (probe.error) {
-    throw new Error(
-      `SIPp is required by the SIP OPTIONS e2e test but could not be run (${probe.error.message}). ` +
-        'Install the Debian package sip-tester (apt-get install -y sip-tester) so that `sipp` is on PATH.',
-    );
-  }
-}
-
-function runSipp(transport: 'u1' | 't1', port: number, domain: string, cwd: string): Promise<SippResult> {
-  const args = [
-    ...['-sf', SCENARIO, '-key', 'domain', domain, '-m', '1', '-t', transport, '-i', HOST, '-nostdin'],
-    ...['-timeout', '20s', '-timeout_error', '-trace_err', '-error_file', join(cwd, `errors-${transport}-${domain}.log`)],
-    `${HOST}:${port}`,
-  ];
-  return new Promise((resolve) => {
-    const child = spawn('sipp', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer): void => {
-      output = (output + chunk.toString('utf8')).slice(-8000);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('error', (error) => {
-      clearTimeout(killer);
-      resolve({ code: null, output: `${output}\n${error.message}` });
-    });
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, output });
-    });
-  });
-}
 
 interface OptionsRequest {
   readonly target: string;
@@ -287,7 +243,7 @@ describe('SIP OPTIONS on the hub (e2e)', () => {
       async (_name, transport) => {
         requireSipp();
 
-        const result = await runSipp(transport, transport === 'u1' ? udpPort : tcpPort, hub.config.hub.domain, workDir);
+        const result = await runSippOptions(transport, transport === 'u1' ? udpPort : tcpPort, hub.config.hub.domain, workDir);
 
         expect(result).toMatchObject({ code: 0 });
       },
@@ -296,7 +252,7 @@ describe('SIP OPTIONS on the hub (e2e)', () => {
     it('should answer a SIPp OPTIONS addressed to the IP the hub listens on', async () => {
       requireSipp();
 
-      const result = await runSipp('u1', udpPort, HOST, workDir);
+      const result = await runSippOptions('u1', udpPort, HOST, workDir);
 
       expect(result).toMatchObject({ code: 0 });
     });
@@ -304,7 +260,7 @@ describe('SIP OPTIONS on the hub (e2e)', () => {
     it('should answer a SIPp OPTIONS for a listed member domain over TCP', async () => {
       requireSipp();
 
-      const result = await runSipp('t1', tcpPort, listed.domain, workDir);
+      const result = await runSippOptions('t1', tcpPort, listed.domain, workDir);
 
       expect(result).toMatchObject({ code: 0 });
     });
@@ -312,7 +268,7 @@ describe('SIP OPTIONS on the hub (e2e)', () => {
     it('should make the SIPp scenario fail (no 200) for a member hidden from anonymous callers', async () => {
       requireSipp();
 
-      const result = await runSipp('u1', udpPort, unlisted.domain, workDir);
+      const result = await runSippOptions('u1', udpPort, unlisted.domain, workDir);
 
       expect(result.code).not.toBe(0);
     });

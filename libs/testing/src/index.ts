@@ -5,3 +5,4 @@ export * from './test-config.js';
 export * from './wait-for.js';
 export * from './provisioning-fixtures.js';
 export * from './webhook-receiver.js';
+export * from './sipp-client.js';
