@@ -164,9 +164,11 @@ export class HubKeysService {
     };
   }
 
-  private async ensureSigningKey(now: Date): Promise<HubSigningKey> {
+  private async ensureSigningKey(requestedAt: Date): Promise<HubSigningKey> {
     const key = await this.tx.run(async (manager) => {
       const rows = await this.lockAndLoad(manager);
+      // a key another replica created while we waited is younger than `requestedAt`: judge by now
+      const now = new Date(Math.max(requestedAt.getTime(), Date.now()));
       // another replica may have created or rotated the key while we waited for the lock
       const candidates: HubSigningKey[] = [];
       for (const row of rows) {
