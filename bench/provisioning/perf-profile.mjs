@@ -15,8 +15,14 @@
 //      or file (V8 builtins, IC handlers and runtime calls go to the JavaScript that called them);
 //   4. otherwise native Node code (llhttp, libuv, bindings).
 // Inclusive figures count each JavaScript function once per stack.
+//
+// The symbol map (/tmp/perf-<pid>.map) is append-only: once V8 frees code (e.g. the database
+// client's, compiled while seeding) the address range is reused by newer code, and perf would
+// name samples after whichever entry it picks. cleanPerfMap() keeps, for overlapping ranges, the
+// newest entry only, i.e. the code that was there at the end (the profiled, steady-state code).
 // Usage as a script: node perf-profile.mjs <perf.data> [cpuUsPerRequest]
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +111,50 @@ function kernelCategory(frames) {
   if (/futex|pthread|sem_/.test(s)) return 'kernel: futex (thread wake-ups)';
   if (/madvise|mmap|munmap|mprotect/.test(s)) return 'kernel: memory mapping (V8 heap)';
   return `kernel: other (${s.split('(')[0].slice(0, 40)})`;
+}
+
+/** Rewrites /tmp/perf-<pid>.map keeping only the newest entry of overlapping address ranges. */
+export function cleanPerfMap(pid) {
+  const file = `/tmp/perf-${pid}.map`;
+  if (!existsSync(file)) return { entries: 0, kept: 0 };
+  const entries = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line);
+    // user-space addresses are below 2^47: exact as numbers
+    if (m)
+      entries.push({
+        start: Number.parseInt(m[1], 16),
+        end: Number.parseInt(m[1], 16) + Number.parseInt(m[2], 16),
+        line,
+        order: entries.length,
+      });
+  }
+  // clusters of overlapping ranges; in each, newest first, an entry survives unless a newer
+  // surviving one overlaps it
+  const kept = [];
+  const flush = (cluster) => {
+    if (cluster.length === 1) return void kept.push(cluster[0]);
+    const survivors = [];
+    for (const e of cluster.sort((x, y) => y.order - x.order)) {
+      if (!survivors.some((k) => k.start < e.end && e.start < k.end)) survivors.push(e);
+    }
+    kept.push(...survivors);
+  };
+  entries.sort((x, y) => x.start - y.start);
+  let cluster = [];
+  let clusterEnd = 0;
+  for (const e of entries) {
+    if (cluster.length && e.start >= clusterEnd) {
+      flush(cluster);
+      cluster = [];
+    }
+    cluster.push(e);
+    if (cluster.length === 1 || e.end > clusterEnd) clusterEnd = e.end;
+  }
+  if (cluster.length) flush(cluster);
+  kept.sort((a, b) => a.order - b.order);
+  writeFileSync(file, `${kept.map((e) => e.line).join('\n')}\n`);
+  return { entries: entries.length, kept: kept.length };
 }
 
 /**

@@ -31,7 +31,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { summarizePerf } from './perf-profile.mjs';
+import { cleanPerfMap, summarizePerf } from './perf-profile.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -419,6 +419,8 @@ const round = (x, digits = 2) => (x === undefined || x === null ? x : Number(x.t
 // ---------------------------------------------------------------- main
 
 async function main() {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(CFG.database))
+    throw new Error(`BENCH_DB must be a plain lower-case identifier, not '${CFG.database}'`);
   if (!existsSync(HUB_MAIN)) throw new Error(`${HUB_MAIN} not found: run npm run build first`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   if (!HAS_TASKSET) log('WARNING: taskset unavailable or fewer than 2 cores: running unpinned');
@@ -482,7 +484,11 @@ async function main() {
     HUB_SIP_ENABLED: 'false',
   };
   log(`starting hub on :${hubPort} (core ${CFG.serverCore}, HUB_LOG_LEVEL=${CFG.logLevel}, db ${CFG.database})`);
-  const hub = startChild('hub', CFG.serverCore, [process.execPath, '--import', PROBE, HUB_MAIN], {
+  // with a profile to take, both servers run with --perf-basic-prof (a symbol map for perf,
+  // written when code is compiled: nothing per request), so that the profiled processes are
+  // the measured ones
+  const PERF_FLAGS = CFG.profile && HAS_PERF ? ['--perf-basic-prof'] : [];
+  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, '--import', PROBE, HUB_MAIN], {
     env: { ...hubEnv, BENCH_PROBE_MAIN: path.resolve(HUB_MAIN) },
     ipc: true,
   });
@@ -588,7 +594,15 @@ async function main() {
   const barePort = await freePort();
   const bareSpec = path.join(TMP, 'bare.json');
   writeFileSync(bareSpec, JSON.stringify({ port: barePort, bodyFile: path.join(TMP, 'body.bin'), headers: bareHeaders }));
-  const bare = startChild('bare-fastify', CFG.serverCore, [process.execPath, path.join(HERE, 'bare-server.mjs'), bareSpec]);
+  const bare = startChild('bare-fastify', CFG.serverCore, [
+    process.execPath,
+    ...PERF_FLAGS,
+    path.join(HERE, 'bare-server.mjs'),
+    bareSpec,
+  ]);
+  cleanups.push(() => {
+    for (const c of [hub, bare]) rmSync(`/tmp/perf-${c.pid}.map`, { force: true });
+  });
   await waitForHttp(barePort, benchPath, bare, 30_000);
   const bareRes = await request(barePort, 'GET', benchPath, { token: requestorToken });
   if (!bareRes.raw.equals(first.raw)) throw new Error('the bare server does not return the same bytes');
@@ -711,9 +725,11 @@ async function main() {
       { token: tokens[targetIndex], body: changed },
       [200, 201],
     );
-    await sleep(200);
+    await sleep(1000); // let the work the change starts in the background (notifications) settle
     const q2 = (await ipcRequest(hub, { type: 'queries' }, 'queries')).byStatement;
+    const missStarted = process.hrtime.bigint();
     const miss = await request(hubPort, 'GET', benchPath, { token: requestorToken });
+    const missMs = Number(process.hrtime.bigint() - missStarted) / 1e6;
     const q3 = (await ipcRequest(hub, { type: 'queries' }, 'queries')).byStatement;
     const hit = await request(hubPort, 'GET', benchPath, { token: requestorToken });
     const q4 = (await ipcRequest(hub, { type: 'queries' }, 'queries')).byStatement;
@@ -722,14 +738,14 @@ async function main() {
       invalidatedByOverrideChange:
         miss.headers.etag !== before.headers.etag && miss.raw.toString().includes(`edge-changed.${target}`),
       missStatements: diffCounts(q3, q2),
+      missMs: round(missMs, 2),
       hitStatementsAfterMiss: diffCounts(q4, q3),
       hitSameBytesAsMiss: hit.raw.equals(miss.raw),
     };
   }
 
   // 11. optional: where the CPU time goes, hub and bare side by side (Linux perf, see
-  // perf-profile.mjs). Both servers are restarted with --perf-basic-prof so that the measured
-  // rounds above ran without any profiling flag; the hub keeps its database.
+  // perf-profile.mjs), in one more loaded run of each measured server.
   if (CFG.profile && HAS_PERF) {
     try {
       await profileBoth();
@@ -741,31 +757,15 @@ async function main() {
     results.profile = { skipped: 'perf is not available' };
   }
   async function profileBoth() {
-    await stopChild(hub);
-    await stopChild(bare);
-    const profHubPort = await freePort();
-    const profHub = startChild('hub (perf)', CFG.serverCore, [process.execPath, '--perf-basic-prof', HUB_MAIN], {
-      env: { ...hubEnv, HUB_PORT: String(profHubPort) },
-    });
-    await waitForHttp(profHubPort, '/health/live', profHub, 90_000);
-    const profBarePort = await freePort();
-    writeFileSync(bareSpec, JSON.stringify({ port: profBarePort, bodyFile: path.join(TMP, 'body.bin'), headers: bareHeaders }));
-    const profBare = startChild('bare-fastify (perf)', CFG.serverCore, [
-      process.execPath,
-      '--perf-basic-prof',
-      path.join(HERE, 'bare-server.mjs'),
-      bareSpec,
-    ]);
-    await waitForHttp(profBarePort, benchPath, profBare, 30_000);
-    results.profile = { method: 'perf record -F 999 -g on the server process (node --perf-basic-prof), cpu-clock' };
-    for (const [which, child, port] of [
-      ['hub', profHub, profHubPort],
-      ['base', profBare, profBarePort],
+    results.profile = {
+      method: 'perf record -F 999 -g -p <pid> (cpu-clock) on the measured servers, started with node --perf-basic-prof',
+    };
+    for (const [which, child] of [
+      ['hub', hub],
+      ['base', bare],
     ]) {
-      const opts = { serverPid: child.pid };
-      await runLoad(port, benchPath, requestorToken, { ...opts, durationS: CFG.warmupS });
       const perfFile = path.join(TMP, `perf.${which}.data`);
-      const loading = runLoad(port, benchPath, requestorToken, { ...opts, durationS: CFG.durationS + 2 });
+      const loading = load(which, { durationS: CFG.durationS + 2 });
       await sleep(1000);
       const perf = startChild('perf', CFG.loadCore, [
         'perf',
@@ -783,16 +783,14 @@ async function main() {
       ]);
       await Promise.race([perf.exited, sleep((CFG.durationS + 20) * 1000)]);
       const res = await loading;
+      const symbolMap = cleanPerfMap(child.pid);
       results.profile[which] = {
         rps: res.rps,
         serverCpuUsPerRequest: res.serverCpuUsPerRequest,
+        symbolMap,
         ...(await summarizePerf(perfFile, { cpuUsPerRequest: res.serverCpuUsPerRequest, tid: child.pid })),
       };
-      rmSync(`/tmp/perf-${child.pid}.map`, { force: true });
     }
-    await stopChild(profHub);
-    await stopChild(profBare);
-    for (const c of [profHub, profBare]) rmSync(`/tmp/perf-${c.pid}.map`, { force: true });
     const byName = (rows) => Object.fromEntries(rows.map((r) => [r.name, r.usPerRequest]));
     const h = byName(results.profile.hub.selfByCategory);
     const b = byName(results.profile.base.selfByCategory);
