@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { AppConfig, createJsonLogger, requireDatabaseUrl } from '@app/config';
 import { migrateDatabase } from '@app/db';
@@ -36,14 +37,20 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     bodyLimit: 1024 * 1024,
     // HUB_TLS_CERT/HUB_TLS_KEY: HTTPS with optional client certificates (mutual TLS by pin)
     ...(config.hub.tls ? { https: tlsServerOptions(config.hub.tls) } : {}),
+    // a child logger per request costs ~1.5 µs even when request logs (info) are off
+    ...(['fatal', 'error', 'warn', 'silent'].includes(config.hub.logLevel)
+      ? { childLoggerFactory: (logger: FastifyBaseLogger) => logger }
+      : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(HubModule.forRoot(config, queueConnection), adapter, {
     logger,
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', async (request, reply) => {
+  // synchronous: an async hook makes every reply wait for a promise (measured on the hot path)
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    done();
   });
   // Shared counters across hub replicas when Redis exists; a Redis outage must not block applications.
   const rateLimitStore = config.queue.redisUrl

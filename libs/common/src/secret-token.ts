@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Token kinds; the prefix lets a guard and a secret scanner tell them apart. */
 export const TOKEN_PREFIXES = { operator: 'hubop_', memberKey: 'hubmk_' } as const;
@@ -15,7 +15,7 @@ export interface IssuedToken {
  * unlike passwords they cannot be brute-forced, and the hash stays usable as a lookup key.
  */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 export function issueToken(kind: TokenKind): IssuedToken {

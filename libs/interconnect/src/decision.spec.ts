@@ -4,7 +4,7 @@ import type {
   MemberStatus,
   PeeringService,
 } from '@app/db';
-import type { PeerPrivacy } from '@app/provisioning';
+import type { PeerPrivacy } from './peer-visibility.js';
 import {
   Agreement,
   AgreementState,

@@ -6,3 +6,4 @@ export * from './member-request-jws.js';
 export * from './certificate-pin.js';
 export * from './test-ca.js';
 export * from './services/index.js';
+export * from './peer-visibility.js';

@@ -4,7 +4,7 @@ import { JobReceiptRepository, MemberRepository, ProvisioningRepository, Transac
 import type { JobRef } from '@app/members';
 import { DeliverChangeNotificationPayload, JobName, OutboxWriter, ProvisioningPublishedPayload, QueueName } from '@app/queue';
 import type { ProvisioningDocument } from '@app/xml';
-import { mayView, membershipFor, privacyOf } from './peer-visibility.js';
+import { mayView, membershipFor, privacyOf } from '@app/interconnect';
 import { ProvisioningViews } from './provisioning-views.service.js';
 
 /** Value of the `X-Hub-Event` header of a change notification. */

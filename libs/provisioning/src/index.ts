@@ -1,6 +1,5 @@
 export * from './change-notifications.handler.js';
 export * from './hub-document.js';
-export * from './peer-visibility.js';
 export * from './provisioning-views.service.js';
 export * from './provisioning.module.js';
 export * from './provisioning.service.js';

@@ -13,8 +13,7 @@ import {
   type ProvisioningDocument,
   type ProvisioningOverridePatch,
 } from '@app/xml';
-import { InterconnectDecisions } from '@app/interconnect';
-import { mayView, membershipFor, privacyOf } from './peer-visibility.js';
+import { InterconnectDecisions, mayView, membershipFor, privacyOf } from '@app/interconnect';
 import { hubOwnDocument } from './hub-document.js';
 import { HUB_DOCUMENT, RenderedView, ViewCache, ViewFormat } from './view-cache.js';
 
@@ -45,6 +44,9 @@ export class ProvisioningViews {
 
   /** A member's document as `requestor` may see it; cached until the member changes. */
   async memberView(targetInput: string, requestor: string | null, format: ViewFormat): Promise<RenderedView> {
+    // the path segment is almost always already normalised: try it before paying for IDNA
+    const hit = this.cache.get(targetInput, requestor, format);
+    if (hit) return hit;
     const target = normalizeDomain(targetInput);
     const cached = this.cache.get(target, requestor, format);
     if (cached) return cached;

@@ -14,6 +14,7 @@ import {
   PrivacySettings,
   Service,
 } from '../decision.js';
+import { DEFAULT_PRIVACY, privacyOf } from '../peer-visibility.js';
 import { POLICY_CHANGE_KEY } from './peering-policy.service.js';
 
 interface MemberFacts {
@@ -31,23 +32,6 @@ export interface PolicySnapshot {
 }
 
 const VISIBILITY_IRRELEVANT_RULES = new Set<string>(['requestor-privacy', 'federation-policy']);
-
-const OPEN_PRIVACY: PrivacySettings = { visibleToAll: true, allow: new Set(), deny: new Set() };
-
-/** Peer Network Privacy towards this hub from a member's current document (visible to all when it states none). */
-export function privacyFromDocument(doc: ProvisioningDocument | null | undefined, hubDomain: string): PrivacySettings {
-  const memberships = doc?.clearingHouseMembership ?? [];
-  const m =
-    memberships.find((x) => x.clearingHouse.toLowerCase() === hubDomain) ??
-    (memberships.length === 1 ? memberships[0] : undefined);
-  if (!m) return OPEN_PRIVACY;
-  const set = (list?: { peer?: { domain: string }[] }) => new Set((list?.peer ?? []).map((p) => p.domain.toLowerCase()));
-  return {
-    visibleToAll: m.peerNetworkPrivacy.visibleToAll,
-    allow: set(m.peerNetworkPrivacy.allow),
-    deny: set(m.peerNetworkPrivacy.deny),
-  };
-}
 
 /**
  * `may A interconnect with B for service S now?` — the one place the hub answers it. The
@@ -129,8 +113,8 @@ export class InterconnectDecisions {
       agreements: snapshot.agreements,
       memberBlocks: snapshot.memberBlocks,
       operatorBlocks: snapshot.operatorBlocks,
-      requestorPrivacy: r?.privacy ?? OPEN_PRIVACY,
-      targetPrivacy: t?.privacy ?? OPEN_PRIVACY,
+      requestorPrivacy: r?.privacy ?? DEFAULT_PRIVACY,
+      targetPrivacy: t?.privacy ?? DEFAULT_PRIVACY,
     };
   }
 
@@ -162,7 +146,7 @@ export class InterconnectDecisions {
     for await (const { member, current } of this.provisioning.streamMembersWithCurrent()) {
       members.set(member.domain, {
         state: { domain: member.domain, status: member.status },
-        privacy: privacyFromDocument(current?.document as unknown as ProvisioningDocument | undefined, this.config.hub.domain),
+        privacy: privacyOf(current?.document as unknown as ProvisioningDocument | undefined, this.config.hub.domain),
       });
     }
     return {
