@@ -3,6 +3,8 @@ import { Init1795547127228 } from './1795547127228-Init.js';
 import { ProvisioningVersions1795550412072 } from './1795550412072-ProvisioningVersions.js';
 import { Interconnect1795550692649 } from './1795550692649-Interconnect.js';
 import { OutboxJobKey1795549960278 } from './1795549960278-OutboxJobKey.js';
+import { MessageLogPartitioned1795560000000 } from './1795560000000-MessageLogPartitioned.js';
+import { MessageLog1796106912449 } from './1796106912449-MessageLog.js';
 
 /** Every migration, in order. Listed as classes (not a glob) so the same list works compiled, under jest and in the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -11,4 +13,6 @@ export const MIGRATIONS: MixedList<Function> = [
   OutboxJobKey1795549960278,
   ProvisioningVersions1795550412072,
   Interconnect1795550692649,
+  MessageLogPartitioned1795560000000,
+  MessageLog1796106912449,
 ];

@@ -16,6 +16,7 @@ import { validationPipe } from './common/validation.js';
 import { HubModule } from './hub.module.js';
 import { registerWellKnownMemberRoute } from './provisioning/well-known-member.route.js';
 import { registerProvisioningBodyParsers } from './provisioning/xml-body-parser.js';
+import { registerMessageLogBodyParsing } from './message-log/message-log-body.js';
 
 /**
  * Builds the hub (used by main.ts and by the e2e tests): Fastify with JSON request logs
@@ -69,6 +70,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     nameSpace: `${config.queue.prefix}:rate-limit:`,
   });
   registerProvisioningBodyParsers(fastify);
+  registerMessageLogBodyParsing(fastify);
   registerWellKnownMemberRoute(app);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(validationPipe);

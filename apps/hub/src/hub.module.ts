@@ -6,6 +6,7 @@ import { DbModule } from '@app/db';
 import { MembersModule } from '@app/members';
 import { ProvisioningModule } from '@app/provisioning';
 import { InterconnectModule } from '@app/interconnect';
+import { MessageLogModule } from '@app/message-log';
 import { QueueModule } from '@app/queue';
 import { ApplicationsController } from './applications/applications.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
@@ -22,6 +23,7 @@ import { FederationController } from './provisioning/federation.controller.js';
 import { ProvisioningController } from './provisioning/provisioning.controller.js';
 import { WellKnownController } from './provisioning/well-known.controller.js';
 import { SipListenerService } from './sip/sip-listener.service.js';
+import { MessageLogController } from './message-log/message-log.controller.js';
 
 @Module({})
 export class HubModule {
@@ -36,6 +38,7 @@ export class HubModule {
         MembersModule,
         ProvisioningModule,
         InterconnectModule,
+        MessageLogModule,
       ],
       controllers: [
         HealthController,
@@ -53,6 +56,7 @@ export class HubModule {
         MemberAssertionsController,
         JwksController,
         AdminHubKeysController,
+        MessageLogController,
       ],
       providers: [SipListenerService],
     };

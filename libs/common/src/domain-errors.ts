@@ -25,6 +25,7 @@ export type DomainErrorKind =
   | 'forbidden'
   | 'not-found'
   | 'conflict'
+  | 'unprocessable'
   | 'unsupported-media-type'
   | 'payload-too-large'
   | 'unavailable';
@@ -56,6 +57,11 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly kind = 'conflict' as const;
+}
+
+/** Well-formed input that cannot be acted on as a whole (e.g. a batch whose every record is rejected). */
+export class UnprocessableError extends DomainError {
+  readonly kind = 'unprocessable' as const;
 }
 
 export class UnsupportedMediaTypeError extends DomainError {

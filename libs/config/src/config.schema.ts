@@ -75,6 +75,16 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  /** How long a worker holds a job before another worker may take it over (a killed worker's jobs wait this long). */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Days a member's message-log records are kept unless an operator sets the member's own retention. */
+  MESSAGE_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  /** How old a record's timestamp may be when it is submitted, in days (older: rejected). */
+  MESSAGE_LOG_ACCEPT_PAST_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  /** Daily partitions created ahead of today. */
+  MESSAGE_LOG_PARTITIONS_AHEAD_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** How often the worker runs partition upkeep and retention, in ms. */
+  MESSAGE_LOG_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
 });
 
 /** envSchema with the rules between variables (HUB_TLS_CERT and HUB_TLS_KEY: both or neither, matching). */

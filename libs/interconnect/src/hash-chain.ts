@@ -63,8 +63,13 @@ function string(value: string, path: string): string {
 }
 
 export function chainHash(prevHash: string, entry: unknown): string {
+  return linkHash(prevHash, canonicalJson(entry));
+}
+
+/** chainHash for an entry already in canonical form (computed ahead, outside a lock). */
+export function linkHash(prevHash: string, canonicalEntry: string): string {
   return createHash('sha256')
-    .update(prevHash + canonicalJson(entry), 'utf8')
+    .update(prevHash + canonicalEntry, 'utf8')
     .digest('hex');
 }
 

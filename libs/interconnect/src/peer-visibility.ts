@@ -55,3 +55,13 @@ export function mayView(
   if (privacy.deny.has(requestor)) return false;
   return privacy.visibleToAll || privacy.allow.has(requestor);
 }
+
+/**
+ * The clearing-house services a member delegated to this hub in its published document
+ * (`clearing-house-membership/delegated-services`, e.g. `logging`: the hub logs for it).
+ * Nothing published, or no membership block for this hub: nothing delegated.
+ */
+export function delegatedServicesOf(doc: ProvisioningDocument | null | undefined, hubDomain: string): ReadonlySet<string> {
+  const services = membershipFor(doc, hubDomain)?.delegatedServices?.service ?? [];
+  return new Set(services.map((s) => s.type));
+}

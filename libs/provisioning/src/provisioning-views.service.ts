@@ -13,7 +13,7 @@ import {
   type ProvisioningDocument,
   type ProvisioningOverridePatch,
 } from '@app/xml';
-import { InterconnectDecisions, mayView, membershipFor, privacyOf } from '@app/interconnect';
+import { delegatedServicesOf, InterconnectDecisions, mayView, membershipFor, privacyOf } from '@app/interconnect';
 import { hubOwnDocument } from './hub-document.js';
 import { HUB_DOCUMENT, RenderedView, ViewCache, ViewFormat } from './view-cache.js';
 
@@ -44,8 +44,7 @@ export class ProvisioningViews {
 
   /** A member's document as `requestor` may see it; cached until the member changes. */
   async memberView(targetInput: string, requestor: string | null, format: ViewFormat): Promise<RenderedView> {
-    // the path segment is almost always already normalised: try it before paying for IDNA
-    const hit = this.cache.get(targetInput, requestor, format);
+    const hit = this.peekMemberView(targetInput, requestor, format);
     if (hit) return hit;
     const target = normalizeDomain(targetInput);
     const cached = this.cache.get(target, requestor, format);
@@ -56,6 +55,17 @@ export class ProvisioningViews {
     const view = render(doc, format);
     this.cache.set(target, requestor, format, view, epoch);
     return view;
+  }
+
+  /**
+   * The cached view of `target` for `requestor`, looked up by the domain exactly as given (the path
+   * segment is almost always already normalised, so this skips IDNA); undefined when it is not
+   * cached under that spelling. Synchronous and free of I/O, for the well-known fast path: a miss
+   * goes through memberView, which computes, checks visibility and caches. Views are dropped on
+   * every change of the member, of the policy, or ALL_CHANGED (ViewCache), so a hit is current.
+   */
+  peekMemberView(target: string, requestor: string | null, format: ViewFormat): RenderedView | undefined {
+    return this.cache.get(target, requestor, format);
   }
 
   /** The hub's own document (role clearing-house) listing the members visible to `requestor`. */
@@ -155,6 +165,7 @@ export class ProvisioningViews {
     let doc = current.document as unknown as ProvisioningDocument;
     if (patch) doc = await this.withOverride(member.domain, doc, patch);
     if (requestor !== member.domain) {
+      doc = withDelegatedLogging(doc, this.config.hub.domain);
       const { clearingHouseMembership: _hidden, ...rest } = doc;
       doc = rest as ProvisioningDocument;
     }
@@ -232,4 +243,13 @@ function render(doc: ProvisioningDocument, format: ViewFormat): RenderedView {
   const ver = doc.ver as string;
   const body = format === 'xml' ? toProvisioningXml(doc) : JSON.stringify(doc);
   return { body: Buffer.from(body), ver, etag: etagOf(ver, format) };
+}
+
+/**
+ * A member that delegated logging to the hub has its messages logged centrally whatever its own
+ * document says about logging: peers are told so (reference §7.1), so they can warn their users.
+ */
+function withDelegatedLogging(doc: ProvisioningDocument, hubDomain: string): ProvisioningDocument {
+  if (!delegatedServicesOf(doc, hubDomain).has('logging')) return doc;
+  return { ...doc, chatFeatures: { ...doc.chatFeatures, logging: { enabled: true, performedBy: 'clearing-house' } } };
 }

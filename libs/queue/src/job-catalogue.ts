@@ -6,6 +6,8 @@ export enum QueueName {
   MemberEvents = 'member-events',
   ProvisioningChanges = 'provisioning-changes',
   ChangeNotifications = 'change-notifications',
+  MessageLog = 'message-log',
+  MessageLogMaintenance = 'message-log-maintenance',
 }
 
 /** Every job name, kebab-case. */
@@ -13,6 +15,9 @@ export enum JobName {
   MemberStatusChanged = 'member-status-changed',
   ProvisioningPublished = 'provisioning-published',
   DeliverChangeNotification = 'deliver-change-notification',
+  MessageLogBatchCommitted = 'message-log-batch-committed',
+  MaintainMessageLogPartitions = 'maintain-message-log-partitions',
+  EnforceMessageLogRetention = 'enforce-message-log-retention',
 }
 
 export interface MemberStatusChangedPayload {
@@ -44,11 +49,30 @@ export interface DeliverChangeNotificationPayload {
   publishedAt: string;
 }
 
+/** A batch of message-log records committed: downstream consumers (statistics, interception) read it from PostgreSQL. */
+export interface MessageLogBatchCommittedPayload {
+  batchId: string;
+  origin: string;
+  /** the batch's records are origin's chain positions fromSeq..toSeq */
+  fromSeq: number;
+  toSeq: number;
+  records: number;
+  committedAt: string;
+}
+
+/** Scheduled upkeep of the message log (partitions ahead, retention); nothing but the time it was asked for. */
+export interface MessageLogMaintenancePayload {
+  requestedAt: string;
+}
+
 /** Payload type per job: the compiler rejects a producer or consumer that disagrees. */
 export interface JobPayloads {
   [JobName.MemberStatusChanged]: MemberStatusChangedPayload;
   [JobName.ProvisioningPublished]: ProvisioningPublishedPayload;
   [JobName.DeliverChangeNotification]: DeliverChangeNotificationPayload;
+  [JobName.MessageLogBatchCommitted]: MessageLogBatchCommittedPayload;
+  [JobName.MaintainMessageLogPartitions]: MessageLogMaintenancePayload;
+  [JobName.EnforceMessageLogRetention]: MessageLogMaintenancePayload;
 }
 
 export interface JobDefinition {
@@ -65,26 +89,26 @@ const DAY_SECONDS = 24 * 3600;
  */
 export const WEBHOOK_BACKOFF = 'webhook-exponential';
 
+/** Internal events: retried quickly (8 attempts over about 4 minutes), a week of history. */
+const EVENT_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+  removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
+  removeOnFail: { age: 30 * DAY_SECONDS },
+};
+
+/** Scheduled upkeep: the next run comes anyway, so few attempts and a short history. */
+const MAINTENANCE_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5000, jitter: 0.5 },
+  removeOnComplete: { count: 100 },
+  removeOnFail: { count: 100 },
+};
+
 /** Retry policy declared once per job: exponential backoff with jitter, bounded history. */
 export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition } = {
-  [JobName.MemberStatusChanged]: {
-    queue: QueueName.MemberEvents,
-    options: {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 30 * DAY_SECONDS },
-    },
-  },
-  [JobName.ProvisioningPublished]: {
-    queue: QueueName.ProvisioningChanges,
-    options: {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 30 * DAY_SECONDS },
-    },
-  },
+  [JobName.MemberStatusChanged]: { queue: QueueName.MemberEvents, options: EVENT_OPTIONS },
+  [JobName.ProvisioningPublished]: { queue: QueueName.ProvisioningChanges, options: EVENT_OPTIONS },
   [JobName.DeliverChangeNotification]: {
     queue: QueueName.ChangeNotifications,
     // a webhook may be down for hours: 10 attempts, the last one 6 to 8.5 hours after the first
@@ -95,6 +119,12 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition } = {
       removeOnFail: { age: 30 * DAY_SECONDS },
     },
   },
+  [JobName.MessageLogBatchCommitted]: {
+    queue: QueueName.MessageLog,
+    options: { ...EVENT_OPTIONS, removeOnComplete: { age: DAY_SECONDS, count: 10_000 } },
+  },
+  [JobName.MaintainMessageLogPartitions]: { queue: QueueName.MessageLogMaintenance, options: MAINTENANCE_OPTIONS },
+  [JobName.EnforceMessageLogRetention]: { queue: QueueName.MessageLogMaintenance, options: MAINTENANCE_OPTIONS },
 };
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

@@ -1,9 +1,12 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, migrateDatabase } from '@app/db';
 
+/** Tables without an entity (see migration MessageLogPartitioned). */
+const RAW_TABLES = ['message_log', 'message_log_keys', 'message_log_chains'];
+
 /** Tables owned by the application (not the migrations ledger, not BullMQ's schema). */
 export async function truncateAll(dataSource: DataSource): Promise<void> {
-  const tables = dataSource.entityMetadatas.map((m) => `"${m.tableName}"`).join(', ');
+  const tables = [...dataSource.entityMetadatas.map((m) => m.tableName), ...RAW_TABLES].map((t) => `"${t}"`).join(', ');
   await dataSource.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
 }
 

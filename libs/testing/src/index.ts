@@ -6,3 +6,4 @@ export * from './wait-for.js';
 export * from './provisioning-fixtures.js';
 export * from './webhook-receiver.js';
 export * from './sipp-client.js';
+export * from './message-log-fixtures.js';

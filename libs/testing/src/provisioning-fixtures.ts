@@ -8,6 +8,8 @@ export interface MemberDocumentOptions {
   deny?: string[];
   changeNotification?: string;
   edge?: string;
+  /** clearing-house services delegated to the hub, e.g. ['logging'] */
+  delegate?: string[];
 }
 
 /** A small valid clearing-house-member document (JSON model) with the given Peer Network Privacy. */
@@ -26,6 +28,7 @@ export function memberDocument(domain: string, options: MemberDocumentOptions = 
         clearingHouse: options.hubDomain ?? 'hub.test.example',
         listed: options.listed ?? true,
         peerNetworkPrivacy: JSON.parse(JSON.stringify(privacy)),
+        ...(options.delegate?.length ? { delegatedServices: { service: options.delegate.map((type) => ({ type })) } } : {}),
         ...(options.changeNotification ? { changeNotification: { uri: options.changeNotification } } : {}),
       },
     ],

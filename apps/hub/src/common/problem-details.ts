@@ -21,6 +21,7 @@ export const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  unprocessable: 422,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   unavailable: 503,

@@ -13,6 +13,10 @@ import { OperatorEntity } from './operator.entity.js';
 import { OutboxMessageEntity } from './outbox-message.entity.js';
 import { ProvisioningOverrideEntity } from './provisioning-override.entity.js';
 import { ProvisioningVersionEntity } from './provisioning-version.entity.js';
+import { LegalHoldEntity } from './legal-hold.entity.js';
+import { MessageLogRetentionEntity } from './message-log-retention.entity.js';
+import { MessageLogCheckpointEntity } from './message-log-checkpoint.entity.js';
+import { MessageLogDailyStatEntity } from './message-log-daily-stat.entity.js';
 
 export * from './audit-entry.entity.js';
 export * from './job-receipt.entity.js';
@@ -30,6 +34,10 @@ export * from './interconnect-block.entity.js';
 export * from './transparency-entry.entity.js';
 export * from './hub-signing-key.entity.js';
 export * from './used-jti.entity.js';
+export * from './legal-hold.entity.js';
+export * from './message-log-retention.entity.js';
+export * from './message-log-checkpoint.entity.js';
+export * from './message-log-daily-stat.entity.js';
 
 export const ENTITIES = [
   MemberEntity,
@@ -47,4 +55,8 @@ export const ENTITIES = [
   TransparencyEntryEntity,
   HubSigningKeyEntity,
   UsedJtiEntity,
+  LegalHoldEntity,
+  MessageLogRetentionEntity,
+  MessageLogCheckpointEntity,
+  MessageLogDailyStatEntity,
 ];

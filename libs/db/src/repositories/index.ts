@@ -10,6 +10,7 @@ import { OperatorRepository } from './operator.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { ProvisioningRepository } from './provisioning.repository.js';
 import { TransactionRunner } from './transaction-runner.js';
+import { MessageLogRepository } from './message-log.repository.js';
 
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
@@ -23,6 +24,7 @@ export * from './credential.repository.js';
 export * from './policy.repository.js';
 export * from './transparency.repository.js';
 export * from './hub-key.repository.js';
+export * from './message-log.repository.js';
 
 export const REPOSITORIES = [
   TransactionRunner,
@@ -37,4 +39,5 @@ export const REPOSITORIES = [
   PolicyRepository,
   TransparencyRepository,
   HubKeyRepository,
+  MessageLogRepository,
 ];

@@ -14,12 +14,26 @@ import {
   PrivacySettings,
   Service,
 } from '../decision.js';
-import { DEFAULT_PRIVACY, privacyOf } from '../peer-visibility.js';
+import { DEFAULT_PRIVACY, delegatedServicesOf, privacyOf } from '../peer-visibility.js';
 import { POLICY_CHANGE_KEY } from './peering-policy.service.js';
 
 interface MemberFacts {
   state: NonNullable<PartyState>;
   privacy: PrivacySettings;
+  delegated: ReadonlySet<string>;
+}
+
+/**
+ * One consistent view of the federation for deciding many things at once (a message-log batch):
+ * who owns a host name, what a member delegated to the hub, and the decision itself — all
+ * synchronous over the same snapshot.
+ */
+export interface DecisionDirectory {
+  /** The member whose domain is `host` or its nearest parent domain (sip.a.example → a.example); null if none. */
+  ownerOf(host: string): string | null;
+  /** Clearing-house services the member delegated to this hub in its current document. */
+  delegatedServices(domain: string): ReadonlySet<string>;
+  decide(requestor: string, target: string, service: Service, at?: Date): Decision;
 }
 
 /** Everything the decision needs, loaded once and reused until a change is announced. */
@@ -31,6 +45,7 @@ export interface PolicySnapshot {
   operatorBlocks: OperatorBlock[];
 }
 
+const NOTHING_DELEGATED: ReadonlySet<string> = new Set();
 const VISIBILITY_IRRELEVANT_RULES = new Set<string>(['requestor-privacy', 'federation-policy']);
 
 /**
@@ -75,6 +90,22 @@ export class InterconnectDecisions {
     const decision = await this.decide(requestor, target, 'presence', at);
     const failed = decision.rules.find((r) => r.outcome === 'fail');
     return !failed || VISIBILITY_IRRELEVANT_RULES.has(failed.rule);
+  }
+
+  /** The current snapshot as a directory; domains given to it must already be normalised. */
+  async directory(): Promise<DecisionDirectory> {
+    const snapshot = await this.current();
+    return {
+      ownerOf: (host) => {
+        for (let name = host; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) {
+          if (snapshot.members.has(name)) return name;
+        }
+        return null;
+      },
+      delegatedServices: (domain) => snapshot.members.get(domain)?.delegated ?? NOTHING_DELEGATED,
+      decide: (requestor, target, service, at = new Date()) =>
+        decide({ ...this.inputs(snapshot, requestor, target), service, at }),
+    };
   }
 
   /** The same decision against a hypothetical policy (operators' dry run); nothing is stored. */
@@ -144,9 +175,11 @@ export class InterconnectDecisions {
     ]);
     const members = new Map<string, MemberFacts>();
     for await (const { member, current } of this.provisioning.streamMembersWithCurrent()) {
+      const document = current?.document as unknown as ProvisioningDocument | undefined;
       members.set(member.domain, {
         state: { domain: member.domain, status: member.status },
-        privacy: privacyOf(current?.document as unknown as ProvisioningDocument | undefined, this.config.hub.domain),
+        privacy: privacyOf(document, this.config.hub.domain),
+        delegated: delegatedServicesOf(document, this.config.hub.domain),
       });
     }
     return {

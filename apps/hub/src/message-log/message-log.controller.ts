@@ -1,0 +1,55 @@
+import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { CurrentPrincipal, MemberAuthGuard, type MemberPrincipal } from '@app/auth';
+import { InvalidInputError, UnprocessableError, UnsupportedMediaTypeError } from '@app/common';
+import { type IngestResult, MessageLogIngest, parseJsonLines } from '@app/message-log';
+import { JSON_LINES_MEDIA_TYPES } from './message-log-body.js';
+
+/** Central message logging for members that delegated it to the hub (active members only). */
+@ApiTags('message-log')
+@ApiBearerAuth()
+@UseGuards(MemberAuthGuard)
+@Controller('v1/message-log')
+export class MessageLogController {
+  constructor(private readonly ingest: MessageLogIngest) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiConsumes('application/json', 'application/jsonl', 'application/x-ndjson')
+  @ApiOperation({
+    summary:
+      'Log a batch of 1–1,000 records (JSON array, {"records":[…]}, or JSON Lines). 200: every accepted record is committed; duplicates and rejections are listed per record; 422 when every record was rejected',
+  })
+  async log(@Req() request: FastifyRequest, @CurrentPrincipal() me: MemberPrincipal) {
+    const result = await this.ingest.ingestFromMember(me.domain, recordsOf(request));
+    if (result.accepted.length === 0 && result.duplicates.length === 0) {
+      throw new UnprocessableError('every record of the batch was rejected', toIngestResponse(result));
+    }
+    return toIngestResponse(result);
+  }
+}
+
+function recordsOf(request: FastifyRequest): unknown[] {
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (JSON_LINES_MEDIA_TYPES.includes(mediaType)) return parseJsonLines(request.body as string);
+  if (mediaType !== 'application/json') {
+    throw new UnsupportedMediaTypeError(`send application/json or application/jsonl, not '${mediaType}'`);
+  }
+  const body = request.body as unknown;
+  if (Array.isArray(body)) return body;
+  const records = (body as { records?: unknown } | null)?.records;
+  if (Array.isArray(records)) return records;
+  throw InvalidInputError.forField('records', 'send a JSON array of records or an object {"records": [...]}');
+}
+
+export function toIngestResponse(r: IngestResult) {
+  return {
+    batchId: r.batchId,
+    origin: r.origin,
+    accepted: r.accepted,
+    duplicates: r.duplicates,
+    rejected: r.rejected,
+    counts: { accepted: r.accepted.length, duplicates: r.duplicates.length, rejected: r.rejected.length },
+  };
+}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** One record to append, its chain fields computed by the caller (hashes in hex). */
+export interface NewLogRow {
+  ts: Date;
+  seq: number;
+  messageId: string;
+  direction: string;
+  sender: string;
+  recipients: string[];
+  room: string | null;
+  contentType: string;
+  body: string | null;
+  bodySha256: string;
+  tags: string[];
+  prevHash: string;
+  chainHash: string;
+}
+
+export interface ChainHead {
+  lastSeq: number;
+  lastHash: string;
+}
+
+// Arrays of arrays cannot go through unnest() (PostgreSQL arrays are rectangular), so recipients
+// and tags travel as one string joined by the ASCII unit separator, which validation keeps out of URIs.
+const SEP = '\x1f';
+const GENESIS = '0'.repeat(64);
+// Serialises partition DDL across hub and worker processes.
+const PARTITIONS_LOCK_KEY = 0x6875626d; // "hubm"
+const DAY_MS = 86_400_000;
+
+/** PostgreSQL's "no partition of relation … found for row" (a timestamp outside every partition). */
+export function isMissingPartitionError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; driverError?: { code?: string; message?: string } };
+  const code = e.driverError?.code ?? e.code;
+  const message = e.driverError?.message ?? e.message ?? '';
+  return code === '23514' && message.includes('no partition of relation');
+}
+
+export const partitionName = (day: Date): string => `message_log_p${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
+export const utcDay = (at: Date): Date => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+
+/**
+ * The message log's write path and partitions (tables in migration MessageLogPartitioned). All
+ * writes of a batch happen in the caller's transaction, under the lock on the origin's chain head.
+ */
+@Injectable()
+export class MessageLogRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Locks the origin's chain head until the transaction ends (creating it at the genesis) and returns it. */
+  async lockChain(origin: string, manager: EntityManager): Promise<ChainHead> {
+    const rows: Array<{ last_seq: string; last_hash: string }> = await manager.query(
+      `INSERT INTO message_log_chains (origin, last_seq, last_hash) VALUES ($1, 0, decode($2, 'hex'))
+       ON CONFLICT (origin) DO UPDATE SET origin = EXCLUDED.origin
+       RETURNING last_seq, encode(last_hash, 'hex') AS last_hash`,
+      [origin, GENESIS],
+    );
+    return { lastSeq: Number(rows[0].last_seq), lastHash: rows[0].last_hash };
+  }
+
+  /** Message ids of `origin` already logged, with their seq (only meaningful under the chain lock). */
+  async findLogged(origin: string, messageIds: string[], manager: EntityManager): Promise<Map<string, number>> {
+    const rows: Array<{ message_id: string; seq: string }> = await manager.query(
+      'SELECT message_id, seq FROM message_log_keys WHERE origin = $1 AND message_id = ANY($2::text[])',
+      [origin, messageIds],
+    );
+    return new Map(rows.map((r) => [r.message_id, Number(r.seq)]));
+  }
+
+  /** Appends the rows (keys, records, new chain head) with one multi-row statement per table. */
+  async append(origin: string, batchId: string, rows: NewLogRow[], manager: EntityManager): Promise<void> {
+    if (rows.length === 0) return;
+    const col = <T>(f: (r: NewLogRow) => T) => rows.map(f);
+    const ts = col((r) => r.ts.toISOString());
+    const seq = col((r) => r.seq);
+    const ids = col((r) => r.messageId);
+    await manager.query(
+      `INSERT INTO message_log_keys (origin, message_id, ts, seq)
+       SELECT $1, u.id, u.ts, u.seq FROM unnest($2::text[], $3::timestamptz[], $4::bigint[]) AS u(id, ts, seq)`,
+      [origin, ids, ts, seq],
+    );
+    await manager.query(
+      `INSERT INTO message_log (ts, origin, seq, message_id, direction, sender, recipients, room, content_type, body,
+                                body_sha256, tags, prev_hash, chain_hash, batch_id)
+       SELECT u.ts, $1, u.seq, u.id, u.direction, u.sender, string_to_array(u.recipients, E'\\x1f'), u.room, u.content_type,
+              u.body, decode(u.body_sha256, 'hex'), string_to_array(u.tags, E'\\x1f'), decode(u.prev_hash, 'hex'),
+              decode(u.chain_hash, 'hex'), $2
+       FROM unnest($3::timestamptz[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                   $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+            AS u(ts, seq, id, direction, sender, recipients, room, content_type, body, body_sha256, tags, prev_hash, chain_hash)`,
+      [
+        origin,
+        batchId,
+        ts,
+        seq,
+        ids,
+        col((r) => r.direction),
+        col((r) => r.sender),
+        col((r) => r.recipients.join(SEP)),
+        col((r) => r.room),
+        col((r) => r.contentType),
+        col((r) => r.body),
+        col((r) => r.bodySha256),
+        col((r) => r.tags.join(SEP)),
+        col((r) => r.prevHash),
+        col((r) => r.chainHash),
+      ],
+    );
+    const last = rows[rows.length - 1];
+    await manager.query(
+      `UPDATE message_log_chains SET last_seq = $2, last_hash = decode($3, 'hex'), updated_at = now() WHERE origin = $1`,
+      [origin, last.seq, last.chainHash],
+    );
+  }
+
+  /**
+   * Creates the daily partitions covering [from, to] that do not exist yet; returns their names.
+   * Idempotent and safe to run from several processes at once.
+   */
+  async ensureDailyPartitions(from: Date, to: Date): Promise<string[]> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [PARTITIONS_LOCK_KEY]);
+      const existing = new Set((await this.partitionNames(manager)).map((p) => p.name));
+      const created: string[] = [];
+      for (let day = utcDay(from); day.getTime() <= to.getTime(); day = new Date(day.getTime() + DAY_MS)) {
+        const name = partitionName(day);
+        if (existing.has(name)) continue;
+        const next = new Date(day.getTime() + DAY_MS);
+        await manager.query(
+          `CREATE TABLE ${name} PARTITION OF message_log FOR VALUES FROM ('${day.toISOString()}') TO ('${next.toISOString()}')`,
+        );
+        created.push(name);
+      }
+      return created;
+    });
+  }
+
+  /** The log's partitions with their ranges, oldest first. */
+  async partitions(): Promise<Array<{ name: string; from: Date; to: Date }>> {
+    return this.partitionNames(this.dataSource.manager);
+  }
+
+  private async partitionNames(manager: EntityManager): Promise<Array<{ name: string; from: Date; to: Date }>> {
+    const rows: Array<{ name: string; bound: string }> = await manager.query(
+      `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = 'message_log'::regclass ORDER BY c.relname`,
+    );
+    return rows.map((r) => {
+      const [from, to] = [...r.bound.matchAll(/'([^']+)'/g)].map((m) => new Date(m[1]));
+      return { name: r.name, from, to };
+    });
+  }
+}

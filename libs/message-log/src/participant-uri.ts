@@ -1,0 +1,79 @@
+import { normalizeDomain } from '@app/common';
+
+/**
+ * Participants and rooms of logged messages are URIs of the member networks' protocols. The hub
+ * only needs their host (which member network they belong to), and a normal form to index and
+ * search them by:
+ *
+ *   sip:alice@a.example[:port][;params]  sips:…  (user part kept, host lower-cased, params dropped)
+ *   xmpp:alice@a.example[/resource]      im:alice@a.example   pres:alice@a.example
+ *   xmpp:room@conference.a.example       (a MUC room)
+ *   @alice:a.example  !room:a.example  #alias:a.example      (Matrix identifiers)
+ *   matrix:u/alice:a.example  matrix:r/alias:a.example  matrix:roomid/id:a.example
+ */
+export interface ParticipantUri {
+  /** normal form: scheme lower-case, host lower-case ASCII, no port, parameters or resource */
+  uri: string;
+  host: string;
+}
+
+const ADDRESS_SCHEMES = new Set(['sip', 'sips', 'xmpp', 'im', 'pres']);
+const MATRIX_SIGILS: Record<string, string> = { '@': 'u', '!': 'roomid', '#': 'r' };
+const MATRIX_KINDS = new Set(['u', 'r', 'roomid']);
+// a URI is a single line of visible characters: no whitespace or controls (also keeps the
+// separator used to pass arrays to PostgreSQL out of the data)
+const VISIBLE = /^[\x21-\x7e\u00a0-\uffff]+$/u;
+
+export class ParticipantUriError extends Error {}
+
+export function parseParticipantUri(input: string): ParticipantUri {
+  if (input.length > 512) throw new ParticipantUriError('is longer than 512 characters');
+  if (!VISIBLE.test(input)) throw new ParticipantUriError('must be one URI without spaces or control characters');
+  const sigil = MATRIX_SIGILS[input[0]];
+  if (sigil) return matrix(sigil, input.slice(1));
+  const colon = input.indexOf(':');
+  const scheme = input.slice(0, colon).toLowerCase();
+  const rest = input.slice(colon + 1);
+  if (scheme === 'matrix') {
+    const slash = rest.indexOf('/');
+    const kind = rest.slice(0, slash);
+    if (slash < 0 || !MATRIX_KINDS.has(kind))
+      throw new ParticipantUriError(`'${input}' is not a matrix: URI (u/, r/ or roomid/)`);
+    return matrix(kind, rest.slice(slash + 1));
+  }
+  if (!ADDRESS_SCHEMES.has(scheme)) {
+    throw new ParticipantUriError(
+      `'${input}' has no supported scheme (sip, sips, xmpp, im, pres, matrix or a Matrix identifier)`,
+    );
+  }
+  const at = rest.lastIndexOf('@', firstOf(rest, ';/?'));
+  const user = at >= 0 ? rest.slice(0, at) : '';
+  const hostPart = rest.slice(at + 1, firstOf(rest, ';/?', at + 1));
+  const host = domainOf(stripPort(hostPart), input);
+  if (scheme !== 'xmpp' && user === '') throw new ParticipantUriError(`'${input}' has no user part`);
+  return { uri: `${scheme}:${user ? `${user}@` : ''}${host}`, host };
+}
+
+function matrix(kind: string, localAndServer: string): ParticipantUri {
+  const colon = localAndServer.indexOf(':');
+  if (colon <= 0) throw new ParticipantUriError(`'${localAndServer}' is not a Matrix identifier (local:server)`);
+  const host = domainOf(stripPort(localAndServer.slice(colon + 1)), localAndServer);
+  return { uri: `matrix:${kind}/${localAndServer.slice(0, colon)}:${host}`, host };
+}
+
+function firstOf(s: string, chars: string, from = 0): number {
+  for (let i = from; i < s.length; i++) if (chars.includes(s[i])) return i;
+  return s.length;
+}
+
+function stripPort(hostPort: string): string {
+  return hostPort.replace(/:\d{1,5}$/, '');
+}
+
+function domainOf(host: string, input: string): string {
+  try {
+    return normalizeDomain(host, 'host');
+  } catch {
+    throw new ParticipantUriError(`'${input}' has no valid domain name as its host`);
+  }
+}
