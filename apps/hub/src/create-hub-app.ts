@@ -10,11 +10,12 @@ import { migrateDatabase } from '@app/db';
 import { OperatorsService } from '@app/members';
 import { configureQueueBackend, redisOptionsFromUrl } from '@app/queue';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { serverWithShortcut, type ShortcutSlot } from './common/hub-server.js';
 import { requestIdFor } from './common/request-id.js';
 import { tlsServerOptions } from './common/tls-server-options.js';
 import { validationPipe } from './common/validation.js';
 import { HubModule } from './hub.module.js';
-import { registerWellKnownMemberRoute } from './provisioning/well-known-member.route.js';
+import { installWellKnownFastPath, registerWellKnownMemberRoute } from './provisioning/well-known-member.route.js';
 import { registerProvisioningBodyParsers } from './provisioning/xml-body-parser.js';
 import { registerMessageLogBodyParsing } from './message-log/message-log-body.js';
 
@@ -28,7 +29,12 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   Logger.overrideLogger(logger);
   await migrateDatabase(requireDatabaseUrl(config), (m) => Logger.log(m, 'Migrations'));
   const queueConnection = await configureQueueBackend(config);
+  // Fastify writes two log lines per request at info and below; nothing per request above it.
+  const requestLogsOff = ['fatal', 'error', 'warn', 'silent'].includes(config.hub.logLevel);
+  const shortcut: ShortcutSlot = {};
   const adapter = new FastifyAdapter({
+    // our own node server, so that cache hits of the well-known route can skip Fastify (see below)
+    serverFactory: serverWithShortcut(shortcut),
     logger: {
       level: config.hub.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
@@ -39,9 +45,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     // HUB_TLS_CERT/HUB_TLS_KEY: HTTPS with optional client certificates (mutual TLS by pin)
     ...(config.hub.tls ? { https: tlsServerOptions(config.hub.tls) } : {}),
     // a child logger per request costs ~1.5 µs even when request logs (info) are off
-    ...(['fatal', 'error', 'warn', 'silent'].includes(config.hub.logLevel)
-      ? { childLoggerFactory: (logger: FastifyBaseLogger) => logger }
-      : {}),
+    ...(requestLogsOff ? { childLoggerFactory: (logger: FastifyBaseLogger) => logger } : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(HubModule.forRoot(config, queueConnection), adapter, {
     logger,
@@ -72,6 +76,8 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   registerProvisioningBodyParsers(fastify);
   registerMessageLogBodyParsing(fastify);
   registerWellKnownMemberRoute(app);
+  // Only when Fastify would not log the request either: the fast path writes no access log.
+  if (requestLogsOff) installWellKnownFastPath(app, shortcut);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(validationPipe);
   app.enableShutdownHooks();

@@ -14,7 +14,7 @@ import {
 } from '@app/db';
 import { hashToken, UnauthenticatedError } from '@app/common';
 import { certificatePins, type CertificatePins, type MemberKeyRecord, verifyMemberRequestJws } from '@app/interconnect';
-import { bearerToken } from './bearer-token.js';
+import { bearerToken, parseBearer } from './bearer-token.js';
 import type { AuthenticatedRequest, MemberCredentialRef, MemberPrincipal, OperatorPrincipal } from './principal.js';
 import { certificateCurrent, isCompactJws, peerCertificate } from './request-credentials.js';
 
@@ -87,8 +87,8 @@ export class CredentialVerifier {
 
   async member(token: string): Promise<MemberPrincipal | null> {
     const hash = hashToken(token);
-    const cached = this.members.get(hash);
-    if (cached && cached.expiresAt > Date.now()) return cached.principal;
+    const cached = this.cachedMember(hash);
+    if (cached) return cached.principal;
     const generation = this.generation;
     const found = await this.apiKeys.findUnrevokedWithMember(hash);
     const principal: MemberPrincipal | null = found
@@ -103,6 +103,20 @@ export class CredentialVerifier {
     // unknown tokens are not cached: a flood of random tokens must not evict real ones
     if (principal) this.remember(this.members, hash, { principal, expiresAt: Date.now() + MEMBER_CACHE_TTL_MS }, generation);
     return principal;
+  }
+
+  /**
+   * The principal of the API key in an Authorization header value, only if it is already cached
+   * (and not past its TTL); undefined for anything else: no or malformed header, a signed request
+   * (JWS), a key not looked up yet. Synchronous and free of I/O, for the well-known fast path,
+   * which falls back to memberForRequest whenever this returns undefined. The status is the
+   * member's as cached: the caller must still refuse a member that is not active. A revocation or
+   * a status change drops the entry (ChangeBus), so this never answers from a stale grant.
+   */
+  peekApiKeyMember(authorization: string | undefined): MemberPrincipal | undefined {
+    const token = authorization === undefined ? undefined : parseBearer(authorization);
+    if (token === undefined || isCompactJws(token)) return undefined;
+    return this.cachedMember(hashToken(token))?.principal ?? undefined;
   }
 
   /**
@@ -208,6 +222,11 @@ export class CredentialVerifier {
     };
     this.remember(this.signingKeys, cacheKey, entry, generation);
     return entry;
+  }
+
+  private cachedMember(hash: string): { principal: MemberPrincipal | null } | undefined {
+    const cached = this.members.get(hash);
+    return cached && cached.expiresAt > Date.now() ? cached : undefined;
   }
 
   private remember<T>(cache: Map<string, T>, key: string, entry: T, generation: number): void {

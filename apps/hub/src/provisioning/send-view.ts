@@ -14,6 +14,14 @@ export function requestedFormat(request: FastifyRequest): ViewFormat {
   return format;
 }
 
+/** A view depends on the format asked for and on who asks. */
+export const VIEW_VARY = 'Accept, Authorization';
+
+/** A member's view must never be served by a shared cache to anyone else; the anonymous one may. */
+export function viewCacheControl(requestor: string | null): string {
+  return requestor ? 'private, no-cache' : 'public, max-age=60';
+}
+
 /**
  * Sends a provisioning view with validators: ETag (the ver), 304 on a matching If-None-Match,
  * and caching that never lets a shared cache hand one requestor's view to another.
@@ -25,10 +33,7 @@ export function sendView(
   format: ViewFormat,
   requestor: string | null,
 ): void {
-  reply
-    .header('ETag', view.etag)
-    .header('Vary', 'Accept, Authorization')
-    .header('Cache-Control', requestor ? 'private, no-cache' : 'public, max-age=60');
+  reply.header('ETag', view.etag).header('Vary', VIEW_VARY).header('Cache-Control', viewCacheControl(requestor));
   if (matchesIfNoneMatch(request.headers['if-none-match'], view.etag)) {
     void reply.status(304).send();
     return;

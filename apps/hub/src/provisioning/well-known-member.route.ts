@@ -3,8 +3,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CredentialVerifier, type AuthenticatedRequest } from '@app/auth';
 import { ForbiddenError } from '@app/common';
 import { ProvisioningViews } from '@app/provisioning';
+import type { ShortcutSlot } from '../common/hub-server.js';
 import { sendProblem, toProblem } from '../common/problem-details.filter.js';
 import { requestedFormat, sendView } from './send-view.js';
+import { WellKnownFastPath } from './well-known-fast-path.js';
 
 export const WELL_KNOWN_MEMBER_PATH = '/.well-known/pres-im-provisioning/:domain';
 
@@ -37,4 +39,23 @@ export function registerWellKnownMemberRoute(app: NestFastifyApplication): void 
       }
       return reply;
     });
+}
+
+/**
+ * Puts the route's cache-hit fast path (WellKnownFastPath) in front of Fastify, on the hub's own
+ * server (serverWithShortcut). It is taken out again as soon as Fastify starts closing, so that
+ * requests arriving during shutdown get Fastify's 503 as before.
+ */
+export function installWellKnownFastPath(app: NestFastifyApplication, slot: ShortcutSlot): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const fastPath = new WellKnownFastPath(
+    app.get(CredentialVerifier),
+    app.get(ProvisioningViews),
+    fastify.initialConfig.maxParamLength ?? 100,
+  );
+  slot.current = (request, response) => fastPath.serve(request, response);
+  fastify.addHook('preClose', (done) => {
+    slot.current = undefined;
+    done();
+  });
 }
