@@ -4,11 +4,14 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DbModule } from '@app/db';
 import { MembersModule } from '@app/members';
 import { ProvisioningModule } from '@app/provisioning';
-import { OutboxDispatcher, QueueModule } from '@app/queue';
+import { JobSchedules, OutboxDispatcher, QueueModule } from '@app/queue';
+import { MessageLogModule } from '@app/message-log';
 import { WorkerHealthServer } from './worker-health.server.js';
 import { ChangeNotificationsProcessor } from './processors/change-notifications.processor.js';
 import { MemberEventsProcessor } from './processors/member-events.processor.js';
 import { ProvisioningChangesProcessor } from './processors/provisioning-changes.processor.js';
+import { MessageLogProcessor } from './processors/message-log.processor.js';
+import { MessageLogMaintenanceProcessor } from './processors/message-log-maintenance.processor.js';
 
 @Module({})
 export class WorkerModule {
@@ -21,12 +24,16 @@ export class WorkerModule {
         QueueModule.forRoot(queueConnection, config.queue.prefix),
         MembersModule,
         ProvisioningModule,
+        MessageLogModule,
       ],
       providers: [
         OutboxDispatcher,
         MemberEventsProcessor,
         ProvisioningChangesProcessor,
         ChangeNotificationsProcessor,
+        MessageLogProcessor,
+        MessageLogMaintenanceProcessor,
+        JobSchedules,
         WorkerHealthServer,
       ],
     };

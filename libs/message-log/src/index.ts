@@ -5,3 +5,5 @@ export * from './record-authorization.js';
 export * from './message-log-ingest.service.js';
 export * from './message-log.module.js';
 export * from './message-log-partitions.service.js';
+export * from './message-log-batch.handler.js';
+export * from './message-log-stats.service.js';

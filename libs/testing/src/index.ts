@@ -7,3 +7,4 @@ export * from './provisioning-fixtures.js';
 export * from './webhook-receiver.js';
 export * from './sipp-client.js';
 export * from './message-log-fixtures.js';
+export * from './compiled-app.js';

@@ -19,9 +19,24 @@ export abstract class CatalogueWorkerHost extends WorkerHost implements OnApplic
     super();
   }
 
+  /**
+   * Every catalogue processor is declared with `autorun: false` and started here, once its
+   * settings are in place: BullMQ copies the lock settings into its lock manager when the worker
+   * is built, so they are applied (and the lock manager rebuilt) before the first job.
+   */
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.queue.concurrency;
+    // a killed worker's active jobs are handed out again once their lock expires and a stalled
+    // check sees it: both follow WORKER_LOCK_DURATION_MS
+    const lockDuration = this.config.worker.lockDurationMs;
+    Object.assign(this.worker.opts, { lockDuration, lockRenewTime: lockDuration / 2, stalledInterval: lockDuration });
+    (this.worker as unknown as { createLockManager(): void }).createLockManager();
+    this.configureWorker();
+    this.worker.run().catch((error: Error) => this.onError(error));
   }
+
+  /** Settings a processor adds before its worker starts. */
+  protected configureWorker(): void {}
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker.close();

@@ -35,14 +35,12 @@ export class ChangeNotificationsProcessor extends CatalogueWorkerHost {
     super(QueueName.ChangeNotifications, config);
   }
 
-  /** Not autorun: the backoff strategy depends on config and must be in place before the first job fails. */
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
+  /** The backoff strategy depends on config and must be in place before the first job fails. */
+  protected override configureWorker(): void {
     this.worker.opts.settings = {
       ...this.worker.opts.settings,
       backoffStrategy: webhookBackoff(this.config.webhooks.retryDelayMs),
     };
-    this.worker.run().catch((error: Error) => this.onError(error));
   }
 
   async process(job: Job): Promise<unknown> {

@@ -7,7 +7,7 @@ import { JobName, MemberStatusChangedPayload, QueueName } from '@app/queue';
 import { CatalogueWorkerHost } from './catalogue-worker-host.js';
 
 /** Transport only: checks the job name and hands the payload to the members library. */
-@Processor(QueueName.MemberEvents)
+@Processor(QueueName.MemberEvents, { autorun: false })
 export class MemberEventsProcessor extends CatalogueWorkerHost {
   constructor(
     private readonly handler: MemberEventsHandler,

@@ -7,7 +7,7 @@ import { JobName, ProvisioningPublishedPayload, QueueName } from '@app/queue';
 import { CatalogueWorkerHost } from './catalogue-worker-host.js';
 
 /** Transport only: a published version is fanned out to its subscribers by the provisioning library. */
-@Processor(QueueName.ProvisioningChanges)
+@Processor(QueueName.ProvisioningChanges, { autorun: false })
 export class ProvisioningChangesProcessor extends CatalogueWorkerHost {
   constructor(
     private readonly handler: ChangeNotificationsHandler,
