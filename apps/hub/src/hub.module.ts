@@ -24,6 +24,7 @@ import { ProvisioningController } from './provisioning/provisioning.controller.j
 import { WellKnownController } from './provisioning/well-known.controller.js';
 import { SipListenerService } from './sip/sip-listener.service.js';
 import { MessageLogController } from './message-log/message-log.controller.js';
+import { AdminMessageLogStatsController } from './message-log/admin-message-log-stats.controller.js';
 
 @Module({})
 export class HubModule {
@@ -57,6 +58,7 @@ export class HubModule {
         JwksController,
         AdminHubKeysController,
         MessageLogController,
+        AdminMessageLogStatsController,
       ],
       providers: [SipListenerService],
     };

@@ -10,6 +10,7 @@ import {
   delegateLogging,
   ensureCompiled,
   messageRecord,
+  operatorAuth,
   startCompiled,
   testConfig,
   waitFor,
@@ -59,8 +60,25 @@ describe('message-log post-processing worker (e2e)', () => {
     const worker: INestApplicationContext = await startTestWorker(config);
     try {
       await waitFor(async () => (await counted()) === 15 && (await receipts()) === 3, 20_000);
-      const [stat] = await db().query('SELECT origin, records, batches FROM message_log_daily_stats');
-      expect(stat).toMatchObject({ origin: a.domain, records: '15', batches: '3' });
+      const mine = await http()
+        .get('/v1/message-log/stats')
+        .set({ Authorization: `Bearer ${a.token}` })
+        .expect(200);
+      expect(mine.body.items).toEqual([
+        { origin: a.domain, day: new Date().toISOString().slice(0, 10), records: 15, bodyBytes: expect.any(Number), batches: 3 },
+      ]);
+      const others = await http()
+        .get('/v1/message-log/stats')
+        .set({ Authorization: `Bearer ${b.token}` })
+        .expect(200);
+      expect(others.body.items).toEqual([]);
+      const all = await http().get('/admin/v1/message-log/stats').query({ origin: a.domain }).set(operatorAuth).expect(200);
+      expect(all.body.items).toHaveLength(1);
+      await http()
+        .get('/admin/v1/message-log/stats')
+        .set({ Authorization: `Bearer ${a.token}` })
+        .expect(403);
+      await http().get('/admin/v1/message-log/stats').query({ from: 'yesterday' }).set(operatorAuth).expect(400);
     } finally {
       await worker.close();
     }

@@ -48,7 +48,11 @@ describe('parseRecord', () => {
     const parsed = parseRecord({ ...valid, ...change }, 1);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.rejected).toMatchObject({ index: 1, messageId: change.messageId ?? 'm-1', reason: 'invalid' });
+    expect(parsed.rejected).toMatchObject({
+      index: 1,
+      messageId: (change as { messageId?: string }).messageId ?? 'm-1',
+      reason: 'invalid',
+    });
     if (field) expect(parsed.rejected.field).toBe(field);
     expect(parsed.rejected.detail).toContain(detail);
   });

@@ -1,9 +1,10 @@
-import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, MemberAuthGuard, type MemberPrincipal } from '@app/auth';
 import { InvalidInputError, UnprocessableError, UnsupportedMediaTypeError } from '@app/common';
-import { type IngestResult, MessageLogIngest, parseJsonLines } from '@app/message-log';
+import { type IngestResult, MessageLogIngest, MessageLogStats, parseJsonLines } from '@app/message-log';
+import { StatsQueryDto } from './stats-query.dto.js';
 import { JSON_LINES_MEDIA_TYPES } from './message-log-body.js';
 
 /** Central message logging for members that delegated it to the hub (active members only). */
@@ -12,7 +13,10 @@ import { JSON_LINES_MEDIA_TYPES } from './message-log-body.js';
 @UseGuards(MemberAuthGuard)
 @Controller('v1/message-log')
 export class MessageLogController {
-  constructor(private readonly ingest: MessageLogIngest) {}
+  constructor(
+    private readonly ingest: MessageLogIngest,
+    private readonly stats: MessageLogStats,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -27,6 +31,12 @@ export class MessageLogController {
       throw new UnprocessableError('every record of the batch was rejected', toIngestResponse(result));
     }
     return toIngestResponse(result);
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: 'Records logged for you (as origin) per UTC day, kept by the worker from committed batches' })
+  async myStats(@Query() query: StatsQueryDto, @CurrentPrincipal() me: MemberPrincipal) {
+    return { items: await this.stats.daily({ origin: me.domain, from: query.from, to: query.to }) };
   }
 }
 
