@@ -93,7 +93,12 @@ describe('documents served by the hub validate with xmllint --schema (e2e)', () 
     await publish(
       a,
       toProvisioningXml(
-        memberDocument(a.domain, { hubDomain: HUB_DOMAIN, listed: true, changeNotification: 'https://a.example.com/hooks/pip' }),
+        memberDocument(a.domain, {
+          hubDomain: HUB_DOMAIN,
+          listed: true,
+          changeNotification: 'https://a.example.com/hooks/pip',
+          delegate: ['logging'],
+        }),
       ),
       XML,
     );
@@ -142,6 +147,8 @@ describe('documents served by the hub validate with xmllint --schema (e2e)', () 
     it('should validate the anonymous view of a listed, visible-to-all member', async () => {
       const res = await getXml(`/.well-known/pres-im-provisioning/${a.domain}`, null);
       expect(res.text).not.toContain('clearing-house-membership');
+      // a delegated logging, which its own document does not mention: peers are told the hub logs
+      expect(res.text).toContain('<chat-features><logging enabled="true" performed-by="clearing-house"/></chat-features>');
       expect(res.headers.etag).toBe(`"${rootVer(res.text)}"`);
       expectSchemaValid('member-a-anonymous', res.text);
     });
