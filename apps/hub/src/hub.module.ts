@@ -25,6 +25,8 @@ import { WellKnownController } from './provisioning/well-known.controller.js';
 import { SipListenerService } from './sip/sip-listener.service.js';
 import { MessageLogController } from './message-log/message-log.controller.js';
 import { AdminMessageLogStatsController } from './message-log/admin-message-log-stats.controller.js';
+import { MemberMessageLogSearchController } from './message-log/member-message-log-search.controller.js';
+import { AdminMessageLogController } from './message-log/admin-message-log.controller.js';
 
 @Module({})
 export class HubModule {
@@ -59,6 +61,8 @@ export class HubModule {
         AdminHubKeysController,
         MessageLogController,
         AdminMessageLogStatsController,
+        MemberMessageLogSearchController,
+        AdminMessageLogController,
       ],
       providers: [SipListenerService],
     };

@@ -7,3 +7,5 @@ export * from './message-log.module.js';
 export * from './message-log-partitions.service.js';
 export * from './message-log-batch.handler.js';
 export * from './message-log-stats.service.js';
+export * from './message-log-search.service.js';
+export * from './message-log-export-format.js';

@@ -11,6 +11,7 @@ import { OutboxRepository } from './outbox.repository.js';
 import { ProvisioningRepository } from './provisioning.repository.js';
 import { TransactionRunner } from './transaction-runner.js';
 import { MessageLogRepository } from './message-log.repository.js';
+import { MessageLogSearchRepository } from './message-log-search.repository.js';
 import { MessageLogStatsRepository } from './message-log-stats.repository.js';
 
 export * from './api-key.repository.js';
@@ -26,6 +27,7 @@ export * from './policy.repository.js';
 export * from './transparency.repository.js';
 export * from './hub-key.repository.js';
 export * from './message-log.repository.js';
+export * from './message-log-search.repository.js';
 export * from './message-log-stats.repository.js';
 
 export const REPOSITORIES = [
@@ -42,5 +44,6 @@ export const REPOSITORIES = [
   TransparencyRepository,
   HubKeyRepository,
   MessageLogRepository,
+  MessageLogSearchRepository,
   MessageLogStatsRepository,
 ];

@@ -1,0 +1,39 @@
+import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Actor, OperatorAuthGuard, OperatorRoles } from '@app/auth';
+import type { ActorContext } from '@app/common';
+import { MessageLogSearch, toLoggedRecordJson } from '@app/message-log';
+import { exportFormatOf, sendExport } from './message-log-export-reply.js';
+import { MessageLogExportQueryDto, MessageLogSearchQueryDto } from './message-log-query.dto.js';
+
+/** Operators (admins and auditors) search and export the whole log; every search and export is audited. */
+@ApiTags('admin: message-log')
+@ApiBearerAuth()
+@UseGuards(OperatorAuthGuard)
+@OperatorRoles('admin', 'auditor')
+@Controller('admin/v1/message-log')
+export class AdminMessageLogController {
+  constructor(private readonly search: MessageLogSearch) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Search every record, oldest first, with keyset pagination (audited)' })
+  async list(@Query() query: MessageLogSearchQueryDto, @Actor() actor: ActorContext) {
+    const page = await this.search.searchAsOperator(actor, query);
+    return { items: page.items.map(toLoggedRecordJson), nextCursor: page.nextCursor };
+  }
+
+  @Get('export')
+  @ApiProduces('application/jsonl', 'application/xml')
+  @ApiOperation({ summary: 'Streamed export of a time range (at most 31 days) as JSON Lines or XML (audited)' })
+  async export(
+    @Query() query: MessageLogExportQueryDto,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Actor() actor: ActorContext,
+  ): Promise<void> {
+    const { format: requested, ...filters } = query;
+    const format = exportFormatOf(requested, request);
+    await sendExport(reply, await this.search.exportAsOperator(actor, filters, format), format);
+  }
+}
