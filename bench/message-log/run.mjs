@@ -1,0 +1,928 @@
+#!/usr/bin/env node
+// Benchmark of POST /v1/message-log (issue 5, deliverable 7): 1,000,000 records ingested through
+// the HTTP API in batches of 1,000 with several batches in flight, against an in-run baseline:
+// raw COPY (pg-copy-streams) of the very same rows into the same table with the same indexes.
+// Method: /work/shared/BENCHMARKING.md; figures and discussion: docs/benchmarks.md.
+//
+//   npm run bench:message-log            (builds first if dist is missing or older than the sources)
+//
+// Steps: build check → fresh database → built hub pinned to core 0 (probe.mjs times its SQL) →
+// origin members (delegating logging) and recipient members seeded over the admin API → a
+// check batch (the hub's stored rows equal the baseline's generated rows) → warm-up → rounds,
+// each: hub (HTTP), COPY (message_log only) and COPY+keys (message_log_keys and message_log in
+// one transaction), order alternating, tables truncated and a CHECKPOINT before every run, the
+// load generator in its own process on core 1 (load.mjs; bodies generated before the clock),
+// CPU of the hub and of PostgreSQL from /proc → fixed offered rate at 50 % of the hub's maximum
+// batch rate (open loop), hub and COPY alternating, each batch's latency → JSON in
+// bench/results/, summary line last.
+//
+// No worker runs: the outbox rows of the committed batches simply accumulate (and are
+// truncated between runs); the hub only writes them.
+//
+// Environment (all optional): BENCH_RECORDS=1000000 BENCH_BATCH=1000 BENCH_ORIGINS=16
+// BENCH_RECIPIENTS=16 BENCH_CONCURRENCY=8 BENCH_ROUNDS=3 BENCH_SMALL_ROUNDS=0 (extra rounds of
+// BENCH_SMALL_RECORDS=200000) BENCH_WARMUP_RECORDS=50000 BENCH_FIXED_S=20 BENCH_FIXED_RUNS=3
+// BENCH_COPY_KEYS=1 (0: no COPY+keys arm) BENCH_PROFILE=1 (0: no perf profile)
+// BENCH_PROFILE_RECORDS=200000 BENCH_PIN=1 BENCH_DB_POOL_MAX (hub's DB_POOL_MAX; unset:
+// its default, 10) BENCH_LOG_LEVEL=warn BENCH_TIMEOUT_S=1800 BENCH_BUILD=1 (0: use dist as it is)
+// BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379
+// BENCH_DB=hub_bench_message_log BENCH_KEEP_DB=0 BENCH_HUB_MAIN=dist/apps/hub/apps/hub/src/main.js
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { cleanPerfMap, summarizePerf } from '../provisioning/perf-profile.mjs';
+import { expectedRow, generateBatches, originDomain, recipientDomain } from './records.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+process.chdir(ROOT);
+
+const env = process.env;
+const int = (name, dflt) => (env[name] === undefined || env[name] === '' ? dflt : Number.parseInt(env[name], 10));
+const CFG = {
+  records: int('BENCH_RECORDS', 1_000_000),
+  batchSize: int('BENCH_BATCH', 1000),
+  origins: int('BENCH_ORIGINS', 16),
+  recipients: int('BENCH_RECIPIENTS', 16),
+  concurrency: int('BENCH_CONCURRENCY', 8),
+  rounds: Math.max(2, int('BENCH_ROUNDS', 3)),
+  smallRounds: int('BENCH_SMALL_ROUNDS', 0),
+  smallRecords: int('BENCH_SMALL_RECORDS', 200_000),
+  warmupRecords: int('BENCH_WARMUP_RECORDS', 50_000),
+  fixedS: int('BENCH_FIXED_S', 20),
+  fixedRuns: Math.max(1, int('BENCH_FIXED_RUNS', 3)),
+  copyKeys: env.BENCH_COPY_KEYS !== '0',
+  profile: env.BENCH_PROFILE !== '0',
+  profileRecords: int('BENCH_PROFILE_RECORDS', 200_000),
+  pin: env.BENCH_PIN !== '0',
+  dbPoolMax: env.BENCH_DB_POOL_MAX || undefined,
+  logLevel: env.BENCH_LOG_LEVEL || 'warn',
+  timeoutS: int('BENCH_TIMEOUT_S', 1800),
+  build: env.BENCH_BUILD !== '0',
+  pgAdminUrl: env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  redisUrl: env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
+  database: env.BENCH_DB || 'hub_bench_message_log',
+  keepDb: env.BENCH_KEEP_DB === '1',
+  hubDomain: 'hub.bench.example',
+  serverCore: '0',
+  loadCore: '1',
+};
+const HUB_MAIN = env.BENCH_HUB_MAIN || 'dist/apps/hub/apps/hub/src/main.js';
+const PROBE = pathToFileURL(path.join(HERE, 'probe.mjs')).href;
+const RESULTS_DIR = path.join(ROOT, 'bench/results');
+const STAMP = new Date().toISOString().replace(/[:.]/g, '-');
+const REDIS_PREFIX = `bench-mlog-${process.pid}-${Date.now().toString(36)}`;
+const OPERATOR_TOKEN = `hubop_bench_${randomBytes(24).toString('base64url')}`;
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
+const children = new Set();
+let finished = false;
+
+// ---------------------------------------------------------------- processes
+
+const HAS_PERF = (() => {
+  try {
+    execFileSync('perf', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const PROFILE = CFG.profile && HAS_PERF;
+const TMP = mkdtempSync(path.join(os.tmpdir(), 'bench-message-log-'));
+
+const HAS_TASKSET = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return os.availableParallelism() >= 2;
+  } catch {
+    return false;
+  }
+})();
+const PINNED = CFG.pin && HAS_TASKSET;
+
+function pinned(core, args) {
+  return PINNED ? ['taskset', ['-c', core, ...args]] : [args[0], args.slice(1)];
+}
+
+function setAffinity(pid, cores) {
+  if (PINNED) execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+}
+
+function threadAffinities(pid) {
+  const lists = new Set();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const m = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
+    if (m) lists.add(m[1]);
+  }
+  return [...lists];
+}
+
+function startChild(name, core, args, extra = {}) {
+  const [cmd, argv] = pinned(core, args);
+  const child = spawn(cmd, argv, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe', ...(extra.ipc ? ['ipc'] : [])],
+    env: extra.env ?? env,
+  });
+  child.name = name;
+  child.tail = [];
+  const keep = (chunk) => {
+    for (const line of chunk.toString().split('\n')) if (line) child.tail.push(line);
+    if (child.tail.length > 200) child.tail.splice(0, child.tail.length - 200);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  children.add(child);
+  child.exited.then(() => children.delete(child));
+  return child;
+}
+
+async function stopChild(child, graceMs = 8000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const done = await Promise.race([child.exited, sleep(graceMs).then(() => null)]);
+  if (!done) {
+    child.kill('SIGKILL');
+    await child.exited;
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** utime and stime of a process (all its threads), in µs; undefined when it is gone. */
+function cpuTimes(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: (Number(fields[11]) * 1e6) / CLK_TCK, system: (Number(fields[12]) * 1e6) / CLK_TCK };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy jiffies of the whole machine and per core (to see what else ran). */
+function machineTimes() {
+  const out = {};
+  for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+    const m = /^cpu(\d*) (.*)$/.exec(line);
+    if (!m) continue;
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = m[2].trim().split(/\s+/).map(Number);
+    out[m[1] || 'all'] = { busy: user + nice + system + irq + softirq, idle: idle + iowait, iowait, steal };
+  }
+  return out;
+}
+
+function ipcRequest(child, message, replyType, timeoutMs = 30_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error(`no '${replyType}' from ${child.name} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (m) => {
+      if (m?.type === replyType || m?.type === 'error') {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        if (m.type === 'error') reject(new Error(`${child.name}: ${m.message}`));
+        else resolve(m);
+      }
+    };
+    child.on('message', onMessage);
+    if (message) child.send(message);
+  });
+}
+
+const git = (...args) => {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return undefined;
+  }
+};
+
+/** Newest modification time under the given roots (sources of the build). */
+function newestSource() {
+  let newest = 0;
+  let file;
+  const walk = (p) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p)) if (e !== 'node_modules' && e !== 'dist') walk(path.join(p, e));
+    } else if (/\.(ts|json)$/.test(p) && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(p) && st.mtimeMs > newest) {
+      newest = st.mtimeMs;
+      file = p;
+    }
+  };
+  for (const root of ['apps', 'libs', 'migrations']) if (existsSync(root)) walk(root);
+  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'nest-cli.json']) {
+    if (existsSync(f) && statSync(f).mtimeMs > newest) {
+      newest = statSync(f).mtimeMs;
+      file = f;
+    }
+  }
+  return { mtimeMs: newest, file };
+}
+
+/** Other benchmarks running from this checkout (they run its dist/: never rebuild under them). */
+function otherBenchmarks() {
+  let out;
+  try {
+    out = execFileSync('pgrep', ['-af', 'bench/'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  } catch {
+    return [];
+  }
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .filter((line) => {
+      const pid = Number(line.split(' ')[0]);
+      if (pid === process.pid || pid === process.ppid) return false;
+      let cwd;
+      try {
+        cwd = readlinkSync(`/proc/${pid}/cwd`);
+      } catch {
+        return false;
+      }
+      return (cwd === ROOT || line.includes(ROOT)) && /node/.test(line) && !line.includes('bench/message-log/');
+    });
+}
+
+/** Builds the hub (npm run build) only if dist is missing or older than the sources. */
+function ensureBuilt() {
+  if (HUB_MAIN !== 'dist/apps/hub/apps/hub/src/main.js' || !CFG.build) {
+    if (!existsSync(HUB_MAIN)) throw new Error(`${HUB_MAIN} not found`);
+    return { built: false, reason: 'BENCH_BUILD=0 or BENCH_HUB_MAIN given' };
+  }
+  const src = newestSource();
+  const distMtime = existsSync(HUB_MAIN) ? statSync(HUB_MAIN).mtimeMs : 0;
+  if (distMtime && distMtime >= src.mtimeMs) return { built: false, reason: 'dist is newer than the sources' };
+  const others = otherBenchmarks();
+  if (others.length) {
+    throw new Error(
+      `dist is ${distMtime ? `older than ${src.file}` : 'missing'} but another benchmark is running from this checkout, ` +
+        `and a build deletes dist/ under it:\n  ${others.join('\n  ')}\nrerun when it has finished (or BENCH_BUILD=0 to measure dist as it is)`,
+    );
+  }
+  log(`dist is ${distMtime ? `older than ${src.file}` : 'missing'}: npm run build`);
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return { built: true, reason: distMtime ? `older than ${src.file}` : 'missing' };
+}
+
+// ---------------------------------------------------------------- HTTP helpers
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+
+function request(port, method, urlPath, { token, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: urlPath,
+        agent,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, raw: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${urlPath} timed out`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function api(port, method, urlPath, options, expected) {
+  const res = await request(port, method, urlPath, options);
+  if (!expected.includes(res.status))
+    throw new Error(`${method} ${urlPath} → ${res.status}: ${res.raw.toString().slice(0, 500)}`);
+  return res.raw.length ? JSON.parse(res.raw.toString()) : undefined;
+}
+
+async function waitForHttp(port, urlPath, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${child.name} exited early:\n${child.tail.slice(-40).join('\n')}`);
+    }
+    try {
+      if ((await request(port, 'GET', urlPath)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${child.name} not ready on :${port}${urlPath} within ${timeoutMs} ms:\n${child.tail.slice(-40).join('\n')}`);
+}
+
+async function pool(items, concurrency, fn) {
+  let next = 0;
+  const results = new Array(items.length);
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Same shape as memberDocument(domain, {delegate: ['logging']}) of libs/testing (JSON model). */
+function memberDocument(domain, { delegate = [] } = {}) {
+  return {
+    version: '1.0',
+    role: 'clearing-house-member',
+    domain,
+    connectivity: { dnsNames: { dnsName: [{ service: 'any', protocol: 'sip', value: `edge.${domain}` }] } },
+    clearingHouseMembership: [
+      {
+        clearingHouse: CFG.hubDomain,
+        listed: true,
+        peerNetworkPrivacy: { visibleToAll: true },
+        ...(delegate.length ? { delegatedServices: { service: delegate.map((type) => ({ type })) } } : {}),
+      },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------- statistics
+
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return undefined;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const round = (x, digits = 2) => (x === undefined || x === null || !Number.isFinite(x) ? x : Number(x.toFixed(digits)));
+const diffStatements = (after, before) => {
+  const out = {};
+  for (const [k, v] of Object.entries(after)) {
+    const b = before[k] ?? { count: 0, ms: 0 };
+    if (v.count - b.count) out[k] = { count: v.count - b.count, ms: v.ms - b.ms };
+  }
+  return out;
+};
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(CFG.database))
+    throw new Error(`BENCH_DB must be a plain lower-case identifier, not '${CFG.database}'`);
+  if (CFG.records % CFG.batchSize || CFG.warmupRecords % CFG.batchSize || CFG.smallRecords % CFG.batchSize)
+    throw new Error('BENCH_RECORDS, BENCH_WARMUP_RECORDS and BENCH_SMALL_RECORDS must be multiples of BENCH_BATCH');
+  if (CFG.origins % CFG.concurrency && CFG.concurrency % CFG.origins)
+    log(`note: ${CFG.origins} origins for ${CFG.concurrency} in flight: batches of one origin will wait on its chain lock`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const build = ensureBuilt();
+  if (!PINNED) log(`running unpinned (${CFG.pin ? 'taskset unavailable or fewer than 2 cores' : 'BENCH_PIN=0'})`);
+  const results = {
+    benchmark: 'message-log',
+    startedAt: new Date().toISOString(),
+    config: { ...CFG, pinned: PINNED, clkTck: CLK_TCK },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      loadavgAtStart: os.loadavg(),
+      node: process.version,
+      kernel: os.release(),
+      totalMemGiB: round(os.totalmem() / 2 ** 30, 1),
+    },
+    build: {
+      ...build,
+      hubMain: HUB_MAIN,
+      hubMainBuiltAt: statSync(HUB_MAIN).mtime.toISOString(),
+      commit: git('rev-parse', 'HEAD'),
+      sourcesDifferFromCommit: (git('status', '--porcelain', '--', 'apps', 'libs', 'migrations') || '')
+        .split('\n')
+        .filter(Boolean),
+    },
+  };
+
+  // 1. fresh database
+  const admin = new pg.Client({ connectionString: CFG.pgAdminUrl, application_name: 'bench-message-log-admin' });
+  await admin.connect();
+  cleanups.push(() => admin.end().catch(() => undefined));
+  await admin.query(`DROP DATABASE IF EXISTS ${CFG.database} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${CFG.database}`);
+  if (!CFG.keepDb)
+    cleanups.push(() => admin.query(`DROP DATABASE IF EXISTS ${CFG.database} WITH (FORCE)`).catch(() => undefined));
+  const dbUrl = new URL(CFG.pgAdminUrl);
+  dbUrl.pathname = `/${CFG.database}`;
+  const settings = await admin.query(
+    `SELECT name, setting, unit FROM pg_settings WHERE name IN ('server_version', 'shared_buffers', 'synchronous_commit',
+       'fsync', 'wal_level', 'max_wal_size', 'checkpoint_timeout', 'gin_pending_list_limit', 'full_page_writes')`,
+  );
+  results.machine.postgres = Object.fromEntries(
+    settings.rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]),
+  );
+  cleanups.push(async () => {
+    const redis = new Redis(CFG.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    try {
+      await redis.connect();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+    } catch {
+      // Redis gone: nothing to clean
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  // 2. the hub, pinned to the server core, with the SQL-timing probe
+  const hubPort = await freePort();
+  const hubEnv = {
+    ...env,
+    NODE_ENV: 'production',
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_URL: CFG.redisUrl,
+    REDIS_KEY_PREFIX: REDIS_PREFIX,
+    HUB_HOST: '127.0.0.1',
+    HUB_PORT: String(hubPort),
+    HUB_DOMAIN: CFG.hubDomain,
+    HUB_BOOTSTRAP_OPERATOR_TOKEN: OPERATOR_TOKEN,
+    HUB_LOG_LEVEL: CFG.logLevel,
+    HUB_SIP_ENABLED: 'false',
+    BENCH_PROBE_MAIN: path.resolve(HUB_MAIN),
+    ...(CFG.dbPoolMax ? { DB_POOL_MAX: CFG.dbPoolMax } : {}),
+  };
+  log(`starting hub on :${hubPort} (core ${PINNED ? CFG.serverCore : 'any'}, HUB_LOG_LEVEL=${CFG.logLevel}, db ${CFG.database})`);
+  // with a profile to take, the hub runs with --perf-basic-prof throughout (a symbol map for
+  // perf, written when code is compiled: nothing per request), so the profiled process is the
+  // measured one
+  const PERF_FLAGS = PROFILE ? ['--perf-basic-prof'] : [];
+  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, '--import', PROBE, HUB_MAIN], {
+    env: hubEnv,
+    ipc: true,
+  });
+  cleanups.push(() => rmSync(`/tmp/perf-${hub.pid}.map`, { force: true }));
+  await waitForHttp(hubPort, '/health/live', hub, 90_000);
+  const db = new pg.Client({ connectionString: dbUrl.toString(), application_name: 'bench-message-log-stats' });
+  await db.connect();
+  cleanups.push(() => db.end().catch(() => undefined));
+  const ownPids = new Set([
+    (await admin.query('SELECT pg_backend_pid() AS p')).rows[0].p,
+    (await db.query('SELECT pg_backend_pid() AS p')).rows[0].p,
+  ]);
+
+  // 3. seed: origin members (delegating logging) and recipient members, each approved over the
+  // admin API and publishing a document (validated with xmllint-wasm in worker threads: the hub
+  // may use both cores while seeding, then goes back to its core)
+  setAffinity(hub.pid, '0,1');
+  const seedStart = Date.now();
+  const members = [
+    ...Array.from({ length: CFG.origins }, (_, i) => ({ domain: originDomain(i), delegate: ['logging'] })),
+    ...Array.from({ length: CFG.recipients }, (_, i) => ({ domain: recipientDomain(i), delegate: [] })),
+  ];
+  const tokens = await pool(members, 8, async ({ domain, delegate }) => {
+    await api(
+      hubPort,
+      'POST',
+      '/admin/v1/members',
+      { token: OPERATOR_TOKEN, body: { domain, displayName: `Bench ${domain}`, protocols: ['sip', 'xmpp'] } },
+      [201],
+    );
+    const approved = await api(
+      hubPort,
+      'POST',
+      `/admin/v1/members/${domain}/approve`,
+      { token: OPERATOR_TOKEN, body: {} },
+      [200],
+    );
+    await api(
+      hubPort,
+      'PUT',
+      '/v1/provisioning',
+      { token: approved.apiKey.token, body: memberDocument(domain, { delegate }) },
+      [201],
+    );
+    return approved.apiKey.token;
+  });
+  const originTokens = tokens.slice(0, CFG.origins);
+  setAffinity(hub.pid, PINNED ? CFG.serverCore : '0,1');
+  results.seed = { origins: CFG.origins, recipients: CFG.recipients, seconds: round((Date.now() - seedStart) / 1000, 1) };
+  log(
+    `seeded ${CFG.origins} origin members (delegating logging) and ${CFG.recipients} recipient members in ${results.seed.seconds} s`,
+  );
+  const partitions = (
+    await db.query(
+      `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'message_log'::regclass ORDER BY 1`,
+    )
+  ).rows.map((r) => r.relname);
+  results.partitions = { count: partitions.length, first: partitions[0], last: partitions.at(-1) };
+  results.indexes = (
+    await db.query(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename IN ('message_log', 'message_log_keys',
+       'message_log_chains', 'outbox') ORDER BY 1, 2`)
+  ).rows;
+
+  const truncate = async () => {
+    await db.query('TRUNCATE message_log, message_log_keys, message_log_chains, outbox');
+    await db.query('CHECKPOINT');
+  };
+
+  // 4. a check batch: what the hub stores is what the baseline writes
+  {
+    const [batch] = generateBatches({
+      batches: 1,
+      batchSize: 20,
+      origins: 1,
+      recipients: CFG.recipients,
+      runTag: 'check',
+      seed: 7,
+    });
+    const res = await api(hubPort, 'POST', '/v1/message-log', { token: originTokens[0], body: batch.records }, [200]);
+    if (res.counts.accepted !== 20) throw new Error(`check batch: ${JSON.stringify(res.counts)} ${JSON.stringify(res.rejected)}`);
+    const stored = await db.query(
+      `SELECT message_id, sender, recipients, tags, body, encode(body_sha256, 'hex') AS sha FROM message_log ORDER BY seq`,
+    );
+    for (const [i, r] of batch.records.entries()) {
+      const want = expectedRow(r);
+      const got = stored.rows[i];
+      const same =
+        got.message_id === r.messageId &&
+        got.sender === want.sender &&
+        JSON.stringify(got.recipients) === JSON.stringify(want.recipients) &&
+        JSON.stringify(got.tags) === JSON.stringify(want.tags) &&
+        got.body === want.body &&
+        got.sha === want.bodySha256;
+      if (!same)
+        throw new Error(`check batch: the hub stored ${JSON.stringify(got)}, the baseline would write ${JSON.stringify(want)}`);
+    }
+    const again = await api(hubPort, 'POST', '/v1/message-log', { token: originTokens[0], body: batch.records }, [200]);
+    if (again.counts.duplicates !== 20) throw new Error(`check batch resent: ${JSON.stringify(again.counts)}`);
+    results.checkBatch = { rowsMatchBaseline: true, resentAsDuplicates: true, storedRecords: stored.rows.length };
+    await truncate();
+  }
+
+  // 5. runs: one load process each (generation, then the clock), CPU from /proc
+  const pgProcesses = async () =>
+    (
+      await db.query(
+        `SELECT pid, backend_type, datname FROM pg_stat_activity
+         WHERE (datname = $1 AND backend_type = 'client backend') OR backend_type IN
+           ('walwriter', 'checkpointer', 'background writer', 'autovacuum worker', 'autovacuum launcher')`,
+        [CFG.database],
+      )
+    ).rows.filter((r) => !ownPids.has(r.pid));
+  const queries = async () => (await ipcRequest(hub, { type: 'queries' }, 'queries')).byStatement;
+  let runNo = 0;
+
+  async function measure(target, mode, { records, rate, perfFile } = {}) {
+    runNo++;
+    const batches = mode === 'rate' ? Math.max(1, Math.round(rate * CFG.fixedS)) : records / CFG.batchSize;
+    const spec = {
+      target,
+      mode,
+      port: hubPort,
+      tokens: originTokens,
+      dbUrl: dbUrl.toString(),
+      batches,
+      batchSize: CFG.batchSize,
+      origins: CFG.origins,
+      recipients: CFG.recipients,
+      concurrency: CFG.concurrency,
+      rate,
+      runTag: `run${runNo}`,
+      seed: 1,
+    };
+    await truncate();
+    const child = startChild(
+      `load-${target}`,
+      CFG.loadCore,
+      [process.execPath, path.join(HERE, 'load.mjs'), JSON.stringify(spec)],
+      {
+        ipc: true,
+      },
+    );
+    const failed = child.exited.then(({ code, signal }) => {
+      throw new Error(`load generator exited (${code ?? signal}):\n${child.tail.slice(-30).join('\n')}`);
+    });
+    failed.catch(() => undefined);
+    const ready = await Promise.race([ipcRequest(child, null, 'ready', 300_000), failed]);
+    const pgBefore = await pgProcesses();
+    const cpuPg0 = new Map(pgBefore.map((p) => [p.pid, { ...p, cpu: cpuTimes(p.pid) }]));
+    const q0 = await queries();
+    const hub0 = cpuTimes(hub.pid);
+    const m0 = machineTimes();
+    const t0 = process.hrtime.bigint();
+    child.send({ type: 'go' });
+    const perf = perfFile
+      ? startChild('perf', CFG.loadCore, ['perf', 'record', '-F', '999', '-g', '-o', perfFile, '-p', String(hub.pid)])
+      : undefined;
+    const done = await Promise.race([ipcRequest(child, null, 'done', CFG.timeoutS * 1000), failed]);
+    // snapshots first, while the load generator still holds its connections (it waits for 'bye')
+    const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const hub1 = cpuTimes(hub.pid);
+    const m1 = machineTimes();
+    const pgEnd = new Map(pgBefore.map((p) => [p.pid, cpuTimes(p.pid)]));
+    const pgAfter = await pgProcesses();
+    for (const p of pgAfter) if (!pgEnd.has(p.pid)) pgEnd.set(p.pid, cpuTimes(p.pid));
+    const q1 = await queries();
+    if (perf) {
+      perf.kill('SIGINT');
+      await Promise.race([perf.exited, sleep(30_000)]);
+    }
+    child.send({ type: 'bye' });
+    await Promise.race([child.exited, sleep(10_000)]);
+    // PostgreSQL CPU: the benchmark database's backends (the hub's pool, or the COPY
+    // connections) and the shared background processes (WAL writer, checkpointer…); a backend
+    // that appeared during the run counts from zero
+    const pgCpu = { backends: 0, background: 0, byType: {} };
+    const seen = new Map([...pgBefore, ...pgAfter].map((p) => [p.pid, p]));
+    for (const p of seen.values()) {
+      const after = pgEnd.get(p.pid);
+      if (!after) continue;
+      const before = cpuPg0.get(p.pid)?.cpu ?? { user: 0, system: 0 };
+      const us = after.user + after.system - before.user - before.system;
+      if (p.backend_type === 'client backend') pgCpu.backends += us;
+      else pgCpu.background += us;
+      pgCpu.byType[p.backend_type] = (pgCpu.byType[p.backend_type] ?? 0) + us;
+    }
+    const gone = pgBefore.filter((p) => !pgEnd.get(p.pid)).length;
+    const hubUs = hub1.user + hub1.system - hub0.user - hub0.system;
+    const busyUs = ((m1.all.busy - m0.all.busy) * 1e6) / CLK_TCK;
+    const statements = target === 'hub' ? diffStatements(q1, q0) : {};
+    const n = done.records;
+    const run = {
+      target,
+      mode,
+      records: n,
+      batches: done.batches,
+      wallS: done.wallS,
+      recordsPerS: done.recordsPerS,
+      batchesPerS: done.batchesPerS,
+      offeredBatchesPerS: rate,
+      maxInFlight: done.maxInFlight,
+      latencyMs: done.latencyMs,
+      generationMs: done.generationMs,
+      payloadBytes: done.bytes,
+      hubCpuUsPerRecord: hubUs / n,
+      hubUserUsPerRecord: (hub1.user - hub0.user) / n,
+      hubSystemUsPerRecord: (hub1.system - hub0.system) / n,
+      hubCoreUtil: hubUs / 1e6 / wallS,
+      pgBackendsCpuUsPerRecord: pgCpu.backends / n,
+      pgBackgroundCpuUsPerRecord: pgCpu.background / n,
+      pgCpuUsPerRecord: (pgCpu.backends + pgCpu.background) / n,
+      pgCpuUtil: (pgCpu.backends + pgCpu.background) / 1e6 / wallS,
+      pgCpuByType: Object.fromEntries(Object.entries(pgCpu.byType).map(([k, v]) => [k, round(v / n, 3)])),
+      pgBackendsGoneDuringRun: gone,
+      loadGenCpuUsPerRecord: done.loadGenCpuUs / n,
+      loadGenCpuUtil: done.loadGenCpuUs / 1e6 / done.wallS,
+      machineBusyCores: busyUs / 1e6 / wallS,
+      machineIowaitCores: ((m1.all.iowait - m0.all.iowait) * 1e6) / CLK_TCK / 1e6 / wallS,
+      machineStealCores: ((m1.all.steal - m0.all.steal) * 1e6) / CLK_TCK / 1e6 / wallS,
+      // busy time that neither the hub, PostgreSQL nor the load generator accounts for (other tenants)
+      otherCores: Math.max(0, (busyUs - hubUs - pgCpu.backends - pgCpu.background - done.loadGenCpuUs) / 1e6 / wallS),
+    };
+    if (target === 'hub') {
+      const perBatch = {};
+      for (const [k, v] of Object.entries(statements)) {
+        perBatch[k] = { perBatch: round(v.count / done.batches, 3), msPerBatch: round(v.ms / done.batches, 3) };
+      }
+      run.statements = perBatch;
+      run.statementsPerBatch = Object.values(statements).reduce((a, v) => a + v.count, 0) / done.batches;
+      run.dbMsPerBatch = Object.values(statements).reduce((a, v) => a + v.ms, 0) / done.batches;
+    }
+    // what was committed
+    const counts = (
+      await db.query(`SELECT (SELECT count(*) FROM message_log)::int AS rows, (SELECT count(*) FROM message_log_keys)::int AS keys,
+         (SELECT coalesce(sum(last_seq), 0)::int FROM message_log_chains) AS chained, (SELECT count(*) FROM outbox)::int AS outbox`)
+    ).rows[0];
+    run.committed = counts;
+    const want = {
+      hub: { rows: n, keys: n, chained: n, outbox: done.batches },
+      copy: { rows: n, keys: 0, chained: 0, outbox: 0 },
+      'copy-keys': { rows: n, keys: n, chained: 0, outbox: 0 },
+    }[target];
+    if (JSON.stringify(counts) !== JSON.stringify(want))
+      throw new Error(`${target} run: committed ${JSON.stringify(counts)}, expected ${JSON.stringify(want)}`);
+    const l = run.latencyMs;
+    log(
+      `  ${target.padEnd(9)} ${mode} ${n} records in ${round(run.wallS, 1)} s: ${Math.round(run.recordsPerS)} rec/s ` +
+        `(${round(run.batchesPerS, 1)} batches/s) | batch p50 ${round(l.p50, 1)} p99 ${round(l.p99, 1)} max ${round(l.max, 1)} ms | ` +
+        `CPU µs/rec hub ${round(run.hubCpuUsPerRecord, 1)} pg ${round(run.pgBackendsCpuUsPerRecord, 1)}+${round(run.pgBackgroundCpuUsPerRecord, 1)} ` +
+        `load ${round(run.loadGenCpuUsPerRecord, 1)} | hub core ${round(run.hubCoreUtil, 2)} pg ${round(run.pgCpuUtil, 2)} other ${round(run.otherCores, 2)} ` +
+        `(generation ${round(done.generationMs / 1000, 1)} s)`,
+    );
+    if (ready.batches !== done.batches) throw new Error('load generator: batch count changed');
+    return run;
+  }
+
+  const arms = ['hub', 'copy', ...(CFG.copyKeys ? ['copy-keys'] : [])];
+  results.pinning = { hub: threadAffinities(hub.pid), loadGenerator: PINNED ? CFG.loadCore : 'any', postgres: 'unpinned' };
+  log(
+    `pinning: hub threads on ${results.pinning.hub.join('|')}, load generator on ${results.pinning.loadGenerator}, PostgreSQL unpinned`,
+  );
+
+  // 6. warm-up (JIT, connections, buffers)
+  log(`warm-up: ${CFG.warmupRecords} records each`);
+  results.warmup = [];
+  for (const target of arms) results.warmup.push(await measure(target, 'max', { records: CFG.warmupRecords }));
+
+  // 7. interleaved rounds, order alternating: hub copy copy-keys, copy-keys copy hub, …
+  const rounds = [];
+  const roundSizes = [
+    ...Array.from({ length: CFG.rounds }, () => CFG.records),
+    ...Array.from({ length: CFG.smallRounds }, () => CFG.smallRecords),
+  ];
+  for (const [r, records] of roundSizes.entries()) {
+    const order = r % 2 === 0 ? arms : [...arms].reverse();
+    log(`round ${r + 1}/${roundSizes.length}: ${records} records, ${order.join(' → ')}`);
+    const entry = { round: r + 1, records, order };
+    for (const target of order) entry[target] = await measure(target, 'max', { records });
+    entry.ratio = entry.hub.recordsPerS / entry.copy.recordsPerS;
+    if (entry['copy-keys']) entry.ratioToCopyKeys = entry.hub.recordsPerS / entry['copy-keys'].recordsPerS;
+    log(
+      `round ${r + 1}: ratio hub/copy ${round(entry.ratio, 3)}${entry['copy-keys'] ? `, hub/copy-keys ${round(entry.ratioToCopyKeys, 3)}` : ''}`,
+    );
+    rounds.push(entry);
+  }
+  results.rounds = rounds;
+  const full = rounds.filter((r) => r.records === CFG.records);
+  const hubRps = median(full.map((r) => r.hub.recordsPerS));
+  const copyRps = median(full.map((r) => r.copy.recordsPerS));
+
+  // 8. fixed offered rate: 50 % of the hub's maximum batch rate, open loop (hub, copy, hub, …)
+  const rate = hubRps / CFG.batchSize / 2;
+  log(`fixed rate: ${round(rate, 2)} batches/s (50 % of the hub's ${round(hubRps / CFG.batchSize, 2)}), ${CFG.fixedS} s per run`);
+  const fixed = { offeredBatchesPerS: rate, hub: [], copy: [] };
+  for (let i = 0; i < 2 * CFG.fixedRuns - 1; i++) {
+    const target = i % 2 === 0 ? 'hub' : 'copy';
+    fixed[target].push(await measure(target, 'rate', { rate }));
+  }
+  results.fixedRate = fixed;
+
+  // 9. where the hub's CPU goes: Linux perf on the hub during one more maximum-rate run
+  // (bench/provisioning/perf-profile.mjs charges every sample to one category)
+  if (PROFILE) {
+    try {
+      const perfFile = path.join(TMP, 'perf.hub.data');
+      log(`profile: perf record on the hub during ${CFG.profileRecords} records`);
+      const run = await measure('hub', 'max', { records: CFG.profileRecords, perfFile });
+      const symbolMap = cleanPerfMap(hub.pid);
+      results.profile = {
+        method: 'perf record -F 999 -g -p <hub pid> (cpu-clock), hub started with node --perf-basic-prof; µs per record',
+        run,
+        symbolMap,
+        ...(await summarizePerf(perfFile, { cpuUsPerRequest: run.hubCpuUsPerRecord, tid: hub.pid })),
+      };
+      log(`perf profile, hub CPU µs per record by category (profiled run: ${round(run.hubCpuUsPerRecord, 1)} µs/record):`);
+      for (const row of results.profile.selfByCategory.slice(0, 25)) {
+        log(
+          `  ${row.name.slice(0, 80).padEnd(80)} ${String(row.usPerRequest).padStart(7)}  ${String(row.percent).padStart(6)} %`,
+        );
+      }
+    } catch (error) {
+      results.profile = { failed: String(error?.message ?? error) };
+      log(`profile failed (the measurements above stand): ${results.profile.failed}`);
+    }
+  } else if (CFG.profile) {
+    results.profile = { skipped: 'perf is not available' };
+  }
+
+  // 10. figures
+  const med = (list, f) => median(list.map(f));
+  const summary = {
+    ratio: med(full, (r) => r.ratio),
+    ratioOfMedians: hubRps / copyRps,
+    ratioAllRounds: med(rounds, (r) => r.ratio),
+    hubRps,
+    copyRps,
+    copyKeysRps: CFG.copyKeys ? med(full, (r) => r['copy-keys'].recordsPerS) : undefined,
+    ratioToCopyKeys: CFG.copyKeys ? med(full, (r) => r.ratioToCopyKeys) : undefined,
+    hubCpuUsPerRecord: med(full, (r) => r.hub.hubCpuUsPerRecord),
+    hubCoreUtil: med(full, (r) => r.hub.hubCoreUtil),
+    pgCpuUsPerRecordHub: med(full, (r) => r.hub.pgCpuUsPerRecord),
+    pgBackendsCpuUsPerRecordHub: med(full, (r) => r.hub.pgBackendsCpuUsPerRecord),
+    pgCpuUsPerRecordCopy: med(full, (r) => r.copy.pgCpuUsPerRecord),
+    pgBackendsCpuUsPerRecordCopy: med(full, (r) => r.copy.pgBackendsCpuUsPerRecord),
+    pgCpuUsPerRecordCopyKeys: CFG.copyKeys ? med(full, (r) => r['copy-keys'].pgCpuUsPerRecord) : undefined,
+    statementsPerBatch: med(full, (r) => r.hub.statementsPerBatch),
+    dbMsPerBatch: med(full, (r) => r.hub.dbMsPerBatch),
+    hubBatchP99MsAtMax: med(full, (r) => r.hub.latencyMs.p99),
+    offeredBatchesPerSAtHalf: rate,
+    batchP99MsAtHalf: med(fixed.hub, (r) => r.latencyMs.p99),
+    batchP50MsAtHalf: med(fixed.hub, (r) => r.latencyMs.p50),
+    copyBatchP99MsAtHalf: med(fixed.copy, (r) => r.latencyMs.p99),
+    hubCpuUsPerRecordAtHalf: med(fixed.hub, (r) => r.hubCpuUsPerRecord),
+    fixedRateAchieved: [...fixed.hub, ...fixed.copy].every((r) => r.batchesPerS >= 0.95 * rate),
+    otherCoresMedian: med(
+      rounds.flatMap((r) => arms.map((a) => r[a])),
+      (x) => x.otherCores,
+    ),
+    outboxRowsAccumulate: 'no worker runs: each hub batch leaves one outbox row (truncated between runs)',
+  };
+  summary.targets = {
+    atLeast70PercentOfCopy: summary.ratio >= 0.7,
+    batchP99AtHalfAtMost25ms: summary.batchP99MsAtHalf <= 25,
+  };
+  results.summary = summary;
+  results.finishedAt = new Date().toISOString();
+  results.machine.loadavgAtEnd = os.loadavg();
+  const out = path.join(RESULTS_DIR, `message-log-${STAMP}.json`);
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`raw figures: ${path.relative(ROOT, out)}`);
+  log(
+    `targets: ${Object.entries(summary.targets)
+      .map(([k, v]) => `${k}=${v ? 'met' : 'NOT MET'}`)
+      .join(' ')}`,
+  );
+  return summary;
+}
+
+// ---------------------------------------------------------------- lifecycle
+
+const cleanups = [];
+async function cleanup() {
+  for (const child of [...children]) await stopChild(child);
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+  rmSync(TMP, { recursive: true, force: true });
+  agent.destroy();
+}
+
+const deadline = setTimeout(async () => {
+  log(`time limit of ${CFG.timeoutS} s reached: stopping`);
+  finished = true;
+  await cleanup();
+  process.exit(2);
+}, CFG.timeoutS * 1000);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    if (finished) return;
+    finished = true;
+    log(`${signal}: stopping`);
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+try {
+  const s = await main();
+  finished = true;
+  await cleanup();
+  clearTimeout(deadline);
+  const f = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+  console.log(
+    `ratio=${f(s.ratio, 3)} hub_rps=${Math.round(s.hubRps)} copy_rps=${Math.round(s.copyRps)} ` +
+      `copy_keys_rps=${s.copyKeysRps ? Math.round(s.copyKeysRps) : 'n/a'} hub_cpu_us_per_rec=${f(s.hubCpuUsPerRecord, 1)} ` +
+      `pg_cpu_us_per_rec=${f(s.pgCpuUsPerRecordHub, 1)} copy_pg_cpu_us_per_rec=${f(s.pgCpuUsPerRecordCopy, 1)} ` +
+      `stmts_per_batch=${f(s.statementsPerBatch, 1)} batch_p99_ms_at_half=${f(s.batchP99MsAtHalf, 1)} ` +
+      `copy_batch_p99_ms_at_half=${f(s.copyBatchP99MsAtHalf, 1)} half_rate_batches_s=${f(s.offeredBatchesPerSAtHalf, 2)}`,
+  );
+} catch (error) {
+  finished = true;
+  log(`FAILED: ${error?.stack ?? error}`);
+  await cleanup();
+  clearTimeout(deadline);
+  process.exit(1);
+}
