@@ -24,6 +24,14 @@ import { ProvisioningController } from './provisioning/provisioning.controller.j
 import { WellKnownController } from './provisioning/well-known.controller.js';
 import { SipListenerService } from './sip/sip-listener.service.js';
 import { MessageLogController } from './message-log/message-log.controller.js';
+import {
+  AdminLegalHoldsController,
+  AdminMessageLogRetentionController,
+} from './message-log/admin-message-log-retention.controller.js';
+import {
+  AdminMessageLogVerifyController,
+  MemberMessageLogVerifyController,
+} from './message-log/message-log-verify.controller.js';
 import { AdminMessageLogStatsController } from './message-log/admin-message-log-stats.controller.js';
 import { MemberMessageLogSearchController } from './message-log/member-message-log-search.controller.js';
 import { AdminMessageLogController } from './message-log/admin-message-log.controller.js';
@@ -60,6 +68,10 @@ export class HubModule {
         JwksController,
         AdminHubKeysController,
         MessageLogController,
+        AdminMessageLogRetentionController,
+        AdminLegalHoldsController,
+        MemberMessageLogVerifyController,
+        AdminMessageLogVerifyController,
         AdminMessageLogStatsController,
         MemberMessageLogSearchController,
         AdminMessageLogController,

@@ -9,3 +9,8 @@ export * from './message-log-batch.handler.js';
 export * from './message-log-stats.service.js';
 export * from './message-log-search.service.js';
 export * from './message-log-export-format.js';
+export * from './retention-plan.js';
+export * from './checkpoint-signature.js';
+export * from './message-log-retention.service.js';
+export * from './legal-holds.service.js';
+export * from './message-log-verification.service.js';

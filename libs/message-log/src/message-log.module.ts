@@ -6,8 +6,18 @@ import { MessageLogPartitions } from './message-log-partitions.service.js';
 import { MessageLogSearch } from './message-log-search.service.js';
 import { MessageLogBatchHandler } from './message-log-batch.handler.js';
 import { MessageLogStats } from './message-log-stats.service.js';
+import { MessageLogRetention } from './message-log-retention.service.js';
+import { LegalHolds } from './legal-holds.service.js';
+import { MessageLogVerification } from './message-log-verification.service.js';
 
 const SERVICES = [MessageLogIngest, MessageLogPartitions, MessageLogBatchHandler, MessageLogStats, MessageLogSearch];
 
-@Module({ imports: [MembersModule, InterconnectModule], providers: SERVICES, exports: SERVICES })
+/** retention, legal holds and tamper evidence (issue 5, deliverables 5 and 6) */
+const KEEPING = [MessageLogRetention, LegalHolds, MessageLogVerification];
+
+@Module({
+  imports: [MembersModule, InterconnectModule],
+  providers: [...SERVICES, ...KEEPING],
+  exports: [...SERVICES, ...KEEPING],
+})
 export class MessageLogModule {}

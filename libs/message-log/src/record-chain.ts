@@ -53,8 +53,9 @@ export interface StoredChainRecord extends ChainedFields {
   seq: number;
   prevHash: string;
   chainHash: string;
-  /** the stored body, when the record carries one: it must still match bodySha256 */
-  body: string | null;
+  /** the stored body (not needed: verification compares bodyDigestOfStoredBody) */
+  body?: string | null;
+  /** SHA-256 (hex) of the stored body, when the record carries one: it must still match bodySha256 */
   bodyDigestOfStoredBody?: string;
 }
 
@@ -70,11 +71,13 @@ export interface ChainCheckpoint {
 
 export type LogChainBreak =
   | 'seq-gap'
+  | 'seq-overlap'
   | 'prev-hash-mismatch'
   | 'hash-mismatch'
   | 'body-digest-mismatch'
   | 'checkpoint-signature-invalid'
-  | 'checkpoint-mismatch';
+  | 'checkpoint-mismatch'
+  | 'head-mismatch';
 
 export interface LogChainReport {
   ok: boolean;
@@ -85,71 +88,139 @@ export interface LogChainReport {
   brokenAt?: { seq: number; messageId?: string; reason: LogChainBreak; detail: string };
 }
 
+/** What the walked range must cover, when known (a range of a chain whose head is known). */
+export interface LogChainBounds {
+  /** the first seq of the range: the first record must be this one, or a checkpoint must cover it */
+  expectFrom?: number;
+  /** the last seq of the range (at most the head): the walk must reach it */
+  expectTo?: number;
+  /** the chain head: a walk that reaches head.seq must end at head.hash */
+  head?: { seq: number; hash: string };
+}
+
+export type LogChainItem = { record: StoredChainRecord } | { checkpoint: ChainCheckpoint };
+
 /**
- * Walks records and checkpoints of one origin in seq order from `firstSeq`. The first element's
- * link is taken as given (its `prevHash`, or the checkpoint's `hashBefore`) unless it is the chain
- * start (seq 1), which must link to the genesis hash; every later link is checked. A missing seq
- * that no checkpoint covers is a break: a record was deleted outside retention.
+ * Walks records and checkpoints of one origin, fed in seq order (so a long range can be read page
+ * by page). The first element's link is taken as given (its `prevHash`, or the checkpoint's
+ * `hashBefore`) unless it is the chain start (seq 1), which must link to the genesis hash; every
+ * later link is checked. A missing seq that no checkpoint covers is a break: a record was deleted
+ * outside retention. The first break stops the walk.
  */
-export function verifyLogChain(records: readonly StoredChainRecord[], checkpoints: readonly ChainCheckpoint[]): LogChainReport {
-  type Item = { from: number; record?: StoredChainRecord; checkpoint?: ChainCheckpoint };
-  const items: Item[] = [
-    ...records.map((r) => ({ from: r.seq, record: r })),
-    ...checkpoints.map((c) => ({ from: c.fromSeq, checkpoint: c })),
-  ].sort((a, b) => a.from - b.from);
-  const report: LogChainReport = {
+export class LogChainVerifier {
+  private readonly report: LogChainReport = {
     ok: true,
     checkedRecords: 0,
     checkedCheckpoints: 0,
-    firstSeq: items[0]?.from ?? null,
+    firstSeq: null,
     lastSeq: null,
   };
-  let expectedSeq: number | null = null;
-  let expectedPrev: string | null = null;
-  const fail = (seq: number, reason: LogChainBreak, detail: string, messageId?: string): LogChainReport => ({
-    ...report,
-    ok: false,
-    brokenAt: { seq, messageId, reason, detail },
-  });
-  for (const item of items) {
-    if (expectedSeq !== null && item.from !== expectedSeq) {
-      return fail(
-        expectedSeq,
-        'seq-gap',
-        `seq ${expectedSeq} is missing (next present: ${item.from}) and no checkpoint covers it`,
-      );
-    }
-    if (item.record) {
-      const r = item.record;
-      const prev = expectedPrev ?? (r.seq === 1 ? GENESIS_HASH : r.prevHash);
-      if (r.prevHash !== prev) return fail(r.seq, 'prev-hash-mismatch', `prev_hash ${r.prevHash} should be ${prev}`, r.messageId);
-      if (r.bodyDigestOfStoredBody !== undefined && r.bodyDigestOfStoredBody !== r.bodySha256) {
-        return fail(r.seq, 'body-digest-mismatch', 'the stored body does not match its body_sha256', r.messageId);
+  private expectedSeq: number | null = null;
+  private expectedPrev: string | null = null;
+
+  constructor(private readonly bounds: LogChainBounds = {}) {}
+
+  get broken(): boolean {
+    return !this.report.ok;
+  }
+
+  /** Checks the next item; false once the chain is broken (later items are ignored). */
+  add(item: LogChainItem): boolean {
+    if (!this.report.ok) return false;
+    const from = 'record' in item ? item.record.seq : item.checkpoint.fromSeq;
+    if (this.expectedSeq === null) {
+      this.report.firstSeq = from;
+      const start = this.bounds.expectFrom;
+      const covers = 'record' in item ? from === start : from <= (start ?? from) && (start ?? from) <= item.checkpoint.toSeq;
+      if (start !== undefined && !covers) {
+        return this.fail(start, 'seq-gap', `seq ${start} is missing (first present: ${from}) and no checkpoint covers it`);
       }
-      const computed = recordHash(r.prevHash, r);
-      if (computed !== r.chainHash)
-        return fail(r.seq, 'hash-mismatch', `chain_hash ${r.chainHash} should be ${computed}`, r.messageId);
-      expectedPrev = r.chainHash;
-      expectedSeq = r.seq + 1;
-      report.checkedRecords++;
-      report.lastSeq = r.seq;
-    } else {
-      const c = item.checkpoint as ChainCheckpoint;
-      if (!c.signatureValid)
-        return fail(c.fromSeq, 'checkpoint-signature-invalid', `checkpoint ${c.fromSeq}..${c.toSeq} is not signed by the hub`);
-      const prev = expectedPrev ?? (c.fromSeq === 1 ? GENESIS_HASH : c.hashBefore);
-      if (c.hashBefore !== prev) {
-        return fail(
-          c.fromSeq,
-          'checkpoint-mismatch',
-          `checkpoint ${c.fromSeq}..${c.toSeq} starts from ${c.hashBefore}, not ${prev}`,
+    } else if (from > this.expectedSeq) {
+      return this.fail(
+        this.expectedSeq,
+        'seq-gap',
+        `seq ${this.expectedSeq} is missing (next present: ${from}) and no checkpoint covers it`,
+      );
+    } else if (from < this.expectedSeq) {
+      return this.fail(from, 'seq-overlap', `seq ${from} is present again after seq ${this.expectedSeq - 1}`);
+    }
+    return 'record' in item ? this.addRecord(item.record) : this.addCheckpoint(item.checkpoint);
+  }
+
+  /** The report; checks that the walk reached the end of the range and, there, the head. */
+  finish(): LogChainReport {
+    const { expectFrom, expectTo, head } = this.bounds;
+    if (this.report.ok && expectTo !== undefined) {
+      const reached = this.report.lastSeq ?? (expectFrom ?? 1) - 1;
+      if (reached < expectTo) {
+        this.fail(
+          reached + 1,
+          'seq-gap',
+          `seq ${reached + 1} is missing (the range ends at ${expectTo}) and no checkpoint covers it`,
         );
       }
-      expectedPrev = c.hashAfter;
-      expectedSeq = c.toSeq + 1;
-      report.checkedCheckpoints++;
-      report.lastSeq = c.toSeq;
     }
+    if (this.report.ok && head && this.report.lastSeq === head.seq && this.expectedPrev !== head.hash) {
+      this.fail(head.seq, 'head-mismatch', `the chain ends at ${this.expectedPrev}, not at the recorded head ${head.hash}`);
+    }
+    return { ...this.report, ...(this.report.brokenAt ? { brokenAt: { ...this.report.brokenAt } } : {}) };
   }
-  return report;
+
+  private addRecord(r: StoredChainRecord): boolean {
+    const prev = this.expectedPrev ?? (r.seq === 1 ? GENESIS_HASH : r.prevHash);
+    if (r.prevHash !== prev)
+      return this.fail(r.seq, 'prev-hash-mismatch', `prev_hash ${r.prevHash} should be ${prev}`, r.messageId);
+    if (r.bodyDigestOfStoredBody !== undefined && r.bodyDigestOfStoredBody !== r.bodySha256) {
+      return this.fail(r.seq, 'body-digest-mismatch', 'the stored body does not match its body_sha256', r.messageId);
+    }
+    const computed = recordHash(r.prevHash, r);
+    if (computed !== r.chainHash)
+      return this.fail(r.seq, 'hash-mismatch', `chain_hash ${r.chainHash} should be ${computed}`, r.messageId);
+    this.expectedPrev = r.chainHash;
+    this.expectedSeq = r.seq + 1;
+    this.report.checkedRecords++;
+    this.report.lastSeq = r.seq;
+    return true;
+  }
+
+  private addCheckpoint(c: ChainCheckpoint): boolean {
+    if (!c.signatureValid) {
+      return this.fail(c.fromSeq, 'checkpoint-signature-invalid', `checkpoint ${c.fromSeq}..${c.toSeq} is not signed by the hub`);
+    }
+    if (c.toSeq < c.fromSeq) return this.fail(c.fromSeq, 'checkpoint-mismatch', `checkpoint ${c.fromSeq}..${c.toSeq} is empty`);
+    const prev = this.expectedPrev ?? (c.fromSeq === 1 ? GENESIS_HASH : c.hashBefore);
+    if (c.hashBefore !== prev) {
+      return this.fail(
+        c.fromSeq,
+        'checkpoint-mismatch',
+        `checkpoint ${c.fromSeq}..${c.toSeq} starts from ${c.hashBefore}, not ${prev}`,
+      );
+    }
+    this.expectedPrev = c.hashAfter;
+    this.expectedSeq = c.toSeq + 1;
+    this.report.checkedCheckpoints++;
+    this.report.lastSeq = c.toSeq;
+    return true;
+  }
+
+  private fail(seq: number, reason: LogChainBreak, detail: string, messageId?: string): false {
+    this.report.ok = false;
+    this.report.brokenAt = { seq, messageId, reason, detail };
+    return false;
+  }
+}
+
+/** Verifies records and checkpoints of one origin held in memory (see LogChainVerifier). */
+export function verifyLogChain(
+  records: readonly StoredChainRecord[],
+  checkpoints: readonly ChainCheckpoint[],
+  bounds: LogChainBounds = {},
+): LogChainReport {
+  const items: Array<{ from: number; item: LogChainItem }> = [
+    ...records.map((record) => ({ from: record.seq, item: { record } })),
+    ...checkpoints.map((checkpoint) => ({ from: checkpoint.fromSeq, item: { checkpoint } })),
+  ].sort((a, b) => a.from - b.from);
+  const verifier = new LogChainVerifier(bounds);
+  for (const { item } of items) if (!verifier.add(item)) break;
+  return verifier.finish();
 }

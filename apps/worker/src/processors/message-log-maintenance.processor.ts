@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { MessageLogPartitions } from '@app/message-log';
+import { MessageLogPartitions, MessageLogRetention } from '@app/message-log';
 import { JobName, QueueName } from '@app/queue';
 import { CatalogueWorkerHost } from './catalogue-worker-host.js';
 
@@ -13,6 +13,7 @@ type MaintenanceJob = JobName.MaintainMessageLogPartitions | JobName.EnforceMess
 export class MessageLogMaintenanceProcessor extends CatalogueWorkerHost {
   constructor(
     private readonly partitions: MessageLogPartitions,
+    private readonly retention: MessageLogRetention,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     super(QueueName.MessageLogMaintenance, config);
@@ -23,9 +24,11 @@ export class MessageLogMaintenanceProcessor extends CatalogueWorkerHost {
     switch (name) {
       case JobName.MaintainMessageLogPartitions:
         return { created: await this.partitions.ensureAhead() };
-      case JobName.EnforceMessageLogRetention:
-        // TODO(issue 5): MessageLogRetention.enforce() lands with the retention service
-        throw new UnrecoverableError('retention enforcement is not available in this build');
+      case JobName.EnforceMessageLogRetention: {
+        const report = await this.retention.enforce();
+        const { droppedPartitions, droppedRecords, deletedRecords, heldRecords, checkpoints } = report;
+        return { droppedPartitions, droppedRecords, deletedRecords, heldRecords, checkpoints };
+      }
       default: {
         const unknownName: never = name;
         throw new UnrecoverableError(`unknown job ${String(unknownName)} on ${QueueName.MessageLogMaintenance}`);

@@ -11,6 +11,10 @@ import { OutboxRepository } from './outbox.repository.js';
 import { ProvisioningRepository } from './provisioning.repository.js';
 import { TransactionRunner } from './transaction-runner.js';
 import { MessageLogRepository } from './message-log.repository.js';
+import { MessageLogRetentionRepository } from './message-log-retention.repository.js';
+import { LegalHoldRepository } from './legal-hold.repository.js';
+import { MessageLogPruneRepository } from './message-log-prune.repository.js';
+import { MessageLogChainRepository } from './message-log-chain.repository.js';
 import { MessageLogSearchRepository } from './message-log-search.repository.js';
 import { MessageLogStatsRepository } from './message-log-stats.repository.js';
 
@@ -27,6 +31,10 @@ export * from './policy.repository.js';
 export * from './transparency.repository.js';
 export * from './hub-key.repository.js';
 export * from './message-log.repository.js';
+export * from './message-log-retention.repository.js';
+export * from './legal-hold.repository.js';
+export * from './message-log-prune.repository.js';
+export * from './message-log-chain.repository.js';
 export * from './message-log-search.repository.js';
 export * from './message-log-stats.repository.js';
 
@@ -44,6 +52,10 @@ export const REPOSITORIES = [
   TransparencyRepository,
   HubKeyRepository,
   MessageLogRepository,
+  MessageLogRetentionRepository,
+  LegalHoldRepository,
+  MessageLogPruneRepository,
+  MessageLogChainRepository,
   MessageLogSearchRepository,
   MessageLogStatsRepository,
 ];

@@ -111,6 +111,14 @@ export class HubKeysService {
     return jwksDocument(this.published((await this.current()).stored, now));
   }
 
+  /**
+   * Every key the hub has had (public halves), retired ones included: for verifying what the hub
+   * signed to keep (message-log checkpoints), unlike short-lived assertions verified with jwks().
+   */
+  async verificationJwks(): Promise<Jwks> {
+    return jwksDocument((await this.current()).stored);
+  }
+
   /** Every stored key, newest first, with its schedule (no private material). */
   async list(now = new Date()): Promise<HubKeyInfo[]> {
     const { stored } = await this.current();

@@ -1,0 +1,39 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, MemberAuthGuard, type MemberPrincipal, OperatorAuthGuard } from '@app/auth';
+import { MessageLogVerification } from '@app/message-log';
+import { AdminVerifyQueryDto, VerifyQueryDto } from './message-log-retention.dto.js';
+import { toVerificationResponse } from './message-log-retention.responses.js';
+
+const SUMMARY =
+  'Re-check a range of the hash chain (at most 100,000 positions): stored bodies against their digests, every link, and the hub signature of each retention checkpoint; reports the first broken link';
+
+/** A member verifies its own chain (the records it originated). */
+@ApiTags('message-log')
+@ApiBearerAuth()
+@UseGuards(MemberAuthGuard)
+@Controller('v1/message-log/verify')
+export class MemberMessageLogVerifyController {
+  constructor(private readonly verification: MessageLogVerification) {}
+
+  @Get()
+  @ApiOperation({ summary: SUMMARY })
+  async verify(@Query() query: VerifyQueryDto, @CurrentPrincipal() me: MemberPrincipal) {
+    return toVerificationResponse(await this.verification.verify(me.domain, query));
+  }
+}
+
+/** Operators verify any origin's chain. */
+@ApiTags('admin: message-log')
+@ApiBearerAuth()
+@UseGuards(OperatorAuthGuard)
+@Controller('admin/v1/message-log/verify')
+export class AdminMessageLogVerifyController {
+  constructor(private readonly verification: MessageLogVerification) {}
+
+  @Get()
+  @ApiOperation({ summary: SUMMARY })
+  async verify(@Query() query: AdminVerifyQueryDto) {
+    return toVerificationResponse(await this.verification.verify(query.origin, query));
+  }
+}
