@@ -26,8 +26,11 @@ export function negotiateFormat(accept: string | undefined): ViewFormat | null {
   return best?.format ?? null;
 }
 
+const XML_CONTENT_TYPE = `${PROVISIONING_XML_MEDIA_TYPE}; charset=utf-8`;
+const JSON_CONTENT_TYPE = `${PROVISIONING_JSON_MEDIA_TYPE}; charset=utf-8`;
+
 export function contentTypeOf(format: ViewFormat): string {
-  return format === 'xml' ? `${PROVISIONING_XML_MEDIA_TYPE}; charset=utf-8` : `${PROVISIONING_JSON_MEDIA_TYPE}; charset=utf-8`;
+  return format === 'xml' ? XML_CONTENT_TYPE : JSON_CONTENT_TYPE;
 }
 
 /** RFC 9110 If-None-Match: "*" or a list of (possibly weak) entity tags. */

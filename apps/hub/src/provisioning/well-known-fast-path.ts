@@ -51,19 +51,21 @@ export class WellKnownFastPath {
 
     // The names, their order and the values are those Fastify writes for the route (its onRequest
     // hook sets X-Request-Id first, then sendView); Node adds Date, Connection and Keep-Alive to both.
-    const headers: Record<string, string> = {
-      'x-request-id': cheapRequestIdFor(request),
-      etag: view.etag,
-      vary: VIEW_VARY,
-      'cache-control': viewCacheControl(member.domain),
-    };
+    // A flat [name, value, …] array: Node takes it as it is, where an object would be built up and
+    // enumerated key by key (V8 property-transition code ranked high in a profile of that version).
+    // prettier-ignore
+    const headers = [
+      'x-request-id', cheapRequestIdFor(request),
+      'etag', view.etag,
+      'vary', VIEW_VARY,
+      'cache-control', viewCacheControl(member.domain),
+    ];
     if (matchesIfNoneMatch(request.headers['if-none-match'], view.etag)) {
       response.writeHead(304, headers);
       response.end();
       return true;
     }
-    headers['content-type'] = contentTypeOf(format);
-    headers['content-length'] = String(view.body.length);
+    headers.push('content-type', contentTypeOf(format), 'content-length', String(view.body.length));
     response.writeHead(200, headers);
     response.end(view.body);
     return true;
