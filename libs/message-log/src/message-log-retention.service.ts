@@ -134,7 +134,9 @@ export class MessageLogRetention {
       defaultDays: this.config.messageLog.retentionDays,
       overrides: new Map(overrides.map((o) => [o.memberDomain, o.days])),
     };
-    const key = await this.keys.signingKey(now);
+    // only when something is removed: a run with nothing to do must not create a hub key
+    let key: Promise<HubSigningKey> | undefined;
+    const signingKey = () => (key ??= this.keys.signingKey(now));
     const report: RetentionReport = {
       ranAt: now,
       defaultDays: policy.defaultDays,
@@ -153,7 +155,7 @@ export class MessageLogRetention {
           const runs = await this.prune.partitionRuns(partition.name, manager);
           if (runs.length === 0 && inIngestWindow(partition, now, this.config.messageLog.acceptPastDays)) return null;
           const records = runs.reduce((n, r) => n + r.count, 0);
-          await this.prune.insertCheckpoints(await this.sign(runs, key), manager);
+          await this.prune.insertCheckpoints(await this.sign(runs, signingKey), manager);
           if (!(await this.prune.dropPartition(partition.name, records, manager))) throw new PartitionChanged();
           return { records, checkpoints: runs.length };
         })
@@ -177,7 +179,7 @@ export class MessageLogRetention {
           const runs = await this.prune.expiredRuns(origin, cutoff, held, RETENTION_BATCH_SIZE, manager);
           if (runs.length === 0) return false;
           const expected = runs.reduce((n, r) => n + r.count, 0);
-          await this.prune.insertCheckpoints(await this.sign(runs, key), manager);
+          await this.prune.insertCheckpoints(await this.sign(runs, signingKey), manager);
           const removed = await this.prune.deleteExpired(origin, cutoff, held, runs[runs.length - 1].toSeq, manager);
           // the checkpoints must attest exactly what was deleted: anything else rolls both back
           if (removed.records !== expected) {
@@ -232,13 +234,11 @@ export class MessageLogRetention {
     return heldTags(await this.holds.active(manager));
   }
 
-  private async sign(runs: SeqRun[], key: HubSigningKey): Promise<NewCheckpoint[]> {
+  private async sign(runs: SeqRun[], signingKey: () => Promise<HubSigningKey>): Promise<NewCheckpoint[]> {
+    if (runs.length === 0) return [];
+    const key = await signingKey();
     return Promise.all(
-      runs.map(async (run) => ({
-        ...run,
-        reason: 'retention' as const,
-        signature: await signCheckpoint(run, key),
-      })),
+      runs.map(async (run) => ({ ...run, reason: 'retention' as const, signature: await signCheckpoint(run, key) })),
     );
   }
 
