@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { DataSource } from 'typeorm';
-import { verifyLogChain, type StoredChainRecord } from '@app/message-log';
+import { MessageLogVerification } from '@app/message-log';
 import {
   createActiveMember,
   delegateLogging,
@@ -115,30 +115,9 @@ describe('message log under a hub crash (e2e)', () => {
     expect(keys).toBe(logged.size);
 
     for (const m of members) {
-      const rows = await db().query(
-        `SELECT seq, origin, message_id, ts, direction, sender, recipients, room, content_type,
-                encode(body_sha256, 'hex') AS body_sha256, encode(prev_hash, 'hex') AS prev_hash,
-                encode(chain_hash, 'hex') AS chain_hash
-         FROM message_log WHERE origin = $1 ORDER BY seq`,
-        [m.domain],
-      );
-      const chain: StoredChainRecord[] = rows.map((r: Record<string, unknown>) => ({
-        seq: Number(r.seq),
-        origin: r.origin,
-        messageId: r.message_id,
-        ts: r.ts,
-        direction: r.direction,
-        sender: r.sender,
-        recipients: r.recipients,
-        room: r.room,
-        contentType: r.content_type,
-        bodySha256: r.body_sha256,
-        prevHash: r.prev_hash,
-        chainHash: r.chain_hash,
-        body: null,
-      }));
-      const report = verifyLogChain(chain, []);
-      expect(report).toMatchObject({ ok: true, checkedRecords: chain.length, firstSeq: chain.length ? 1 : null });
+      const [{ n }] = await db().query('SELECT count(*)::int AS n FROM message_log WHERE origin = $1', [m.domain]);
+      const report = await setup.app.get(MessageLogVerification).verify(m.domain);
+      expect(report).toMatchObject({ ok: true, checkedRecords: n, checkedCheckpoints: 0 });
     }
   }, 180_000);
 });
