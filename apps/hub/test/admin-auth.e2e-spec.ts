@@ -4,7 +4,7 @@ import { startTestHub, TestHub } from './test-hub.js';
 
 const DOMAIN = 'target.example.com';
 const KEY_ID = '00000000-0000-4000-8000-000000000000';
-const ROUTES: Array<[method: 'get' | 'post' | 'patch' | 'delete', path: string, write: boolean]> = [
+const ROUTES: Array<[method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, write: boolean]> = [
   ['post', '/admin/v1/members', true],
   ['get', '/admin/v1/members', false],
   ['get', `/admin/v1/members/${DOMAIN}`, false],
@@ -20,6 +20,16 @@ const ROUTES: Array<[method: 'get' | 'post' | 'patch' | 'delete', path: string, 
   ['get', '/admin/v1/operators', false],
   ['delete', `/admin/v1/operators/${KEY_ID}`, true],
   ['get', '/admin/v1/audit', false],
+  ['get', `/admin/v1/message-log?member=${DOMAIN}`, false],
+  ['get', '/admin/v1/message-log/export?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z', false],
+  ['get', '/admin/v1/message-log/stats', false],
+  ['get', `/admin/v1/message-log/verify?origin=${DOMAIN}`, false],
+  ['get', '/admin/v1/message-log/retention', false],
+  ['put', `/admin/v1/message-log/retention/${DOMAIN}`, true],
+  ['delete', `/admin/v1/message-log/retention/${DOMAIN}`, true],
+  ['get', '/admin/v1/message-log/holds', false],
+  ['post', '/admin/v1/message-log/holds', true],
+  ['post', `/admin/v1/message-log/holds/${KEY_ID}/release`, true],
 ];
 
 describe('admin API authentication (e2e)', () => {
