@@ -18,7 +18,20 @@ const swc = [
 // require ESM, so these few are compiled to CommonJS for the test runtime only.
 const esmRequiredByCjs = ['content-disposition'];
 const swcToCjs = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
-const libs = ['config', 'db', 'queue', 'auth', 'members', 'testing', 'sip', 'xml', 'provisioning', 'interconnect', 'message-log', 'common'];
+const libs = [
+  'config',
+  'db',
+  'queue',
+  'auth',
+  'members',
+  'testing',
+  'sip',
+  'xml',
+  'provisioning',
+  'interconnect',
+  'message-log',
+  'common',
+];
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
