@@ -6,7 +6,7 @@ import { isMissingPartitionError, MessageLogRepository, type NewLogRow, Transact
 import { type DecisionDirectory, InterconnectDecisions, linkHash } from '@app/interconnect';
 import { JobName, OutboxWriter } from '@app/queue';
 import { MAX_BATCH_RECORDS, parseRecord, type ParsedRecord, type RejectedRecord } from './message-record.js';
-import { canonicalRecord } from './record-chain.js';
+import { canonicalRecord, type ChainedFields } from './record-chain.js';
 import { authorizeRecord } from './record-authorization.js';
 
 export interface LoggedRecordRef {
@@ -26,6 +26,7 @@ export interface IngestResult {
 
 interface Candidate {
   record: ParsedRecord;
+  fields: ChainedFields;
   tags: string[];
   canonical: string;
 }
@@ -74,18 +75,14 @@ export class MessageLogIngest {
     };
     const rejected: RejectedRecord[] = [];
     const candidates: Candidate[] = [];
+    const ctx = { origin, hubDomain: this.config.hub.domain, directory, window, now, decided: new Map() };
     inputs.forEach((input, index) => {
       const parsed = parseRecord(input, index);
       if (!parsed.ok) return rejected.push(parsed.rejected);
-      const verdict = authorizeRecord(parsed.record, {
-        origin,
-        hubDomain: this.config.hub.domain,
-        directory,
-        window,
-        now,
-      });
+      const verdict = authorizeRecord(parsed.record, ctx);
       if (!verdict.ok) return rejected.push(verdict.rejected);
-      candidates.push({ record: parsed.record, tags: verdict.tags, canonical: canonicalRecord(chainFields(parsed.record)) });
+      const fields = chainFields(parsed.record);
+      candidates.push({ record: parsed.record, fields, tags: verdict.tags, canonical: canonicalRecord(fields) });
     });
     const result: IngestResult = { batchId: null, origin, accepted: [], duplicates: [], rejected };
     if (candidates.length === 0) return result;
@@ -107,7 +104,7 @@ export class MessageLogIngest {
       const rows: NewLogRow[] = [];
       const firstSeq = head.lastSeq + 1;
       let { lastSeq, lastHash } = head;
-      for (const { record, tags, canonical } of candidates) {
+      for (const { record, fields, tags, canonical } of candidates) {
         const seq = logged.get(record.messageId);
         if (seq !== undefined) {
           result.duplicates.push({ index: record.index, messageId: record.messageId, seq });
@@ -115,7 +112,7 @@ export class MessageLogIngest {
         }
         const chainHash = linkHash(lastHash, canonical);
         lastSeq++;
-        rows.push({ ...rowOf(record, tags), seq: lastSeq, prevHash: lastHash, chainHash });
+        rows.push({ ...fields, body: record.body, tags, seq: lastSeq, prevHash: lastHash, chainHash });
         logged.set(record.messageId, lastSeq);
         result.accepted.push({ index: record.index, messageId: record.messageId, seq: lastSeq });
         lastHash = chainHash;
@@ -140,7 +137,7 @@ function checkBatchSize(inputs: unknown[]): void {
   }
 }
 
-function chainFields(r: ParsedRecord) {
+function chainFields(r: ParsedRecord): ChainedFields {
   return {
     origin: r.origin,
     messageId: r.messageId,
@@ -152,8 +149,4 @@ function chainFields(r: ParsedRecord) {
     contentType: r.contentType,
     bodySha256: r.bodySha256,
   };
-}
-
-function rowOf(r: ParsedRecord, tags: string[]): Omit<NewLogRow, 'seq' | 'prevHash' | 'chainHash'> {
-  return { ...chainFields(r), body: r.body, tags };
 }

@@ -70,10 +70,21 @@ function stripPort(hostPort: string): string {
   return hostPort.replace(/:\d{1,5}$/, '');
 }
 
+// Hosts repeat across the records of a batch and across batches; normalising one (IDNA, label
+// checks) costs more than the rest of parsing its URI. Invalid hosts are not cached.
+const HOST_CACHE_LIMIT = 10_000;
+const normalisedHosts = new Map<string, string>();
+
 function domainOf(host: string, input: string): string {
+  const cached = normalisedHosts.get(host);
+  if (cached !== undefined) return cached;
+  let domain: string;
   try {
-    return normalizeDomain(host, 'host');
+    domain = normalizeDomain(host, 'host');
   } catch {
     throw new ParticipantUriError(`'${input}' has no valid domain name as its host`);
   }
+  if (normalisedHosts.size >= HOST_CACHE_LIMIT) normalisedHosts.clear();
+  normalisedHosts.set(host, domain);
+  return domain;
 }

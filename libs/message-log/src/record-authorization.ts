@@ -1,4 +1,4 @@
-import type { DecisionDirectory, Service } from '@app/interconnect';
+import type { Decision, DecisionDirectory, Service } from '@app/interconnect';
 import type { ParsedRecord, RejectedRecord } from './message-record.js';
 
 export interface AuthorizationContext {
@@ -8,6 +8,8 @@ export interface AuthorizationContext {
   directory: DecisionDirectory;
   window: { notBefore: Date; notAfter: Date };
   now: Date;
+  /** decisions already taken for this batch, by "sender|target|service": a batch repeats few pairs */
+  decided?: Map<string, Decision>;
 }
 
 export type RecordVerdict = { ok: true; tags: string[] } | { ok: false; rejected: RejectedRecord };
@@ -65,7 +67,12 @@ export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): Rec
   const service: Service = r.room ? 'n-way-chat' : 'im';
   for (const target of new Set(targetNets)) {
     if (target === senderNet || target === ctx.hubDomain || senderNet === ctx.hubDomain) continue;
-    const decision = ctx.directory.decide(senderNet, target, service, ctx.now);
+    const key = `${senderNet}|${target}|${service}`;
+    let decision = ctx.decided?.get(key);
+    if (!decision) {
+      decision = ctx.directory.decide(senderNet, target, service, ctx.now);
+      ctx.decided?.set(key, decision);
+    }
     if (!decision.allowed) {
       return reject('not-allowed', `${senderNet} may not interconnect with ${target} for ${service}: ${decision.reason}`);
     }

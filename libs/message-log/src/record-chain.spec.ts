@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@app/interconnect';
 import {
+  canonicalRecord,
+  chainEntry,
   type ChainCheckpoint,
   GENESIS_HASH,
   LogChainVerifier,
@@ -167,5 +170,34 @@ describe(LogChainVerifier.name, () => {
     expect(verifier.add({ record: records[2] })).toBe(false);
     expect(verifier.add({ record: records[3] })).toBe(false);
     expect(verifier.finish()).toMatchObject({ ok: false, checkedRecords: 1, brokenAt: { seq: 2, reason: 'seq-gap' } });
+  });
+});
+
+describe('canonicalRecord', () => {
+  const base = {
+    origin: 'a.example.com',
+    messageId: 'm-1',
+    ts: new Date('2026-12-01T06:00:00.123Z'),
+    direction: 'outbound',
+    sender: 'sip:alice@a.example.com',
+    recipients: ['sip:bob@b.example.org'],
+    room: null,
+    contentType: 'text/plain',
+    bodySha256: 'ab'.repeat(32),
+  };
+
+  it.each([
+    ['plain', {}],
+    ['quotes, backslashes and controls', { messageId: 'q"\\\u0001\u001f' }],
+    ['non-ASCII and astral characters', { sender: 'xmpp:ünïcødé😀@a.example.com', recipients: [] }],
+    ['a literal backslash before ud8', { messageId: '\\ud800' }],
+    ['a room', { room: 'xmpp:lobby@conference.b.example.org' }],
+  ])('should give the RFC 8785 form of the chain entry (%s)', (_name, change) => {
+    const r = { ...base, ...change };
+    expect(canonicalRecord(r)).toBe(canonicalJson(chainEntry(r)));
+  });
+
+  it('should refuse a lone surrogate as canonicalJson does', () => {
+    expect(() => canonicalRecord({ ...base, messageId: 'x\ud800y' })).toThrow('lone surrogate');
   });
 });

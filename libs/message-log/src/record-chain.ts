@@ -30,16 +30,27 @@ export function chainEntry(r: ChainedFields): unknown[] {
     r.ts.toISOString(),
     r.direction,
     r.sender,
-    [...r.recipients],
+    r.recipients,
     r.room,
     r.contentType,
     r.bodySha256,
   ];
 }
 
-/** The canonical form hashed into the chain (RFC 8785 JSON of chainEntry). */
+// JSON.stringify writes a lone surrogate as a \udXXX escape; a match may also be a literal
+// backslash before "ud8…", in which case canonicalJson gives the same text, only slower
+const ESCAPED_SURROGATE = /\\ud[89a-f]/;
+
+/**
+ * The canonical form hashed into the chain (RFC 8785 JSON of chainEntry). The entry holds only
+ * strings, an array of strings and null, for which RFC 8785 and JSON.stringify write the same
+ * bytes unless a string has a lone surrogate (which canonicalJson refuses); the hot path
+ * therefore stringifies directly and leaves that case to the general serializer.
+ */
 export function canonicalRecord(r: ChainedFields): string {
-  return canonicalJson(chainEntry(r));
+  const entry = chainEntry(r);
+  const text = JSON.stringify(entry);
+  return ESCAPED_SURROGATE.test(text) ? canonicalJson(entry) : text;
 }
 
 export function recordHash(prevHash: string, r: ChainedFields): string {

@@ -1,5 +1,10 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
+import { copyByteaHex, copyRow, copyTextArray, copyValue } from './copy-text.js';
 
 /** One record to append, its chain fields computed by the caller (hashes in hex). */
 export interface NewLogRow {
@@ -8,12 +13,12 @@ export interface NewLogRow {
   messageId: string;
   direction: string;
   sender: string;
-  recipients: string[];
+  recipients: readonly string[];
   room: string | null;
   contentType: string;
   body: string | null;
   bodySha256: string;
-  tags: string[];
+  tags: readonly string[];
   prevHash: string;
   chainHash: string;
 }
@@ -23,9 +28,8 @@ export interface ChainHead {
   lastHash: string;
 }
 
-// Arrays of arrays cannot go through unnest() (PostgreSQL arrays are rectangular), so recipients
-// and tags travel as one string joined by the ASCII unit separator, which validation keeps out of URIs.
-const SEP = '\x1f';
+const LOG_COLUMNS =
+  'ts, origin, seq, message_id, direction, sender, recipients, room, content_type, body, body_sha256, tags, prev_hash, chain_hash, batch_id';
 const GENESIS = '0'.repeat(64);
 // Serialises partition DDL across hub and worker processes.
 const PARTITIONS_LOCK_KEY = 0x6875626d; // "hubm"
@@ -70,45 +74,40 @@ export class MessageLogRepository {
     return new Map(rows.map((r) => [r.message_id, Number(r.seq)]));
   }
 
-  /** Appends the rows (keys, records, new chain head) with one multi-row statement per table. */
+  /**
+   * Appends the rows: COPY into the keys and the log (the bulk path PostgreSQL has; an INSERT from
+   * unnest() parameters cost it half again as much CPU per record), then the new chain head.
+   */
   async append(origin: string, batchId: string, rows: NewLogRow[], manager: EntityManager): Promise<void> {
     if (rows.length === 0) return;
-    const col = <T>(f: (r: NewLogRow) => T) => rows.map(f);
-    const ts = col((r) => r.ts.toISOString());
-    const seq = col((r) => r.seq);
-    const ids = col((r) => r.messageId);
-    await manager.query(
-      `INSERT INTO message_log_keys (origin, message_id, ts, seq)
-       SELECT $1, u.id, u.ts, u.seq FROM unnest($2::text[], $3::timestamptz[], $4::bigint[]) AS u(id, ts, seq)`,
-      [origin, ids, ts, seq],
-    );
-    await manager.query(
-      `INSERT INTO message_log (ts, origin, seq, message_id, direction, sender, recipients, room, content_type, body,
-                                body_sha256, tags, prev_hash, chain_hash, batch_id)
-       SELECT u.ts, $1, u.seq, u.id, u.direction, u.sender, string_to_array(u.recipients, E'\\x1f'), u.room, u.content_type,
-              u.body, decode(u.body_sha256, 'hex'), string_to_array(u.tags, E'\\x1f'), decode(u.prev_hash, 'hex'),
-              decode(u.chain_hash, 'hex'), $2
-       FROM unnest($3::timestamptz[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                   $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
-            AS u(ts, seq, id, direction, sender, recipients, room, content_type, body, body_sha256, tags, prev_hash, chain_hash)`,
-      [
-        origin,
-        batchId,
+    const client = await transactionClient(manager);
+    const originText = copyValue(origin);
+    let keys = '';
+    let log = '';
+    for (const r of rows) {
+      const ts = r.ts.toISOString();
+      const id = copyValue(r.messageId);
+      keys += copyRow([originText, id, ts, String(r.seq)]);
+      log += copyRow([
         ts,
-        seq,
-        ids,
-        col((r) => r.direction),
-        col((r) => r.sender),
-        col((r) => r.recipients.join(SEP)),
-        col((r) => r.room),
-        col((r) => r.contentType),
-        col((r) => r.body),
-        col((r) => r.bodySha256),
-        col((r) => r.tags.join(SEP)),
-        col((r) => r.prevHash),
-        col((r) => r.chainHash),
-      ],
-    );
+        originText,
+        String(r.seq),
+        id,
+        r.direction,
+        copyValue(r.sender),
+        copyTextArray(r.recipients),
+        copyValue(r.room),
+        copyValue(r.contentType),
+        copyValue(r.body),
+        copyByteaHex(r.bodySha256),
+        copyTextArray(r.tags),
+        copyByteaHex(r.prevHash),
+        copyByteaHex(r.chainHash),
+        batchId,
+      ]);
+    }
+    await copyInto(client, 'COPY message_log_keys (origin, message_id, ts, seq) FROM STDIN', keys);
+    await copyInto(client, `COPY message_log (${LOG_COLUMNS}) FROM STDIN`, log);
     const last = rows[rows.length - 1];
     await manager.query(
       `UPDATE message_log_chains SET last_seq = $2, last_hash = decode($3, 'hex'), updated_at = now() WHERE origin = $1`,
@@ -154,4 +153,15 @@ export class MessageLogRepository {
       return { name: r.name, from, to };
     });
   }
+}
+
+/** The pg client of the caller's transaction: COPY is a protocol of its own, not a query TypeORM can send. */
+async function transactionClient(manager: EntityManager): Promise<PoolClient> {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error('message-log writes must run inside a transaction');
+  return (await runner.connect()) as PoolClient;
+}
+
+function copyInto(client: PoolClient, sql: string, text: string): Promise<void> {
+  return pipeline(Readable.from([Buffer.from(text, 'utf8')]), client.query(copyFrom(sql)));
 }

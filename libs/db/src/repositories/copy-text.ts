@@ -1,0 +1,27 @@
+/**
+ * PostgreSQL COPY text format (https://www.postgresql.org/docs/current/sql-copy.html, "Text
+ * Format"): one line per row, columns separated by tabs, `\N` for NULL, and backslash, tab,
+ * newline and carriage return escaped in values.
+ */
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
+export function copyValue(value: string | null): string {
+  if (value === null) return '\\N';
+  return NEEDS_ESCAPE.test(value)
+    ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : value;
+}
+
+/** A text[] value: every element double-quoted (quotes and backslashes escaped), then escaped for COPY. */
+export function copyTextArray(values: readonly string[]): string {
+  return copyValue(`{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`);
+}
+
+/** A bytea value from hex: `\x…` in bytea's hex format, its backslash escaped for COPY. */
+export function copyByteaHex(hex: string): string {
+  return `\\\\x${hex}`;
+}
+
+export function copyRow(values: readonly string[]): string {
+  return `${values.join('\t')}\n`;
+}
