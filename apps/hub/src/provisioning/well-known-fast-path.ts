@@ -51,8 +51,7 @@ export class WellKnownFastPath {
 
     // The names, their order and the values are those Fastify writes for the route (its onRequest
     // hook sets X-Request-Id first, then sendView); Node adds Date, Connection and Keep-Alive to both.
-    // A flat [name, value, …] array: Node takes it as it is, where an object would be built up and
-    // enumerated key by key (V8 property-transition code ranked high in a profile of that version).
+    // A flat [name, value, …] array, the form Node's writeHead takes without enumerating an object.
     // prettier-ignore
     const headers = [
       'x-request-id', cheapRequestIdFor(request),
