@@ -1,6 +1,8 @@
 import { jest } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { ChangeBus } from '@app/db';
 import { ProvisioningViews } from '@app/provisioning';
 import { createActiveMember, memberDocument, operatorAuth, testConfig, type ActiveMember } from '@app/testing';
 import { WellKnownFastPath } from '../src/provisioning/well-known-fast-path.js';
@@ -58,6 +60,27 @@ describe('well-known fast path (e2e)', () => {
     });
   }
 
+  /**
+   * A change is applied in this process at once and then comes back through LISTEN a few
+   * milliseconds later, dropping the member's views a second time. Waiting for a marker sent after
+   * it (notifications arrive in commit order) keeps that echo from dropping a view a test has just
+   * cached, which would turn an expected hit into a miss.
+   */
+  let markers = 0;
+  async function changesSettled(): Promise<void> {
+    const marker = `test-marker:${++markers}`;
+    const seen = new Promise<void>((resolve) => {
+      const off = hub.app.get(ChangeBus).subscribe((key) => {
+        if (key !== marker) return;
+        off();
+        resolve();
+      });
+    });
+    await hub.app.get(DataSource).query('SELECT pg_notify($1, $2)', ['hub_changes', marker]);
+    await seen;
+  }
+
+  /** A state-changing request; returns once its change has reached every cache. */
   async function call(method: string, target: string, headers: Record<string, string>, body?: unknown): Promise<number> {
     const res = await fetch(`http://127.0.0.1:${port}${target}`, {
       method,
@@ -65,6 +88,7 @@ describe('well-known fast path (e2e)', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     await res.arrayBuffer();
+    await changesSettled();
     return res.status;
   }
   const publish = async (m: ActiveMember, doc: unknown) =>
