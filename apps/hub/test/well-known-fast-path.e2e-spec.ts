@@ -44,15 +44,20 @@ describe('well-known fast path (e2e)', () => {
       request.url?.startsWith(path('')) ? [served.mock.results[i].value as boolean] : [],
     );
 
-  function get(target: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+  function get(
+    target: string,
+    headers: Record<string, string> = {},
+    method = 'GET',
+    agent: http.Agent | false = false,
+  ): Promise<RawResponse & { reusedSocket: boolean }> {
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path: target, method, headers, agent: false }, (res) => {
+      const req = http.request({ host: '127.0.0.1', port, path: target, method, headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const pairs: Array<[string, string]> = [];
           for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i].toLowerCase(), res.rawHeaders[i + 1]]);
-          resolve({ status: res.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks) });
+          resolve({ status: res.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks), reusedSocket: req.reusedSocket });
         });
       });
       req.on('error', reject);
@@ -179,6 +184,23 @@ describe('well-known fast path (e2e)', () => {
     expect(refused.status).toBe(401);
     expect(header(refused, 'content-type')).toContain('application/problem+json');
     expect(fastPathAnswers()).toEqual([false, true, false]);
+  });
+
+  it('should refuse a revoked API key on a kept-alive connection, and serve another key on it', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      await get(path(b.domain), auth(a), 'GET', agent);
+      const hit = await get(path(b.domain), auth(a), 'GET', agent);
+      expect(hit).toMatchObject({ status: 200, reusedSocket: true });
+      const own = await get(path(b.domain), auth(b), 'GET', agent);
+      expect(own.reusedSocket).toBe(true);
+      expect(own.body.toString()).toContain(`for="${b.domain}"`);
+      expect(await call('DELETE', `/admin/v1/members/${a.domain}/keys/${a.keyId}`, operatorAuth)).toBe(204);
+      const refused = await get(path(b.domain), auth(a), 'GET', agent);
+      expect(refused).toMatchObject({ status: 401, reusedSocket: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('should refuse a suspended requestor on the very next request, every time, and serve it again when reinstated', async () => {

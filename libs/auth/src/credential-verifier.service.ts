@@ -105,18 +105,22 @@ export class CredentialVerifier {
     return principal;
   }
 
-  /**
-   * The principal of the API key in an Authorization header value, only if it is already cached
-   * (and not past its TTL); undefined for anything else: no or malformed header, a signed request
-   * (JWS), a key not looked up yet. Synchronous and free of I/O, for the well-known fast path,
-   * which falls back to memberForRequest whenever this returns undefined. The status is the
-   * member's as cached: the caller must still refuse a member that is not active. A revocation or
-   * a status change drops the entry (ChangeBus), so this never answers from a stale grant.
-   */
-  peekApiKeyMember(authorization: string | undefined): MemberPrincipal | undefined {
+  /** The key under which an Authorization header's API key is cached; undefined for no or a malformed header, or a signed request (JWS). */
+  apiKeyHashOf(authorization: string | undefined): string | undefined {
     const token = authorization === undefined ? undefined : parseBearer(authorization);
-    if (token === undefined || isCompactJws(token)) return undefined;
-    return this.cachedMember(hashToken(token))?.principal ?? undefined;
+    return token === undefined || isCompactJws(token) ? undefined : hashToken(token);
+  }
+
+  /**
+   * The principal of an API key (by its hash from apiKeyHashOf), only if it is already cached (and
+   * not past its TTL); undefined for a key not looked up yet. Synchronous and free of I/O, for the
+   * well-known fast path, which falls back to memberForRequest whenever this returns undefined. The
+   * status is the member's as cached: the caller must still refuse a member that is not active. A
+   * revocation or a status change drops the entry (ChangeBus), so this never answers from a stale
+   * grant.
+   */
+  peekApiKeyMemberByHash(hash: string): MemberPrincipal | undefined {
+    return this.cachedMember(hash)?.principal ?? undefined;
   }
 
   /**

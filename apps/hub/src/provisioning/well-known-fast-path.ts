@@ -25,6 +25,13 @@ const PATH_PREFIX = '/.well-known/pres-im-provisioning/';
  * invalidation of the same caches, so it refuses nothing later than the route would.
  */
 export class WellKnownFastPath {
+  /**
+   * Keep-alive clients send the same Authorization header on every request of a connection: the
+   * SHA-256 of its key is computed once per connection and header value. Only the hash lookup is
+   * skipped; the principal still comes from the verifier's cache, so a revocation applies at once.
+   */
+  private readonly keyHashBySocket = new WeakMap<object, { authorization: string; hash: string }>();
+
   constructor(
     private readonly verifier: CredentialVerifier,
     private readonly views: ProvisioningViews,
@@ -42,7 +49,9 @@ export class WellKnownFastPath {
     // to Fastify, which decodes and normalises it. Empty would be the hub document's key.
     const domain = url.slice(PATH_PREFIX.length);
     if (domain.length === 0 || domain.length > this.maxParamLength) return false;
-    const member = this.verifier.peekApiKeyMember(request.headers.authorization);
+    const hash = this.keyHashOf(request);
+    if (hash === undefined) return false;
+    const member = this.verifier.peekApiKeyMemberByHash(hash);
     if (member?.status !== 'active') return false;
     const format = negotiateFormat(request.headers.accept);
     if (!format) return false;
@@ -68,5 +77,15 @@ export class WellKnownFastPath {
     response.writeHead(200, headers);
     response.end(view.body);
     return true;
+  }
+
+  private keyHashOf(request: IncomingMessage): string | undefined {
+    const authorization = request.headers.authorization;
+    if (authorization === undefined) return undefined;
+    const memo = this.keyHashBySocket.get(request.socket);
+    if (memo?.authorization === authorization) return memo.hash;
+    const hash = this.verifier.apiKeyHashOf(authorization);
+    if (hash !== undefined) this.keyHashBySocket.set(request.socket, { authorization, hash });
+    return hash;
   }
 }
