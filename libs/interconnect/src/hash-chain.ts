@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Hash chains (the transparency log here, message-log records elsewhere):
@@ -68,9 +68,8 @@ export function chainHash(prevHash: string, entry: unknown): string {
 
 /** chainHash for an entry already in canonical form (computed ahead, outside a lock). */
 export function linkHash(prevHash: string, canonicalEntry: string): string {
-  return createHash('sha256')
-    .update(prevHash + canonicalEntry, 'utf8')
-    .digest('hex');
+  // one-shot hash: no Hash object per link
+  return hash('sha256', prevHash + canonicalEntry, 'hex');
 }
 
 export interface ChainEntry {

@@ -2,11 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ForbiddenError, InvalidInputError, PayloadTooLargeError } from '@app/common';
-import { isMissingPartitionError, MessageLogRepository, type NewLogRow, TransactionRunner, utcDay } from '@app/db';
+import {
+  isMissingPartitionError,
+  MessageLogRepository,
+  type PreparedLogRow,
+  prepareLogRow,
+  TransactionRunner,
+  utcDay,
+} from '@app/db';
 import { type DecisionDirectory, InterconnectDecisions, linkHash } from '@app/interconnect';
 import { JobName, OutboxWriter } from '@app/queue';
-import { MAX_BATCH_RECORDS, parseRecord, type ParsedRecord, type RejectedRecord } from './message-record.js';
-import { canonicalRecord, type ChainedFields } from './record-chain.js';
+import { MAX_BATCH_RECORDS, parseRecord, type RejectedRecord } from './message-record.js';
+import { canonicalRecord } from './record-chain.js';
 import { authorizeRecord } from './record-authorization.js';
 
 export interface LoggedRecordRef {
@@ -24,11 +31,14 @@ export interface IngestResult {
   rejected: RejectedRecord[];
 }
 
+/**
+ * A record that passed every check, as it waits for the chain lock: its canonical chain entry and
+ * its COPY text, and nothing else (the parsed record and its participants are garbage by then).
+ */
 interface Candidate {
-  record: ParsedRecord;
-  fields: ChainedFields;
-  tags: string[];
+  index: number;
   canonical: string;
+  row: PreparedLogRow;
 }
 
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -75,51 +85,82 @@ export class MessageLogIngest {
     };
     const rejected: RejectedRecord[] = [];
     const candidates: Candidate[] = [];
+    const ids = new Set<string>();
     const ctx = { origin, hubDomain: this.config.hub.domain, directory, window, now, decided: new Map() };
-    inputs.forEach((input, index) => {
-      const parsed = parseRecord(input, index);
-      if (!parsed.ok) return rejected.push(parsed.rejected);
-      const verdict = authorizeRecord(parsed.record, ctx);
-      if (!verdict.ok) return rejected.push(verdict.rejected);
-      const fields = chainFields(parsed.record);
-      candidates.push({ record: parsed.record, fields, tags: verdict.tags, canonical: canonicalRecord(fields) });
-    });
+    for (let index = 0; index < inputs.length; index++) {
+      const parsed = parseRecord(inputs[index], index);
+      if (!parsed.ok) {
+        rejected.push(parsed.rejected);
+        continue;
+      }
+      const r = parsed.record;
+      const verdict = authorizeRecord(r, ctx);
+      if (!verdict.ok) {
+        rejected.push(verdict.rejected);
+        continue;
+      }
+      // one object serves as the chained fields and as the row's content
+      const content = {
+        origin: r.origin,
+        messageId: r.messageId,
+        ts: r.ts,
+        direction: r.direction,
+        sender: r.sender.uri,
+        recipients: r.recipients.map((u) => u.uri),
+        room: r.room === null ? null : r.room.uri,
+        contentType: r.contentType,
+        body: r.body,
+        bodySha256: r.bodySha256,
+        tags: verdict.tags,
+      };
+      candidates.push({ index, canonical: canonicalRecord(content), row: prepareLogRow(content) });
+      ids.add(r.messageId);
+    }
     const result: IngestResult = { batchId: null, origin, accepted: [], duplicates: [], rejected };
     if (candidates.length === 0) return result;
+    const messageIds = [...ids];
     try {
-      return await this.commit(origin, candidates, result);
+      return await this.commit(origin, candidates, messageIds, result);
     } catch (error) {
       if (!isMissingPartitionError(error)) throw error;
       // a timestamp in a day whose partition the worker has not created yet: create it and retry once
-      const times = candidates.map((c) => c.record.ts.getTime());
-      await this.log.ensureDailyPartitions(utcDay(new Date(Math.min(...times))), new Date(Math.max(...times)));
-      return this.commit(origin, candidates, { ...result, accepted: [], duplicates: [] });
+      let first = Infinity;
+      let last = -Infinity;
+      for (const c of candidates) {
+        const t = Date.parse(c.row.ts);
+        if (t < first) first = t;
+        if (t > last) last = t;
+      }
+      await this.log.ensureDailyPartitions(utcDay(new Date(first)), new Date(last));
+      return this.commit(origin, candidates, messageIds, { ...result, accepted: [], duplicates: [] });
     }
   }
 
-  private commit(origin: string, candidates: Candidate[], result: IngestResult): Promise<IngestResult> {
+  private commit(origin: string, candidates: Candidate[], messageIds: string[], result: IngestResult): Promise<IngestResult> {
     return this.tx.run(async (manager) => {
       const head = await this.log.lockChain(origin, manager);
-      const logged = await this.log.findLogged(origin, [...new Set(candidates.map((c) => c.record.messageId))], manager);
-      const rows: NewLogRow[] = [];
+      const logged = await this.log.findLogged(origin, messageIds, manager);
+      const rows: PreparedLogRow[] = [];
+      const chainHashes: string[] = [];
       const firstSeq = head.lastSeq + 1;
       let { lastSeq, lastHash } = head;
-      for (const { record, fields, tags, canonical } of candidates) {
-        const seq = logged.get(record.messageId);
+      for (const { index, canonical, row } of candidates) {
+        const { messageId } = row;
+        const seq = logged.get(messageId);
         if (seq !== undefined) {
-          result.duplicates.push({ index: record.index, messageId: record.messageId, seq });
+          result.duplicates.push({ index, messageId, seq });
           continue;
         }
-        const chainHash = linkHash(lastHash, canonical);
+        lastHash = linkHash(lastHash, canonical);
         lastSeq++;
-        rows.push({ ...fields, body: record.body, tags, seq: lastSeq, prevHash: lastHash, chainHash });
-        logged.set(record.messageId, lastSeq);
-        result.accepted.push({ index: record.index, messageId: record.messageId, seq: lastSeq });
-        lastHash = chainHash;
+        rows.push(row);
+        chainHashes.push(lastHash);
+        logged.set(messageId, lastSeq);
+        result.accepted.push({ index, messageId, seq: lastSeq });
       }
       if (rows.length === 0) return result;
       const batchId = randomUUID();
-      await this.log.append(origin, batchId, rows, manager);
+      await this.log.append(origin, batchId, rows, { firstSeq, prevHash: head.lastHash, chainHashes }, manager);
       await this.outbox.enqueue(
         JobName.MessageLogBatchCommitted,
         { batchId, origin, fromSeq: firstSeq, toSeq: lastSeq, records: rows.length, committedAt: new Date().toISOString() },
@@ -135,18 +176,4 @@ function checkBatchSize(inputs: unknown[]): void {
   if (inputs.length > MAX_BATCH_RECORDS) {
     throw new PayloadTooLargeError(`a batch carries at most ${MAX_BATCH_RECORDS} records, this one has ${inputs.length}`);
   }
-}
-
-function chainFields(r: ParsedRecord): ChainedFields {
-  return {
-    origin: r.origin,
-    messageId: r.messageId,
-    ts: r.ts,
-    direction: r.direction,
-    sender: r.sender.uri,
-    recipients: r.recipients.map((u) => u.uri),
-    room: r.room?.uri ?? null,
-    contentType: r.contentType,
-    bodySha256: r.bodySha256,
-  };
 }

@@ -12,8 +12,13 @@ export function copyValue(value: string | null): string {
     : value;
 }
 
+const ARRAY_NEEDS_ESCAPE = /["\\\t\n\r]/;
+
 /** A text[] value: every element double-quoted (quotes and backslashes escaped), then escaped for COPY. */
 export function copyTextArray(values: readonly string[]): string {
+  if (values.length === 0) return '{}';
+  // the common case: nothing to escape in any element, so quoting and joining is all there is
+  if (!values.some((v) => ARRAY_NEEDS_ESCAPE.test(v))) return `{"${values.join('","')}"}`;
   return copyValue(`{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`);
 }
 

@@ -4,12 +4,11 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
-import { copyByteaHex, copyRow, copyTextArray, copyValue } from './copy-text.js';
+import { copyByteaHex, copyTextArray, copyValue } from './copy-text.js';
 
-/** One record to append, its chain fields computed by the caller (hashes in hex). */
-export interface NewLogRow {
+/** One record to append, before its chain position and links are known (hashes in hex). */
+export interface LogRowContent {
   ts: Date;
-  seq: number;
   messageId: string;
   direction: string;
   sender: string;
@@ -19,8 +18,30 @@ export interface NewLogRow {
   body: string | null;
   bodySha256: string;
   tags: readonly string[];
+}
+
+/**
+ * A record's COPY text, prepared before the chain head is locked (prepareLogRow): everything but
+ * its seq, prev_hash, chain_hash and batch_id, which append fills in under the lock. Kept as a
+ * few flat strings, so a batch waiting for the lock holds little.
+ */
+export interface PreparedLogRow {
+  readonly messageId: string;
+  /** ts as COPY text (ISO 8601, UTC) */
+  readonly ts: string;
+  /** message_id as COPY text */
+  readonly idText: string;
+  /** the log row's columns after seq up to prev_hash: `\t message_id … tags \t \\x` */
+  readonly middle: string;
+}
+
+/** The chain links of the rows of one append: seq firstSeq, firstSeq + 1, …, each linked to the previous. */
+export interface AppendedLinks {
+  firstSeq: number;
+  /** prev_hash of the first row (the chain head before the batch) */
   prevHash: string;
-  chainHash: string;
+  /** chain_hash of each row, in order */
+  chainHashes: readonly string[];
 }
 
 export interface ChainHead {
@@ -45,6 +66,28 @@ export function isMissingPartitionError(error: unknown): boolean {
 
 export const partitionName = (day: Date): string => `message_log_p${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
 export const utcDay = (at: Date): Date => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+
+/**
+ * The COPY text of a row that does not depend on its chain position (columns in LOG_COLUMNS
+ * order): computed before the lock, once per record, as one flat string.
+ */
+export function prepareLogRow(row: LogRowContent): PreparedLogRow {
+  const idText = copyValue(row.messageId);
+  const middle = [
+    '',
+    idText,
+    row.direction,
+    copyValue(row.sender),
+    copyTextArray(row.recipients),
+    copyValue(row.room),
+    copyValue(row.contentType),
+    copyValue(row.body),
+    copyByteaHex(row.bodySha256),
+    copyTextArray(row.tags),
+    '\\\\x',
+  ].join('\t');
+  return { messageId: row.messageId, ts: row.ts.toISOString(), idText, middle };
+}
 
 /**
  * The message log's write path and partitions (tables in migration MessageLogPartitioned). All
@@ -75,43 +118,40 @@ export class MessageLogRepository {
   }
 
   /**
-   * Appends the rows: COPY into the keys and the log (the bulk path PostgreSQL has; an INSERT from
-   * unnest() parameters cost it half again as much CPU per record), then the new chain head.
+   * Appends the rows with their chain links: COPY into the keys and the log (the bulk path
+   * PostgreSQL has; an INSERT from unnest() parameters cost it half again as much CPU per record),
+   * then the new chain head. Row i gets seq `links.firstSeq + i`.
    */
-  async append(origin: string, batchId: string, rows: NewLogRow[], manager: EntityManager): Promise<void> {
+  async append(
+    origin: string,
+    batchId: string,
+    rows: readonly PreparedLogRow[],
+    links: AppendedLinks,
+    manager: EntityManager,
+  ): Promise<void> {
     if (rows.length === 0) return;
+    if (links.chainHashes.length !== rows.length) throw new Error('append: one chain hash per row');
     const client = await transactionClient(manager);
     const originText = copyValue(origin);
+    const keyOrigin = `${originText}\t`;
+    const logOrigin = `\t${originText}\t`;
+    const rowEnd = `\t${batchId}\n`;
     let keys = '';
     let log = '';
-    for (const r of rows) {
-      const ts = r.ts.toISOString();
-      const id = copyValue(r.messageId);
-      keys += copyRow([originText, id, ts, String(r.seq)]);
-      log += copyRow([
-        ts,
-        originText,
-        String(r.seq),
-        id,
-        r.direction,
-        copyValue(r.sender),
-        copyTextArray(r.recipients),
-        copyValue(r.room),
-        copyValue(r.contentType),
-        copyValue(r.body),
-        copyByteaHex(r.bodySha256),
-        copyTextArray(r.tags),
-        copyByteaHex(r.prevHash),
-        copyByteaHex(r.chainHash),
-        batchId,
-      ]);
+    let prevHash = links.prevHash;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const seq = String(links.firstSeq + i);
+      const chainHash = links.chainHashes[i];
+      keys += keyOrigin + r.idText + '\t' + r.ts + '\t' + seq + '\n';
+      log += r.ts + logOrigin + seq + r.middle + prevHash + '\t\\\\x' + chainHash + rowEnd;
+      prevHash = chainHash;
     }
     await copyInto(client, 'COPY message_log_keys (origin, message_id, ts, seq) FROM STDIN', keys);
     await copyInto(client, `COPY message_log (${LOG_COLUMNS}) FROM STDIN`, log);
-    const last = rows[rows.length - 1];
     await manager.query(
       `UPDATE message_log_chains SET last_seq = $2, last_hash = decode($3, 'hex'), updated_at = now() WHERE origin = $1`,
-      [origin, last.seq, last.chainHash],
+      [origin, links.firstSeq + rows.length - 1, prevHash],
     );
   }
 
