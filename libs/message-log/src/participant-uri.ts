@@ -46,11 +46,24 @@ export function parseParticipantUri(input: string): ParticipantUri {
       `'${input}' has no supported scheme (sip, sips, xmpp, im, pres, matrix or a Matrix identifier)`,
     );
   }
-  const at = rest.lastIndexOf('@', firstOf(rest, ';/?'));
+  const at = rest.lastIndexOf('@', firstDelimiter(rest, 0));
   const user = at >= 0 ? rest.slice(0, at) : '';
-  const hostPart = rest.slice(at + 1, firstOf(rest, ';/?', at + 1));
-  const host = domainOf(stripPort(hostPart), input);
+  const end = firstDelimiter(rest, at + 1);
+  const hostPart = rest.slice(at + 1, end);
+  const bareHost = stripPort(hostPart);
+  const host = domainOf(bareHost, input);
   if (scheme !== 'xmpp' && user === '') throw new ParticipantUriError(`'${input}' has no user part`);
+  // already in normal form (the usual case): the input is the URI, no new string
+  if (
+    user !== '' &&
+    end === rest.length &&
+    bareHost === hostPart &&
+    host === hostPart &&
+    colon === scheme.length &&
+    input.startsWith(scheme)
+  ) {
+    return { uri: input, host };
+  }
   return { uri: `${scheme}:${user ? `${user}@` : ''}${host}`, host };
 }
 
@@ -61,13 +74,17 @@ function matrix(kind: string, localAndServer: string): ParticipantUri {
   return { uri: `matrix:${kind}/${localAndServer.slice(0, colon)}:${host}`, host };
 }
 
-function firstOf(s: string, chars: string, from = 0): number {
-  for (let i = from; i < s.length; i++) if (chars.includes(s[i])) return i;
+/** The first ';', '/' or '?' at or after `from` (where parameters, a resource or headers start), or the length. */
+function firstDelimiter(s: string, from: number): number {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x3b || c === 0x2f || c === 0x3f) return i;
+  }
   return s.length;
 }
 
 function stripPort(hostPort: string): string {
-  return hostPort.replace(/:\d{1,5}$/, '');
+  return hostPort.includes(':') ? hostPort.replace(/:\d{1,5}$/, '') : hostPort;
 }
 
 // Hosts repeat across the records of a batch and across batches; normalising one (IDNA, label

@@ -1,5 +1,6 @@
 import type { Decision, DecisionDirectory, Service } from '@app/interconnect';
 import type { ParsedRecord, RejectedRecord } from './message-record.js';
+import type { ParticipantUri } from './participant-uri.js';
 
 export interface AuthorizationContext {
   /** the origin the batch is logged for: the calling member, or the hub for relayed messages */
@@ -19,6 +20,20 @@ export const memberTag = (domain: string) => `n:${domain}`;
 export const participantTag = (uri: string) => `u:${uri}`;
 export const roomTag = (room: string) => `r:${room}`;
 
+// member tags repeat on nearly every record: one string per member network (bounded like the host cache)
+const MEMBER_TAG_CACHE_LIMIT = 10_000;
+const memberTags = new Map<string, string>();
+
+function memberTagOf(domain: string): string {
+  let tag = memberTags.get(domain);
+  if (tag === undefined) {
+    if (memberTags.size >= MEMBER_TAG_CACHE_LIMIT) memberTags.clear();
+    tag = memberTag(domain);
+    memberTags.set(domain, tag);
+  }
+  return tag;
+}
+
 /**
  * May this record be logged for `origin`? Its origin is the caller; its timestamp is recent; every
  * participant (and the room) belongs to a member network (or the hub, for hub-hosted rooms); the
@@ -26,47 +41,50 @@ export const roomTag = (room: string) => `r:${room}`;
  * may interconnect with each recipient's network for the service (the one decision function).
  */
 export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): RecordVerdict {
-  const reject = (reason: RejectedRecord['reason'], detail: string, field?: string): RecordVerdict => ({
-    ok: false,
-    rejected: { index: r.index, messageId: r.messageId, reason, field, detail },
-  });
-  if (r.origin !== ctx.origin) return reject('origin-not-caller', `origin must be ${ctx.origin}`, 'origin');
+  const { origin, hubDomain } = ctx;
+  if (r.origin !== origin) return reject(r, 'origin-not-caller', `origin must be ${origin}`, 'origin');
   if (r.ts < ctx.window.notBefore || r.ts > ctx.window.notAfter) {
     return reject(
+      r,
       'timestamp-out-of-window',
       `timestamp must be between ${ctx.window.notBefore.toISOString()} and ${ctx.window.notAfter.toISOString()}`,
       'timestamp',
     );
   }
-  const networkOf = (host: string) => (host === ctx.hubDomain ? ctx.hubDomain : ctx.directory.ownerOf(host));
-  const senderNet = networkOf(r.sender.host);
-  if (!senderNet) return reject('participant-not-member', `${r.sender.host} is not a member network`, 'sender');
+  const senderNet = networkOf(r.sender.host, ctx);
+  if (!senderNet) return reject(r, 'participant-not-member', `${r.sender.host} is not a member network`, 'sender');
+  const { recipients, room } = r;
   const targetNets: string[] = [];
-  for (const [i, u] of r.recipients.entries()) {
-    const net = networkOf(u.host);
-    if (!net) return reject('participant-not-member', `${u.host} is not a member network`, `recipients[${i}]`);
+  for (let i = 0; i < recipients.length; i++) {
+    const { host } = recipients[i];
+    const net = networkOf(host, ctx);
+    if (!net) return reject(r, 'participant-not-member', `${host} is not a member network`, `recipients[${i}]`);
     targetNets.push(net);
   }
-  if (r.room) {
-    const net = networkOf(r.room.host);
-    if (!net) return reject('participant-not-member', `${r.room.host} is neither a member network nor the hub`, 'room');
+  if (room) {
+    const net = networkOf(room.host, ctx);
+    if (!net) return reject(r, 'participant-not-member', `${room.host} is neither a member network nor the hub`, 'room');
     targetNets.push(net);
   }
-  if (ctx.origin !== ctx.hubDomain) {
-    const party = r.direction === 'outbound' ? senderNet === ctx.origin : targetNets.includes(ctx.origin);
+  if (origin !== hubDomain) {
+    const party = r.direction === 'outbound' ? senderNet === origin : targetNets.includes(origin);
     if (!party) {
       return reject(
+        r,
         'origin-not-party',
         r.direction === 'outbound'
-          ? `an outbound message is sent from ${ctx.origin}, not from ${senderNet}`
-          : `an inbound message is received by ${ctx.origin}: no recipient or room belongs to it`,
+          ? `an outbound message is sent from ${origin}, not from ${senderNet}`
+          : `an inbound message is received by ${origin}: no recipient or room belongs to it`,
         r.direction === 'outbound' ? 'sender' : 'recipients',
       );
     }
   }
-  const service: Service = r.room ? 'n-way-chat' : 'im';
-  for (const target of new Set(targetNets)) {
-    if (target === senderNet || target === ctx.hubDomain || senderNet === ctx.hubDomain) continue;
+  const service: Service = room ? 'n-way-chat' : 'im';
+  for (let i = 0; i < targetNets.length; i++) {
+    const target = targetNets[i];
+    // each distinct target once, in order of first appearance
+    if (targetNets.indexOf(target) !== i) continue;
+    if (target === senderNet || target === hubDomain || senderNet === hubDomain) continue;
     const key = `${senderNet}|${target}|${service}`;
     let decision = ctx.decided?.get(key);
     if (!decision) {
@@ -74,12 +92,36 @@ export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): Rec
       ctx.decided?.set(key, decision);
     }
     if (!decision.allowed) {
-      return reject('not-allowed', `${senderNet} may not interconnect with ${target} for ${service}: ${decision.reason}`);
+      return reject(r, 'not-allowed', `${senderNet} may not interconnect with ${target} for ${service}: ${decision.reason}`);
     }
   }
-  const tags = new Set<string>([memberTag(ctx.origin), memberTag(senderNet), ...targetNets.map(memberTag)]);
-  tags.add(participantTag(r.sender.uri));
-  for (const u of r.recipients) tags.add(participantTag(u.uri));
-  if (r.room) tags.add(roomTag(r.room.uri));
-  return { ok: true, tags: [...tags] };
+  // distinct tags in this order: the origin's, the sender's and the targets' networks, the
+  // sender, the recipients, the room (a tag differs from another exactly when its value does)
+  const tags = [memberTagOf(origin)];
+  if (senderNet !== origin) tags.push(memberTagOf(senderNet));
+  for (let i = 0; i < targetNets.length; i++) {
+    const net = targetNets[i];
+    if (net !== origin && net !== senderNet && targetNets.indexOf(net) === i) tags.push(memberTagOf(net));
+  }
+  const senderUri = r.sender.uri;
+  tags.push(participantTag(senderUri));
+  for (let i = 0; i < recipients.length; i++) {
+    const { uri } = recipients[i];
+    if (uri !== senderUri && !takenBefore(recipients, i, uri)) tags.push(participantTag(uri));
+  }
+  if (room) tags.push(roomTag(room.uri));
+  return { ok: true, tags };
+}
+
+function networkOf(host: string, ctx: AuthorizationContext): string | null {
+  return host === ctx.hubDomain ? ctx.hubDomain : ctx.directory.ownerOf(host);
+}
+
+function takenBefore(participants: readonly ParticipantUri[], end: number, uri: string): boolean {
+  for (let j = 0; j < end; j++) if (participants[j].uri === uri) return true;
+  return false;
+}
+
+function reject(r: ParsedRecord, reason: RejectedRecord['reason'], detail: string, field?: string): RecordVerdict {
+  return { ok: false, rejected: { index: r.index, messageId: r.messageId, reason, field, detail } };
 }
