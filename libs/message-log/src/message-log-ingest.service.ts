@@ -41,6 +41,13 @@ interface Candidate {
   row: PreparedLogRow;
 }
 
+interface CheckedBatch {
+  candidates: Candidate[];
+  /** distinct message ids of the candidates */
+  messageIds: string[];
+  rejected: RejectedRecord[];
+}
+
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /**
@@ -77,7 +84,16 @@ export class MessageLogIngest {
     return this.ingest(this.config.hub.domain, inputs, await this.decisions.directory());
   }
 
-  private async ingest(origin: string, inputs: unknown[], directory: DecisionDirectory): Promise<IngestResult> {
+  /**
+   * Checks the batch, then stores what passed. Not async itself: once checked, the inputs are no
+   * longer referenced from here, so a batch waiting for its transaction does not keep them alive.
+   */
+  private ingest(origin: string, inputs: unknown[], directory: DecisionDirectory): Promise<IngestResult> {
+    return this.store(origin, this.check(origin, inputs, directory));
+  }
+
+  /** Every check of every record, and the canonical form and COPY text of those that pass (no I/O). */
+  private check(origin: string, inputs: unknown[], directory: DecisionDirectory): CheckedBatch {
     const now = new Date();
     const window = {
       notBefore: new Date(now.getTime() - this.config.messageLog.acceptPastDays * 86_400_000),
@@ -116,9 +132,12 @@ export class MessageLogIngest {
       candidates.push({ index, canonical: canonicalRecord(content), row: prepareLogRow(content) });
       ids.add(r.messageId);
     }
+    return { candidates, messageIds: [...ids], rejected };
+  }
+
+  private async store(origin: string, { candidates, messageIds, rejected }: CheckedBatch): Promise<IngestResult> {
     const result: IngestResult = { batchId: null, origin, accepted: [], duplicates: [], rejected };
     if (candidates.length === 0) return result;
-    const messageIds = [...ids];
     try {
       return await this.commit(origin, candidates, messageIds, result);
     } catch (error) {
