@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { MalformedLine, parseJsonLines, parseRecord } from './message-record.js';
+import { MalformedLine, messageRecordSchema, parseJsonLines, parseRecord, passesRecordShape } from './message-record.js';
 
 const valid = {
   messageId: 'm-1',
@@ -59,6 +59,49 @@ describe('parseRecord', () => {
 
   it('should reject a value that is not an object without a message id', () => {
     expect(parseRecord('nope', 0)).toMatchObject({ ok: false, rejected: { messageId: null, reason: 'invalid' } });
+  });
+});
+
+describe('passesRecordShape (the shape check that spares valid records the zod run)', () => {
+  const { body: _body, ...byDigest } = valid;
+  it.each([
+    ['valid', valid],
+    ['by digest', { ...byDigest, bodySha256: 'Ab'.repeat(32) }],
+    ['a room, no recipients', { ...valid, recipients: undefined, room: '#lobby:b.example.org' }],
+    ['no recipients at all', { ...valid, recipients: undefined }],
+    ['empty recipients and a room', { ...valid, recipients: [], room: 'xmpp:r@conference.b.example.org' }],
+    ['100 recipients', { ...valid, recipients: Array(100).fill('sip:b@b.example.org') }],
+    ['101 recipients', { ...valid, recipients: Array(101).fill('sip:b@b.example.org') }],
+    ['a sparse recipient list', { ...valid, recipients: Object.assign(new Array<string>(2), { 1: 'sip:b@b.example.org' }) }],
+    ['a recipient that is not a string', { ...valid, recipients: [1] }],
+    ['an empty recipient', { ...valid, recipients: [''] }],
+    ['a 512-character sender', { ...valid, sender: `sip:${'a'.repeat(508)}` }],
+    ['a 513-character sender', { ...valid, sender: `sip:${'a'.repeat(509)}` }],
+    ['an empty origin', { ...valid, origin: '' }],
+    ['a 254-character origin', { ...valid, origin: 'a'.repeat(254) }],
+    ['a 256-character id', { ...valid, messageId: 'm'.repeat(256) }],
+    ['a 257-character id', { ...valid, messageId: 'm'.repeat(257) }],
+    ['an id with a non-ASCII character', { ...valid, messageId: 'mé' }],
+    ['a Z timestamp', { ...valid, timestamp: '2026-12-01T05:00:00Z' }],
+    ['a leap day', { ...valid, timestamp: '2028-02-29T05:00:00+00:00' }],
+    ['no leap day', { ...valid, timestamp: '2026-02-29T05:00:00+00:00' }],
+    ['a timestamp without offset', { ...valid, timestamp: '2026-12-01T05:00:00' }],
+    ['a timestamp that is not a string', { ...valid, timestamp: 1 }],
+    ['an upper-case direction', { ...valid, direction: 'OUTBOUND' }],
+    ['a 256-character media type', { ...valid, contentType: `text/${'x'.repeat(251)}` }],
+    ['a media type with parameters', { ...valid, contentType: 'Text/Plain ; charset=utf-8' }],
+    ['both body and digest', { ...valid, bodySha256: 'ab'.repeat(32) }],
+    ['a 63-digit digest', { ...byDigest, bodySha256: 'a'.repeat(63) }],
+    ['a body of 64 KiB', { ...valid, body: 'x'.repeat(64 * 1024) }],
+    ['a body over 64 KiB in UTF-8', { ...valid, body: 'é'.repeat(32 * 1024 + 1) }],
+    ['a body that is not a string', { ...valid, body: 1 }],
+    ['an unknown key', { ...valid, extra: undefined }],
+    ['an array', [valid]],
+    ['null', null],
+    ['an object inheriting a field', Object.assign(Object.create({ room: 'x' }), valid)],
+  ])('should agree with the schema on %s', (_name, input: unknown) => {
+    const zodAccepts = messageRecordSchema.safeParse(input).success;
+    expect(passesRecordShape(input)).toBe(zodAccepts);
   });
 });
 

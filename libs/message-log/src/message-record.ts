@@ -13,11 +13,11 @@ export type Direction = (typeof DIRECTIONS)[number];
 
 const uri = z.string().min(1).max(512);
 // printable, no separators that would break JSON Lines or the array encoding of the repository
-const messageId = z
-  .string()
-  .min(1)
-  .max(256)
-  .regex(/^[\x21-\x7e]+$/, 'must be 1–256 visible ASCII characters');
+const MESSAGE_ID = /^[\x21-\x7e]+$/;
+const messageId = z.string().min(1).max(256).regex(MESSAGE_ID, 'must be 1–256 visible ASCII characters');
+const timestamp = z.iso.datetime({ offset: true });
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;.*)?$/i;
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 /** A JSON Lines line that is not JSON: rejected as that record, not as the whole batch. */
 export class MalformedLine {
@@ -32,17 +32,11 @@ export const messageRecordSchema = z
     sender: uri,
     recipients: z.array(uri).max(MAX_RECIPIENTS).default([]),
     room: uri.optional(),
-    timestamp: z.iso.datetime({ offset: true }),
+    timestamp,
     direction: z.enum(DIRECTIONS),
-    contentType: z
-      .string()
-      .max(255)
-      .regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;.*)?$/i, 'must be a media type such as text/plain'),
+    contentType: z.string().max(255).regex(MEDIA_TYPE, 'must be a media type such as text/plain'),
     body: z.string().optional(),
-    bodySha256: z
-      .string()
-      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters')
-      .optional(),
+    bodySha256: z.string().regex(SHA256_HEX, 'must be 64 hexadecimal characters').optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -88,35 +82,63 @@ export type RejectionReason =
 
 export type RecordParse = { ok: true; record: ParsedRecord } | { ok: false; rejected: RejectedRecord };
 
+const RECORD_KEYS = new Set(Object.keys(messageRecordSchema.shape));
+// the pattern zod checks the timestamp against (its only check); without it, zod checks every record
+const TIMESTAMP_PATTERN: unknown = (timestamp as { _zod?: { pattern?: unknown } })._zod?.pattern;
+
+const isUri = (v: unknown): v is string => typeof v === 'string' && v.length >= 1 && v.length <= 512;
+
+/**
+ * The shape checks of messageRecordSchema for a record that passes them all, without zod's
+ * per-field work: true only if zod would accept the record unchanged. Anything else (including
+ * anything unusual) goes to zod, which then names the field and the reason, so rejections are
+ * zod's own.
+ */
+export function passesRecordShape(input: unknown): input is MessageRecordInput {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || !(TIMESTAMP_PATTERN instanceof RegExp)) return false;
+  for (const key in input) if (!RECORD_KEYS.has(key)) return false;
+  const r = input as Record<string, unknown>;
+  const { messageId: id, origin, recipients, room, body, bodySha256, contentType } = r;
+  if (typeof id !== 'string' || id.length < 1 || id.length > 256 || !MESSAGE_ID.test(id)) return false;
+  if (typeof origin !== 'string' || origin.length < 1 || origin.length > 253) return false;
+  if (!isUri(r.sender)) return false;
+  if (recipients !== undefined) {
+    if (!Array.isArray(recipients) || recipients.length > MAX_RECIPIENTS) return false;
+    for (let i = 0; i < recipients.length; i++) if (!isUri(recipients[i])) return false;
+  }
+  if (room !== undefined && !isUri(room)) return false;
+  if (typeof r.timestamp !== 'string') return false;
+  TIMESTAMP_PATTERN.lastIndex = 0;
+  if (!TIMESTAMP_PATTERN.test(r.timestamp)) return false;
+  if (r.direction !== 'inbound' && r.direction !== 'outbound') return false;
+  if (typeof contentType !== 'string' || contentType.length > 255 || !MEDIA_TYPE.test(contentType)) return false;
+  if (body !== undefined && typeof body !== 'string') return false;
+  if (bodySha256 !== undefined && (typeof bodySha256 !== 'string' || !SHA256_HEX.test(bodySha256))) return false;
+  // the refinements
+  if ((body === undefined) === (bodySha256 === undefined)) return false;
+  if (body !== undefined && Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) return false;
+  if ((recipients === undefined || recipients.length === 0) && room === undefined) return false;
+  return true;
+}
+
 /** Shape checks of one record; never throws. */
 export function parseRecord(input: unknown, index: number): RecordParse {
-  const idOf = () => {
-    const id = (input as { messageId?: unknown } | null)?.messageId;
-    return typeof id === 'string' ? id.slice(0, 256) : null;
-  };
   if (input instanceof MalformedLine)
     return { ok: false, rejected: { index, messageId: null, reason: 'invalid', detail: input.detail } };
-  const result = messageRecordSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue.path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-      .join('')
-      .replace(/^\./, '');
-    return {
-      ok: false,
-      rejected: { index, messageId: idOf(), reason: 'invalid', field: field || undefined, detail: issue.message },
-    };
+  let r: MessageRecordInput;
+  if (passesRecordShape(input)) {
+    r = input;
+  } else {
+    const result = messageRecordSchema.safeParse(input);
+    if (!result.success) return { ok: false, rejected: shapeRejection(input, index, result.error.issues[0]) };
+    r = result.data;
   }
-  const r = result.data;
-  let field = 'sender';
+  let i = -1;
   try {
     const sender = parseParticipantUri(r.sender);
-    const recipients = r.recipients.map((u, i) => {
-      field = `recipients[${i}]`;
-      return parseParticipantUri(u);
-    });
-    field = 'room';
+    const inputs = r.recipients ?? [];
+    const recipients: ParticipantUri[] = [];
+    for (i = 0; i < inputs.length; i++) recipients.push(parseParticipantUri(inputs[i]));
     const room = r.room === undefined ? null : parseParticipantUri(r.room);
     return {
       ok: true,
@@ -136,8 +158,25 @@ export function parseRecord(input: unknown, index: number): RecordParse {
     };
   } catch (error) {
     if (!(error instanceof ParticipantUriError)) throw error;
+    // i: -1 while parsing the sender, the recipient's index, then past the last one for the room
+    const field = i < 0 ? 'sender' : i < (r.recipients ?? []).length ? `recipients[${i}]` : 'room';
     return { ok: false, rejected: { index, messageId: r.messageId, reason: 'invalid', field, detail: error.message } };
   }
+}
+
+function shapeRejection(input: unknown, index: number, issue: z.core.$ZodIssue): RejectedRecord {
+  const id = (input as { messageId?: unknown } | null)?.messageId;
+  const field = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
+  return {
+    index,
+    messageId: typeof id === 'string' ? id.slice(0, 256) : null,
+    reason: 'invalid',
+    field: field || undefined,
+    detail: issue.message,
+  };
 }
 
 /** JSON Lines (one record per line, blank lines ignored); a line that is not JSON becomes a MalformedLine. */
