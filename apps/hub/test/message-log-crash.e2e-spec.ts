@@ -1,5 +1,5 @@
-import net from 'node:net';
 import { DataSource } from 'typeorm';
+import { freePort } from '@app/db';
 import { MessageLogVerification } from '@app/message-log';
 import {
   createActiveMember,
@@ -17,16 +17,6 @@ import { startTestHub, TestHub } from './test-hub.js';
 
 const LOOPS = 8;
 const PER_BATCH = 200;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 /**
  * A hub process killed with SIGKILL in the middle of heavy ingest: every batch it acknowledged is
