@@ -2,12 +2,12 @@ import { DataSource } from 'typeorm';
 import { freePort } from '@app/db';
 import { MessageLogVerification } from '@app/message-log';
 import {
+  compiledAppEnv,
   createActiveMember,
   delegateLogging,
   ensureCompiled,
   messageRecord,
   startCompiled,
-  TEST_OPERATOR_TOKEN,
   testConfig,
   waitFor,
   type ActiveMember,
@@ -50,16 +50,7 @@ describe('message log under a hub crash (e2e)', () => {
 
   it('should lose no acknowledged record and leave no partial batch', async () => {
     const port = await freePort();
-    crashing = startCompiled('hub', {
-      DATABASE_URL: config.db.url as string,
-      REDIS_URL: config.queue.redisUrl as string,
-      REDIS_KEY_PREFIX: config.queue.prefix,
-      HUB_PORT: String(port),
-      HUB_DOMAIN: config.hub.domain,
-      HUB_BOOTSTRAP_OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
-      HUB_SIP_ENABLED: 'false',
-      HUB_LOG_LEVEL: 'error',
-    });
+    crashing = startCompiled('hub', compiledAppEnv(config, { HUB_PORT: String(port) }));
     const url = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${url}/health/ready`)).ok, 60_000, 100);
 

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { MessageLogBatchHandler } from '@app/message-log';
 import { QueueName } from '@app/queue';
 import {
+  compiledAppEnv,
   createActiveMember,
   delegateLogging,
   ensureCompiled,
@@ -97,16 +98,7 @@ describe('message-log post-processing worker (e2e)', () => {
   it('should redo the jobs of a worker killed mid-job without counting anything twice', async () => {
     ensureCompiled();
     await ingest(BATCHES, PER_BATCH);
-    const env = {
-      DATABASE_URL: config.db.url as string,
-      REDIS_URL: config.queue.redisUrl as string,
-      REDIS_KEY_PREFIX: config.queue.prefix,
-      WORKER_HEALTH_PORT: '0',
-      WORKER_LOCK_DURATION_MS: '1500',
-      WORKER_CONCURRENCY: '5',
-      HUB_LOG_LEVEL: 'error',
-      HUB_DOMAIN: config.hub.domain,
-    };
+    const env = compiledAppEnv(config, { WORKER_LOCK_DURATION_MS: '1500', WORKER_CONCURRENCY: '5' });
     const queue = hub.app.get<Queue>(getQueueToken(QueueName.MessageLog));
     let first: CompiledApp | undefined = startCompiled('worker', env);
     let second: CompiledApp | undefined;

@@ -20,20 +20,6 @@ export const memberTag = (domain: string) => `n:${domain}`;
 export const participantTag = (uri: string) => `u:${uri}`;
 export const roomTag = (room: string) => `r:${room}`;
 
-// member tags repeat on nearly every record: one string per member network (bounded like the host cache)
-const MEMBER_TAG_CACHE_LIMIT = 10_000;
-const memberTags = new Map<string, string>();
-
-function memberTagOf(domain: string): string {
-  let tag = memberTags.get(domain);
-  if (tag === undefined) {
-    if (memberTags.size >= MEMBER_TAG_CACHE_LIMIT) memberTags.clear();
-    tag = memberTag(domain);
-    memberTags.set(domain, tag);
-  }
-  return tag;
-}
-
 /**
  * May this record be logged for `origin`? Its origin is the caller; its timestamp is recent; every
  * participant (and the room) belongs to a member network (or the hub, for hub-hosted rooms); the
@@ -97,11 +83,11 @@ export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): Rec
   }
   // distinct tags in this order: the origin's, the sender's and the targets' networks, the
   // sender, the recipients, the room (a tag differs from another exactly when its value does)
-  const tags = [memberTagOf(origin)];
-  if (senderNet !== origin) tags.push(memberTagOf(senderNet));
+  const tags = [memberTag(origin)];
+  if (senderNet !== origin) tags.push(memberTag(senderNet));
   for (let i = 0; i < targetNets.length; i++) {
     const net = targetNets[i];
-    if (net !== origin && net !== senderNet && targetNets.indexOf(net) === i) tags.push(memberTagOf(net));
+    if (net !== origin && net !== senderNet && targetNets.indexOf(net) === i) tags.push(memberTag(net));
   }
   const senderUri = r.sender.uri;
   tags.push(participantTag(senderUri));

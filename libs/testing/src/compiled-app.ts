@@ -1,6 +1,8 @@
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AppConfig } from '@app/config';
+import { TEST_OPERATOR_TOKEN } from './test-config.js';
 
 const ROOT = process.cwd(); // npm test runs jest from the project root
 const MAINS = {
@@ -17,6 +19,24 @@ export function ensureCompiled(): void {
   if (!Object.values(MAINS).every((m) => existsSync(join(ROOT, m)))) {
     execSync('npm run build', { cwd: ROOT, stdio: 'inherit', timeout: 240_000 });
   }
+}
+
+/**
+ * The environment that makes a compiled app share a test app's database, queues (same Redis and
+ * key prefix) and hub domain, with the test operator token; `extra` adds or overrides variables.
+ */
+export function compiledAppEnv(config: AppConfig, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: config.db.url ?? '',
+    REDIS_URL: config.queue.redisUrl ?? '',
+    REDIS_KEY_PREFIX: config.queue.prefix,
+    HUB_DOMAIN: config.hub.domain,
+    HUB_BOOTSTRAP_OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
+    HUB_SIP_ENABLED: 'false',
+    HUB_LOG_LEVEL: 'error',
+    WORKER_HEALTH_PORT: '0',
+    ...extra,
+  };
 }
 
 export interface CompiledApp {
