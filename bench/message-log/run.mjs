@@ -27,9 +27,11 @@
 // its default, 10) BENCH_LOG_LEVEL=warn BENCH_TIMEOUT_S=1800 BENCH_BUILD=1 (0: use dist as it is)
 // BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379
 // BENCH_DB=hub_bench_message_log BENCH_KEEP_DB=0 BENCH_HUB_MAIN=dist/apps/hub/apps/hub/src/main.js
+// BENCH_HUB_NODE_ARGS="--trace-gc" (extra node flags for the hub) BENCH_HUB_LOG=<file> (its output)
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  appendFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -153,6 +155,7 @@ function startChild(name, core, args, extra = {}) {
   child.name = name;
   child.tail = [];
   const keep = (chunk) => {
+    if (extra.logFile) appendFileSync(extra.logFile, chunk);
     for (const line of chunk.toString().split('\n')) if (line) child.tail.push(line);
     if (child.tail.length > 200) child.tail.splice(0, child.tail.length - 200);
   };
@@ -501,9 +504,11 @@ async function main() {
   // perf, written when code is compiled: nothing per request), so the profiled process is the
   // measured one
   const PERF_FLAGS = PROFILE ? ['--perf-basic-prof'] : [];
-  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, '--import', PROBE, HUB_MAIN], {
+  const hubNodeArgs = (env.BENCH_HUB_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN], {
     env: hubEnv,
     ipc: true,
+    logFile: env.BENCH_HUB_LOG,
   });
   cleanups.push(() => rmSync(`/tmp/perf-${hub.pid}.map`, { force: true }));
   await waitForHttp(hubPort, '/health/live', hub, 90_000);

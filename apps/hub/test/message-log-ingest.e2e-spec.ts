@@ -45,6 +45,20 @@ describe('message log ingest (e2e)', () => {
     expect(await rowCount(a.domain)).toBe(1);
   });
 
+  it('should commit the new records of a batch that also resubmits a logged id, continuing the chain without a gap', async () => {
+    const logged = messageRecord(a.domain, b.domain);
+    await post(a, [logged]).expect(200);
+    const [x, y] = [messageRecord(a.domain, b.domain), messageRecord(a.domain, b.domain)];
+    const mixed = await post(a, [x, logged, y]).expect(200);
+    expect(mixed.body.counts).toEqual({ accepted: 2, duplicates: 1, rejected: 0 });
+    expect(mixed.body.duplicates).toEqual([{ index: 1, messageId: logged.messageId, seq: 1 }]);
+    expect(mixed.body.accepted).toEqual([
+      { index: 0, messageId: x.messageId, seq: 2 },
+      { index: 2, messageId: y.messageId, seq: 3 },
+    ]);
+    expect(await rowCount(a.domain)).toBe(3);
+  });
+
   it('should reject invalid records with a reason and the field, and commit the valid ones', async () => {
     const res = await post(a, [
       messageRecord(a.domain, b.domain),

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ForbiddenError, InvalidInputError, PayloadTooLargeError } from '@app/common';
 import {
+  isDuplicateKeyError,
   isMissingPartitionError,
   MessageLogRepository,
   type PreparedLogRow,
@@ -135,30 +136,54 @@ export class MessageLogIngest {
     return { candidates, messageIds: [...ids], rejected };
   }
 
-  private async store(origin: string, { candidates, messageIds, rejected }: CheckedBatch): Promise<IngestResult> {
-    const result: IngestResult = { batchId: null, origin, accepted: [], duplicates: [], rejected };
-    if (candidates.length === 0) return result;
-    try {
-      return await this.commit(origin, candidates, messageIds, result);
-    } catch (error) {
-      if (!isMissingPartitionError(error)) throw error;
-      // a timestamp in a day whose partition the worker has not created yet: create it and retry once
-      let first = Infinity;
-      let last = -Infinity;
-      for (const c of candidates) {
-        const t = Date.parse(c.row.ts);
-        if (t < first) first = t;
-        if (t > last) last = t;
+  /**
+   * Most batches carry no resubmitted id, so the first attempt appends without looking the ids up
+   * (one statement and an index probe per record less) and lets the keys' primary key catch a
+   * resubmission: the batch is then redone with the lookup. A timestamp in a day whose partition
+   * the worker has not created yet also gets one retry, after creating it.
+   */
+  private async store(origin: string, batch: CheckedBatch): Promise<IngestResult> {
+    const fresh = (): IngestResult => ({ batchId: null, origin, accepted: [], duplicates: [], rejected: batch.rejected });
+    if (batch.candidates.length === 0) return fresh();
+    let lookUpDuplicates = false;
+    let partitionsEnsured = false;
+    for (;;) {
+      try {
+        return await this.commit(origin, batch, lookUpDuplicates, fresh());
+      } catch (error) {
+        if (!lookUpDuplicates && isDuplicateKeyError(error)) {
+          lookUpDuplicates = true;
+        } else if (!partitionsEnsured && isMissingPartitionError(error)) {
+          await this.ensurePartitionsFor(batch.candidates);
+          partitionsEnsured = true;
+        } else {
+          throw error;
+        }
       }
-      await this.log.ensureDailyPartitions(utcDay(new Date(first)), new Date(last));
-      return this.commit(origin, candidates, messageIds, { ...result, accepted: [], duplicates: [] });
     }
   }
 
-  private commit(origin: string, candidates: Candidate[], messageIds: string[], result: IngestResult): Promise<IngestResult> {
+  private async ensurePartitionsFor(candidates: Candidate[]): Promise<void> {
+    let first = Infinity;
+    let last = -Infinity;
+    for (const c of candidates) {
+      const t = Date.parse(c.row.ts);
+      if (t < first) first = t;
+      if (t > last) last = t;
+    }
+    await this.log.ensureDailyPartitions(utcDay(new Date(first)), new Date(last));
+  }
+
+  private commit(
+    origin: string,
+    { candidates, messageIds }: CheckedBatch,
+    lookUpDuplicates: boolean,
+    result: IngestResult,
+  ): Promise<IngestResult> {
     return this.tx.run(async (manager) => {
       const head = await this.log.lockChain(origin, manager);
-      const logged = await this.log.findLogged(origin, messageIds, manager);
+      // ids logged before (only looked up after a unique violation), and those of this batch
+      const logged = lookUpDuplicates ? await this.log.findLogged(origin, messageIds, manager) : new Map<string, number>();
       const rows: PreparedLogRow[] = [];
       const chainHashes: string[] = [];
       const firstSeq = head.lastSeq + 1;

@@ -64,6 +64,17 @@ export function isMissingPartitionError(error: unknown): boolean {
   return code === '23514' && message.includes('no partition of relation');
 }
 
+/**
+ * A COPY into message_log_keys that met an id already logged: the batch carried a resubmitted
+ * record, which the optimistic append (no duplicate lookup) cannot tell apart by itself.
+ */
+export function isDuplicateKeyError(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = e.driverError?.code ?? e.code;
+  const constraint = e.driverError?.constraint ?? e.constraint;
+  return code === '23505' && constraint === 'message_log_keys_pkey';
+}
+
 export const partitionName = (day: Date): string => `message_log_p${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
 export const utcDay = (at: Date): Date => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
 
