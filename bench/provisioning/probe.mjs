@@ -2,7 +2,8 @@
 // production. It adds nothing to the request path: it counts the SQL statements the hub's `pg`
 // clients send (a wrapper around pg.Client#query, reached only when the hub queries the
 // database), so that run.mjs can show which statements, if any, ran during a measured round.
-// IPC: {type:'queries'} → {type:'queries', total, byStatement: {statement prefix: count}}.
+// IPC: {type:'queries'} → {type:'queries', total, byStatement: {statement prefix: count}};
+// {type:'memory'} → {type:'memory', heapUsedMiB, heapTotalMiB, rssMiB} (read on request only).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -22,6 +23,10 @@ pg.Client.prototype.query = function countedQuery(config, ...rest) {
 process.on('message', (message) => {
   if (message?.type === 'queries') {
     process.send({ type: 'queries', total, byStatement: Object.fromEntries(byStatement) });
+  } else if (message?.type === 'memory') {
+    const m = process.memoryUsage();
+    const mib = (n) => Math.round(n / 2 ** 20);
+    process.send({ type: 'memory', heapUsedMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), rssMiB: mib(m.rss) });
   }
 });
 // the IPC channel must not keep the hub alive on its own once Nest shuts down

@@ -20,9 +20,10 @@
 // BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379
 // BENCH_DB=hub_bench_provisioning BENCH_KEEP_DB=0 BENCH_SEED_CORES=0,1
 // BENCH_HUB_MAIN=dist/apps/hub/apps/hub/src/main.js (to measure another build of the hub)
+// BENCH_HUB_NODE_ARGS="--trace-gc" (extra node flags for the hub) BENCH_HUB_LOG=<file> (its output)
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync, mkdtempSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync, mkdtempSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -128,6 +129,7 @@ function startChild(name, core, args, extra = {}) {
   child.name = name;
   child.tail = [];
   const keep = (chunk) => {
+    if (extra.logFile) appendFileSync(extra.logFile, chunk);
     for (const line of chunk.toString().split('\n')) if (line) child.tail.push(line);
     if (child.tail.length > 200) child.tail.splice(0, child.tail.length - 200);
   };
@@ -488,9 +490,11 @@ async function main() {
   // written when code is compiled: nothing per request), so that the profiled processes are
   // the measured ones
   const PERF_FLAGS = CFG.profile && HAS_PERF ? ['--perf-basic-prof'] : [];
-  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, '--import', PROBE, HUB_MAIN], {
+  const hubNodeArgs = (env.BENCH_HUB_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN], {
     env: { ...hubEnv, BENCH_PROBE_MAIN: path.resolve(HUB_MAIN) },
     ipc: true,
+    logFile: env.BENCH_HUB_LOG,
   });
   await waitForHttp(hubPort, '/health/live', hub, 90_000);
   const db = new pg.Client({ connectionString: dbUrl.toString(), application_name: 'bench-provisioning-stats' });
@@ -667,6 +671,7 @@ async function main() {
         const txDelta = (await dbTransactions(admin)) - tx0;
         const statements = diffCounts((await ipcRequest(hub, { type: 'queries' }, 'queries')).byStatement, q0);
         const statementCount = Object.values(statements).reduce((a, b) => a + b, 0);
+        res.memory = await ipcRequest(hub, { type: 'memory' }, 'memory');
         const idleStatementRate = Object.values(idleQ).reduce((a, b) => a + b, 0) / idleS;
         res.db = {
           windowS: round(windowS, 2),
@@ -686,7 +691,8 @@ async function main() {
       `round ${r + 1}: hub ${Math.round(entry.hub.rps)} rps ${round(entry.hub.serverCpuUsPerRequest, 1)} µs/req p99 ${entry.hub.latencyMs.p99} ms | ` +
         `bare ${Math.round(entry.base.rps)} rps ${round(entry.base.serverCpuUsPerRequest, 1)} µs/req p99 ${entry.base.latencyMs.p99} ms | ` +
         `ratio ${round(entry.ratio, 3)} cpu×${round(entry.cpuRatio, 3)} | load-gen CPU ${round(entry.hub.loadGenCpuUtil, 2)}/${round(entry.base.loadGenCpuUtil, 2)} | ` +
-        `other load on core ${CFG.serverCore} ${round(entry.hub.serverCoreOtherLoad, 2)}/${round(entry.base.serverCoreOtherLoad, 2)}`,
+        `other load on core ${CFG.serverCore} ${round(entry.hub.serverCoreOtherLoad, 2)}/${round(entry.base.serverCoreOtherLoad, 2)} | ` +
+        `hub heap ${entry.hub.memory.heapUsedMiB}/${entry.hub.memory.heapTotalMiB} MiB rss ${entry.hub.memory.rssMiB} MiB`,
     );
     rounds.push(entry);
   }

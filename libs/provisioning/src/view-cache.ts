@@ -22,7 +22,8 @@ export const HUB_DOCUMENT = '';
  */
 @Injectable()
 export class ViewCache {
-  private readonly byDomain = new Map<string, Map<string, RenderedView>>();
+  /** domain shown → requestor ('' when anonymous) → views by format: no key is built per lookup */
+  private readonly byDomain = new Map<string, Map<string, ViewsByFormat>>();
   private size = 0;
   /** Bumped on every invalidation: a view computed across an invalidation is not stored. */
   private epochValue = 0;
@@ -32,7 +33,7 @@ export class ViewCache {
   }
 
   get(domain: string, requestor: string | null, format: ViewFormat): RenderedView | undefined {
-    return this.byDomain.get(domain)?.get(entryKey(requestor, format));
+    return this.byDomain.get(domain)?.get(requestor ?? ANONYMOUS)?.[format];
   }
 
   get epoch(): number {
@@ -43,10 +44,12 @@ export class ViewCache {
   set(domain: string, requestor: string | null, format: ViewFormat, view: RenderedView, startedAt: number): void {
     if (startedAt !== this.epochValue) return;
     if (this.size >= MAX_ENTRIES) this.clear();
-    let views = this.byDomain.get(domain);
-    if (!views) this.byDomain.set(domain, (views = new Map()));
-    if (!views.has(entryKey(requestor, format))) this.size++;
-    views.set(entryKey(requestor, format), view);
+    let byRequestor = this.byDomain.get(domain);
+    if (!byRequestor) this.byDomain.set(domain, (byRequestor = new Map()));
+    let views = byRequestor.get(requestor ?? ANONYMOUS);
+    if (!views) byRequestor.set(requestor ?? ANONYMOUS, (views = {}));
+    if (!views[format]) this.size++;
+    views[format] = view;
   }
 
   private invalidate(key: string): void {
@@ -59,9 +62,9 @@ export class ViewCache {
   }
 
   private drop(domain: string): void {
-    const views = this.byDomain.get(domain);
-    if (!views) return;
-    this.size -= views.size;
+    const byRequestor = this.byDomain.get(domain);
+    if (!byRequestor) return;
+    for (const views of byRequestor.values()) this.size -= (views.xml ? 1 : 0) + (views.json ? 1 : 0);
     this.byDomain.delete(domain);
   }
 
@@ -71,4 +74,6 @@ export class ViewCache {
   }
 }
 
-const entryKey = (requestor: string | null, format: ViewFormat) => `${requestor ?? '*'}|${format}`;
+type ViewsByFormat = Partial<Record<ViewFormat, RenderedView>>;
+/** Requestor key of anonymous views: no domain name is empty. */
+const ANONYMOUS = '';
