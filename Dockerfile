@@ -36,4 +36,5 @@ COPY package.json ./
 USER node
 EXPOSE 3000 3001
 # Run with an init (`docker run --init`, compose `init: true`) so signals and zombies are handled.
-CMD ["node", "--enable-source-maps", "dist/apps/hub/apps/hub/src/main.js"]
+# the hub's V8 flags: scripts/hub-node-flags.mjs (kept equal by apps/hub/src/hub-node-flags.spec.ts)
+CMD ["node", "--enable-source-maps", "--min-semi-space-size=16", "--max-semi-space-size=32", "--no-memory-reducer", "dist/apps/hub/apps/hub/src/main.js"]

@@ -27,6 +27,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { HUB_NODE_FLAGS } from './hub-node-flags.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
@@ -211,11 +212,11 @@ async function main() {
   }
 
   // --- apps ---
-  for (const [name, file] of [
-    ['hub', HUB_MAIN],
-    ['worker', WORKER_MAIN],
+  for (const [name, file, flags] of [
+    ['hub', HUB_MAIN, HUB_NODE_FLAGS],
+    ['worker', WORKER_MAIN, []],
   ]) {
-    const child = spawn(process.execPath, ['--enable-source-maps', '--import', APP_PRELOAD, file], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...flags, '--import', APP_PRELOAD, file], {
       stdio: 'inherit',
       env,
       detached: false,

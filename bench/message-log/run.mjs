@@ -27,7 +27,7 @@
 // its default, 10) BENCH_LOG_LEVEL=warn BENCH_TIMEOUT_S=1800 BENCH_BUILD=1 (0: use dist as it is)
 // BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379
 // BENCH_DB=hub_bench_message_log BENCH_KEEP_DB=0 BENCH_HUB_MAIN=dist/apps/hub/apps/hub/src/main.js
-// BENCH_HUB_NODE_ARGS="--trace-gc" (extra node flags for the hub) BENCH_HUB_LOG=<file> (its output)
+// BENCH_HUB_NODE_ARGS="--trace-gc" (node flags for the hub, after its own: scripts/hub-node-flags.mjs) BENCH_HUB_LOG=<file> (its output)
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -49,6 +49,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { HUB_NODE_FLAGS } from '../../scripts/hub-node-flags.mjs';
 import { Redis } from 'ioredis';
 import { cleanPerfMap, summarizePerf } from '../provisioning/perf-profile.mjs';
 import { expectedRow, generateBatches, originDomain, recipientDomain } from './records.mjs';
@@ -505,7 +506,8 @@ async function main() {
   // measured one
   const PERF_FLAGS = PROFILE ? ['--perf-basic-prof'] : [];
   const hubNodeArgs = (env.BENCH_HUB_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN], {
+  results.hubNodeFlags = [...HUB_NODE_FLAGS, ...hubNodeArgs];
+  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, ...HUB_NODE_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN], {
     env: hubEnv,
     ipc: true,
     logFile: env.BENCH_HUB_LOG,

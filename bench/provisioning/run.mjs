@@ -20,7 +20,7 @@
 // BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379
 // BENCH_DB=hub_bench_provisioning BENCH_KEEP_DB=0 BENCH_SEED_CORES=0,1
 // BENCH_HUB_MAIN=dist/apps/hub/apps/hub/src/main.js (to measure another build of the hub)
-// BENCH_HUB_NODE_ARGS="--trace-gc" (extra node flags for the hub) BENCH_HUB_LOG=<file> (its output)
+// BENCH_HUB_NODE_ARGS="--trace-gc" (node flags for the hub, after its own: scripts/hub-node-flags.mjs) BENCH_HUB_LOG=<file> (its output)
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync, mkdtempSync, statSync } from 'node:fs';
@@ -31,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { HUB_NODE_FLAGS } from '../../scripts/hub-node-flags.mjs';
 import { Redis } from 'ioredis';
 import { cleanPerfMap, summarizePerf } from './perf-profile.mjs';
 
@@ -491,7 +492,8 @@ async function main() {
   // the measured ones
   const PERF_FLAGS = CFG.profile && HAS_PERF ? ['--perf-basic-prof'] : [];
   const hubNodeArgs = (env.BENCH_HUB_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN], {
+  results.hubNodeFlags = [...HUB_NODE_FLAGS, ...hubNodeArgs];
+  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, ...HUB_NODE_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN], {
     env: { ...hubEnv, BENCH_PROBE_MAIN: path.resolve(HUB_MAIN) },
     ipc: true,
     logFile: env.BENCH_HUB_LOG,
