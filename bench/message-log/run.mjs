@@ -28,28 +28,29 @@
 // BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379
 // BENCH_DB=hub_bench_message_log BENCH_KEEP_DB=0 BENCH_HUB_MAIN=dist/apps/hub/apps/hub/src/main.js
 // BENCH_HUB_NODE_ARGS="--trace-gc" (node flags for the hub, after its own: scripts/hub-node-flags.mjs) BENCH_HUB_LOG=<file> (its output)
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { HUB_NODE_FLAGS } from '../../scripts/hub-node-flags.mjs';
+import {
+  agent,
+  api,
+  childProcesses,
+  CLK_TCK,
+  cpuTimes,
+  freePort,
+  HAS_PERF,
+  ipcRequest,
+  machineTimes,
+  pool,
+  threadAffinities,
+  waitForHttp,
+} from '../lib/harness.mjs';
 import { Redis } from 'ioredis';
 import { cleanPerfMap, summarizePerf } from '../provisioning/perf-profile.mjs';
 import { expectedRow, generateBatches, originDomain, recipientDomain } from './records.mjs';
@@ -94,143 +95,16 @@ const RESULTS_DIR = path.join(ROOT, 'bench/results');
 const STAMP = new Date().toISOString().replace(/[:.]/g, '-');
 const REDIS_PREFIX = `bench-mlog-${process.pid}-${Date.now().toString(36)}`;
 const OPERATOR_TOKEN = `hubop_bench_${randomBytes(24).toString('base64url')}`;
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
 
 const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
-const children = new Set();
 let finished = false;
 
 // ---------------------------------------------------------------- processes
 
-const HAS_PERF = (() => {
-  try {
-    execFileSync('perf', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const PROFILE = CFG.profile && HAS_PERF;
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'bench-message-log-'));
 
-const HAS_TASKSET = (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-    return os.availableParallelism() >= 2;
-  } catch {
-    return false;
-  }
-})();
-const PINNED = CFG.pin && HAS_TASKSET;
-
-function pinned(core, args) {
-  return PINNED ? ['taskset', ['-c', core, ...args]] : [args[0], args.slice(1)];
-}
-
-function setAffinity(pid, cores) {
-  if (PINNED) execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
-}
-
-function threadAffinities(pid) {
-  const lists = new Set();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const m = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
-    if (m) lists.add(m[1]);
-  }
-  return [...lists];
-}
-
-function startChild(name, core, args, extra = {}) {
-  const [cmd, argv] = pinned(core, args);
-  const child = spawn(cmd, argv, {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe', ...(extra.ipc ? ['ipc'] : [])],
-    env: extra.env ?? env,
-  });
-  child.name = name;
-  child.tail = [];
-  const keep = (chunk) => {
-    if (extra.logFile) appendFileSync(extra.logFile, chunk);
-    for (const line of chunk.toString().split('\n')) if (line) child.tail.push(line);
-    if (child.tail.length > 200) child.tail.splice(0, child.tail.length - 200);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  children.add(child);
-  child.exited.then(() => children.delete(child));
-  return child;
-}
-
-async function stopChild(child, graceMs = 8000) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const done = await Promise.race([child.exited, sleep(graceMs).then(() => null)]);
-  if (!done) {
-    child.kill('SIGKILL');
-    await child.exited;
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** utime and stime of a process (all its threads), in µs; undefined when it is gone. */
-function cpuTimes(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { user: (Number(fields[11]) * 1e6) / CLK_TCK, system: (Number(fields[12]) * 1e6) / CLK_TCK };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Busy jiffies of the whole machine and per core (to see what else ran). */
-function machineTimes() {
-  const out = {};
-  for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
-    const m = /^cpu(\d*) (.*)$/.exec(line);
-    if (!m) continue;
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = m[2].trim().split(/\s+/).map(Number);
-    out[m[1] || 'all'] = { busy: user + nice + system + irq + softirq, idle: idle + iowait, iowait, steal };
-  }
-  return out;
-}
-
-function ipcRequest(child, message, replyType, timeoutMs = 30_000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.off('message', onMessage);
-      reject(new Error(`no '${replyType}' from ${child.name} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (m) => {
-      if (m?.type === replyType || m?.type === 'error') {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        if (m.type === 'error') reject(new Error(`${child.name}: ${m.message}`));
-        else resolve(m);
-      }
-    };
-    child.on('message', onMessage);
-    if (message) child.send(message);
-  });
-}
+const { pinning: PINNED, startChild, setAffinity, stopAll } = childProcesses({ cwd: ROOT, env, pin: CFG.pin });
 
 const git = (...args) => {
   try {
@@ -311,73 +185,6 @@ function ensureBuilt() {
 }
 
 // ---------------------------------------------------------------- HTTP helpers
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-
-function request(port, method, urlPath, { token, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: urlPath,
-        agent,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, raw: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${urlPath} timed out`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-async function api(port, method, urlPath, options, expected) {
-  const res = await request(port, method, urlPath, options);
-  if (!expected.includes(res.status))
-    throw new Error(`${method} ${urlPath} → ${res.status}: ${res.raw.toString().slice(0, 500)}`);
-  return res.raw.length ? JSON.parse(res.raw.toString()) : undefined;
-}
-
-async function waitForHttp(port, urlPath, child, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${child.name} exited early:\n${child.tail.slice(-40).join('\n')}`);
-    }
-    try {
-      if ((await request(port, 'GET', urlPath)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${child.name} not ready on :${port}${urlPath} within ${timeoutMs} ms:\n${child.tail.slice(-40).join('\n')}`);
-}
-
-async function pool(items, concurrency, fn) {
-  let next = 0;
-  const results = new Array(items.length);
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return results;
-}
 
 /** Same shape as memberDocument(domain, {delegate: ['logging']}) of libs/testing (JSON model). */
 function memberDocument(domain, { delegate = [] } = {}) {
@@ -507,11 +314,16 @@ async function main() {
   const PERF_FLAGS = PROFILE ? ['--perf-basic-prof'] : [];
   const hubNodeArgs = (env.BENCH_HUB_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   results.hubNodeFlags = [...HUB_NODE_FLAGS, ...hubNodeArgs];
-  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, ...HUB_NODE_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN], {
-    env: hubEnv,
-    ipc: true,
-    logFile: env.BENCH_HUB_LOG,
-  });
+  const hub = startChild(
+    'hub',
+    CFG.serverCore,
+    [process.execPath, ...PERF_FLAGS, ...HUB_NODE_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN],
+    {
+      env: hubEnv,
+      ipc: true,
+      logFile: env.BENCH_HUB_LOG,
+    },
+  );
   cleanups.push(() => rmSync(`/tmp/perf-${hub.pid}.map`, { force: true }));
   await waitForHttp(hubPort, '/health/live', hub, 90_000);
   const db = new pg.Client({ connectionString: dbUrl.toString(), application_name: 'bench-message-log-stats' });
@@ -891,7 +703,7 @@ async function main() {
 
 const cleanups = [];
 async function cleanup() {
-  for (const child of [...children]) await stopChild(child);
+  await stopAll();
   for (const fn of cleanups.splice(0).reverse()) await fn();
   rmSync(TMP, { recursive: true, force: true });
   agent.destroy();

@@ -21,17 +21,32 @@
 // BENCH_DB=hub_bench_provisioning BENCH_KEEP_DB=0 BENCH_SEED_CORES=0,1
 // BENCH_HUB_MAIN=dist/apps/hub/apps/hub/src/main.js (to measure another build of the hub)
 // BENCH_HUB_NODE_ARGS="--trace-gc" (node flags for the hub, after its own: scripts/hub-node-flags.mjs) BENCH_HUB_LOG=<file> (its output)
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync, mkdtempSync, statSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync, mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { HUB_NODE_FLAGS } from '../../scripts/hub-node-flags.mjs';
+import {
+  agent,
+  api,
+  childProcesses,
+  CLK_TCK,
+  cpuTimes,
+  freePort,
+  HAS_PERF,
+  HAS_TASKSET,
+  ipcRequest,
+  machineTimes,
+  pool,
+  request,
+  stopChild,
+  threadAffinities,
+  waitForHttp,
+} from '../lib/harness.mjs';
 import { Redis } from 'ioredis';
 import { cleanPerfMap, summarizePerf } from './perf-profile.mjs';
 
@@ -68,143 +83,19 @@ const STAMP = new Date().toISOString().replace(/[:.]/g, '-');
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'bench-provisioning-'));
 const REDIS_PREFIX = `bench-prov-${process.pid}-${Date.now().toString(36)}`;
 const OPERATOR_TOKEN = `hubop_bench_${randomBytes(24).toString('base64url')}`;
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
 
 const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
-const children = new Set();
 let finished = false;
 
 // ---------------------------------------------------------------- process & child helpers
 
-function pinned(core, args) {
-  return HAS_TASKSET ? ['taskset', ['-c', core, ...args]] : [args[0], args.slice(1)];
-}
-const HAS_PERF = (() => {
-  try {
-    execFileSync('perf', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const HAS_TASKSET = (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-    return os.availableParallelism() >= 2;
-  } catch {
-    return false;
-  }
-})();
-
+const { startChild, setAffinity, stopAll } = childProcesses({ cwd: ROOT, env });
 const SEED_CORES = env.BENCH_SEED_CORES || '0,1';
 
-/** Sets the CPU affinity of every thread of a process (taskset -a -p). */
-function setAffinity(pid, cores) {
-  if (!HAS_TASKSET) return;
-  execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
-}
-
-/** The distinct CPU affinity lists of a process's threads (to prove the pinning). */
-function threadAffinities(pid) {
-  const lists = new Set();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const m = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
-    if (m) lists.add(m[1]);
-  }
-  return [...lists];
-}
-
-function startChild(name, core, args, extra = {}) {
-  const [cmd, argv] = pinned(core, args);
-  const child = spawn(cmd, argv, {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe', ...(extra.ipc ? ['ipc'] : [])],
-    env: extra.env ?? env,
-  });
-  child.name = name;
-  child.tail = [];
-  const keep = (chunk) => {
-    if (extra.logFile) appendFileSync(extra.logFile, chunk);
-    for (const line of chunk.toString().split('\n')) if (line) child.tail.push(line);
-    if (child.tail.length > 200) child.tail.splice(0, child.tail.length - 200);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  children.add(child);
-  child.exited.then(() => children.delete(child));
-  return child;
-}
-
-async function stopChild(child, graceMs = 8000) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const done = await Promise.race([child.exited, sleep(graceMs).then(() => null)]);
-  if (!done) {
-    child.kill('SIGKILL');
-    await child.exited;
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** utime and stime of a process (all its threads), in µs. */
-function cpuTimes(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { user: (Number(fields[11]) * 1e6) / CLK_TCK, system: (Number(fields[12]) * 1e6) / CLK_TCK };
-}
 const cpuMicros = (pid) => {
   const t = cpuTimes(pid);
   return t.user + t.system;
 };
-
-/** Per-core busy and steal jiffies from /proc/stat (to see what else ran on the cores). */
-function coreTimes() {
-  const out = {};
-  for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
-    const m = /^cpu(\d+) (.*)$/.exec(line);
-    if (!m) continue;
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = m[2].trim().split(/\s+/).map(Number);
-    out[m[1]] = { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal };
-  }
-  return out;
-}
-
-function ipcRequest(child, message, replyType, timeoutMs = 30_000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.off('message', onMessage);
-      reject(new Error(`no '${replyType}' from ${child.name} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (m) => {
-      if (m?.type === replyType || m?.type === 'error') {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        if (m.type === 'error') reject(new Error(`${child.name}: ${m.message}`));
-        else resolve(m);
-      }
-    };
-    child.on('message', onMessage);
-    child.send(message);
-  });
-}
 
 /** Which code was measured: the commit, whether sources differ from it, when dist was built. */
 function buildInfo() {
@@ -234,76 +125,6 @@ function buildInfo() {
 }
 
 // ---------------------------------------------------------------- HTTP helpers
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-/** One request with the exact response bytes and headers. */
-function request(port, method, urlPath, { token, body, headers = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: urlPath,
-        agent,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, raw: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${urlPath} timed out`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-async function api(port, method, urlPath, options, expected) {
-  const res = await request(port, method, urlPath, options);
-  if (!expected.includes(res.status)) {
-    throw new Error(`${method} ${urlPath} → ${res.status}: ${res.raw.toString().slice(0, 500)}`);
-  }
-  return res.raw.length ? JSON.parse(res.raw.toString()) : undefined;
-}
-
-async function waitForHttp(port, urlPath, child, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${child.name} exited early:\n${child.tail.slice(-40).join('\n')}`);
-    }
-    try {
-      const res = await request(port, 'GET', urlPath);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${child.name} not ready on :${port}${urlPath} within ${timeoutMs} ms:\n${child.tail.slice(-40).join('\n')}`);
-}
-
-async function pool(items, concurrency, fn) {
-  let next = 0;
-  const results = new Array(items.length);
-  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
 
 // ---------------------------------------------------------------- documents
 
@@ -348,7 +169,7 @@ async function runLoad(port, pathName, token, { durationS, overallRate, recordLa
     recordLatencies,
   };
   const cpuBefore = cpuTimes(serverPid);
-  const coresBefore = coreTimes();
+  const coresBefore = machineTimes();
   const wallBefore = process.hrtime.bigint();
   const child = startChild('autocannon', CFG.loadCore, [process.execPath, path.join(HERE, 'load.mjs'), JSON.stringify(spec)]);
   const out = [];
@@ -361,7 +182,7 @@ async function runLoad(port, pathName, token, { durationS, overallRate, recordLa
     }),
   ]);
   const cpuAfter = cpuTimes(serverPid);
-  const coresAfter = coreTimes();
+  const coresAfter = machineTimes();
   const cpuUs = cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system;
   const wallS = Number(process.hrtime.bigint() - wallBefore) / 1e9;
   if (code !== 0) throw new Error(`autocannon failed (${code}):\n${child.tail.slice(-20).join('\n')}`);
@@ -493,11 +314,16 @@ async function main() {
   const PERF_FLAGS = CFG.profile && HAS_PERF ? ['--perf-basic-prof'] : [];
   const hubNodeArgs = (env.BENCH_HUB_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   results.hubNodeFlags = [...HUB_NODE_FLAGS, ...hubNodeArgs];
-  const hub = startChild('hub', CFG.serverCore, [process.execPath, ...PERF_FLAGS, ...HUB_NODE_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN], {
-    env: { ...hubEnv, BENCH_PROBE_MAIN: path.resolve(HUB_MAIN) },
-    ipc: true,
-    logFile: env.BENCH_HUB_LOG,
-  });
+  const hub = startChild(
+    'hub',
+    CFG.serverCore,
+    [process.execPath, ...PERF_FLAGS, ...HUB_NODE_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN],
+    {
+      env: { ...hubEnv, BENCH_PROBE_MAIN: path.resolve(HUB_MAIN) },
+      ipc: true,
+      logFile: env.BENCH_HUB_LOG,
+    },
+  );
   await waitForHttp(hubPort, '/health/live', hub, 90_000);
   const db = new pg.Client({ connectionString: dbUrl.toString(), application_name: 'bench-provisioning-stats' });
   await db.connect();
@@ -889,7 +715,7 @@ async function main() {
 
 const cleanups = [];
 async function cleanup() {
-  for (const child of [...children]) await stopChild(child);
+  await stopAll();
   // last registered first: the database is dropped before the admin connection closes
   for (const fn of cleanups.splice(0).reverse()) await fn();
   rmSync(TMP, { recursive: true, force: true });

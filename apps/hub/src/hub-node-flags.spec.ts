@@ -22,7 +22,9 @@ describe('the hub V8 flags', () => {
     expect(cmd).not.toBeNull();
     const argv = JSON.parse(cmd![1]) as string[];
     expect(argv.slice(2, 2 + HUB_NODE_FLAGS.length)).toEqual([...HUB_NODE_FLAGS]);
-    const startHub = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['start:hub'];
+    const startHub = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts[
+      'start:hub'
+    ];
     expect(startHub).toBe(`node ${HUB_NODE_FLAGS.join(' ')} dist/apps/hub/apps/hub/src/main.js`);
   });
 });
