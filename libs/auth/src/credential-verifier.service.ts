@@ -65,6 +65,13 @@ export class CredentialVerifier {
   private readonly pins = new Map<string, PinEntry>();
   /** by `<domain> <kid>` */
   private readonly signingKeys = new Map<string, SigningKeyEntry>();
+  /**
+   * API-key lookups in flight, by key hash: the requests that miss the cache at the same moment
+   * (on a key's first use, or when its entry expires under load) share one database lookup
+   * instead of sending one each. Emptied on every change, so a request made after a revocation
+   * never joins a lookup that started before it.
+   */
+  private readonly memberLookups = new Map<string, Promise<MemberPrincipal | null>>();
   /** bumped on every change: a lookup that raced with a change is not cached (it may be stale) */
   private generation = 0;
 
@@ -85,10 +92,22 @@ export class CredentialVerifier {
     return op ? { kind: 'operator', operatorId: op.id, name: op.name, role: op.role } : null;
   }
 
-  async member(token: string): Promise<MemberPrincipal | null> {
+  member(token: string): Promise<MemberPrincipal | null> {
     const hash = hashToken(token);
     const cached = this.cachedMember(hash);
-    if (cached) return cached.principal;
+    if (cached) return Promise.resolve(cached.principal);
+    let lookup = this.memberLookups.get(hash);
+    if (!lookup) {
+      const started = this.lookUpMember(hash);
+      lookup = started.finally(() => {
+        if (this.memberLookups.get(hash) === lookup) this.memberLookups.delete(hash);
+      });
+      this.memberLookups.set(hash, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookUpMember(hash: string): Promise<MemberPrincipal | null> {
     const generation = this.generation;
     const found = await this.apiKeys.findUnrevokedWithMember(hash);
     const principal: MemberPrincipal | null = found
@@ -241,6 +260,7 @@ export class CredentialVerifier {
 
   private invalidate(key: string): void {
     this.generation++;
+    this.memberLookups.clear();
     if (key === ALL_CHANGED) {
       this.members.clear();
       this.pins.clear();
