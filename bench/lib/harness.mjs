@@ -8,6 +8,8 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { HUB_NODE_FLAGS } from '../../scripts/hub-node-flags.mjs';
 
 const succeeds = (file, args) => {
   try {
@@ -27,6 +29,29 @@ export const CLK_TCK = (() => {
 })();
 export const HAS_PERF = succeeds('perf', ['--version']);
 export const HAS_TASKSET = succeeds('taskset', ['-c', '0', 'true']) && os.availableParallelism() >= 2;
+
+/** The hub's node flags in a benchmark: its production ones, then BENCH_HUB_NODE_ARGS (e.g. --trace-gc). */
+export function hubNodeFlags(env = process.env) {
+  return [...HUB_NODE_FLAGS, ...(env.BENCH_HUB_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
+}
+
+/** Deletes the Redis keys under `prefix:` that a run's queues left; nothing to do if Redis is gone. */
+export async function deleteRedisKeys(url, prefix) {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // Redis gone: nothing to clean
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /**
  * Child processes of one run: started on a core (when `pin` and taskset allow it), their last 200

@@ -36,22 +36,22 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { HUB_NODE_FLAGS } from '../../scripts/hub-node-flags.mjs';
 import {
   agent,
   api,
   childProcesses,
+  deleteRedisKeys,
   CLK_TCK,
   cpuTimes,
   freePort,
   HAS_PERF,
+  hubNodeFlags,
   ipcRequest,
   machineTimes,
   pool,
   threadAffinities,
   waitForHttp,
 } from '../lib/harness.mjs';
-import { Redis } from 'ioredis';
 import { cleanPerfMap, summarizePerf } from '../provisioning/perf-profile.mjs';
 import { expectedRow, generateBatches, originDomain, recipientDomain } from './records.mjs';
 
@@ -273,22 +273,7 @@ async function main() {
   results.machine.postgres = Object.fromEntries(
     settings.rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]),
   );
-  cleanups.push(async () => {
-    const redis = new Redis(CFG.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-    try {
-      await redis.connect();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    } catch {
-      // Redis gone: nothing to clean
-    } finally {
-      redis.disconnect();
-    }
-  });
+  cleanups.push(() => deleteRedisKeys(CFG.redisUrl, REDIS_PREFIX));
 
   // 2. the hub, pinned to the server core, with the SQL-timing probe
   const hubPort = await freePort();
@@ -312,12 +297,11 @@ async function main() {
   // perf, written when code is compiled: nothing per request), so the profiled process is the
   // measured one
   const PERF_FLAGS = PROFILE ? ['--perf-basic-prof'] : [];
-  const hubNodeArgs = (env.BENCH_HUB_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  results.hubNodeFlags = [...HUB_NODE_FLAGS, ...hubNodeArgs];
+  results.hubNodeFlags = hubNodeFlags(env);
   const hub = startChild(
     'hub',
     CFG.serverCore,
-    [process.execPath, ...PERF_FLAGS, ...HUB_NODE_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN],
+    [process.execPath, ...PERF_FLAGS, ...results.hubNodeFlags, '--import', PROBE, HUB_MAIN],
     {
       env: hubEnv,
       ipc: true,

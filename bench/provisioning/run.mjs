@@ -29,16 +29,17 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { HUB_NODE_FLAGS } from '../../scripts/hub-node-flags.mjs';
 import {
   agent,
   api,
   childProcesses,
+  deleteRedisKeys,
   CLK_TCK,
   cpuTimes,
   freePort,
   HAS_PERF,
   HAS_TASKSET,
+  hubNodeFlags,
   ipcRequest,
   machineTimes,
   pool,
@@ -47,7 +48,6 @@ import {
   threadAffinities,
   waitForHttp,
 } from '../lib/harness.mjs';
-import { Redis } from 'ioredis';
 import { cleanPerfMap, summarizePerf } from './perf-profile.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -275,22 +275,7 @@ async function main() {
   const dbUrl = new URL(CFG.pgAdminUrl);
   dbUrl.pathname = `/${CFG.database}`;
   results.machine.postgres = (await admin.query('SHOW server_version')).rows[0].server_version;
-  cleanups.push(async () => {
-    const redis = new Redis(CFG.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-    try {
-      await redis.connect();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    } catch {
-      // Redis gone: nothing to clean
-    } finally {
-      redis.disconnect();
-    }
-  });
+  cleanups.push(() => deleteRedisKeys(CFG.redisUrl, REDIS_PREFIX));
 
   // 2. the hub, pinned to the server core, with the query-counting probe
   const hubPort = await freePort();
@@ -312,12 +297,11 @@ async function main() {
   // written when code is compiled: nothing per request), so that the profiled processes are
   // the measured ones
   const PERF_FLAGS = CFG.profile && HAS_PERF ? ['--perf-basic-prof'] : [];
-  const hubNodeArgs = (env.BENCH_HUB_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  results.hubNodeFlags = [...HUB_NODE_FLAGS, ...hubNodeArgs];
+  results.hubNodeFlags = hubNodeFlags(env);
   const hub = startChild(
     'hub',
     CFG.serverCore,
-    [process.execPath, ...PERF_FLAGS, ...HUB_NODE_FLAGS, ...hubNodeArgs, '--import', PROBE, HUB_MAIN],
+    [process.execPath, ...PERF_FLAGS, ...results.hubNodeFlags, '--import', PROBE, HUB_MAIN],
     {
       env: { ...hubEnv, BENCH_PROBE_MAIN: path.resolve(HUB_MAIN) },
       ipc: true,

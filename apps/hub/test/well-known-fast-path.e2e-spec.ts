@@ -74,14 +74,15 @@ describe('well-known fast path (e2e)', () => {
   let markers = 0;
   async function changesSettled(): Promise<void> {
     const marker = `test-marker:${++markers}`;
+    const changes = hub.app.get(ChangeBus);
     const seen = new Promise<void>((resolve) => {
-      const off = hub.app.get(ChangeBus).subscribe((key) => {
+      const off = changes.subscribe((key) => {
         if (key !== marker) return;
         off();
         resolve();
       });
     });
-    await hub.app.get(DataSource).query('SELECT pg_notify($1, $2)', ['hub_changes', marker]);
+    await changes.announce([marker], hub.app.get(DataSource).manager);
     await seen;
   }
 

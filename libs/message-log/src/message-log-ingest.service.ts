@@ -44,8 +44,6 @@ interface Candidate {
 
 interface CheckedBatch {
   candidates: Candidate[];
-  /** distinct message ids of the candidates */
-  messageIds: string[];
   rejected: RejectedRecord[];
 }
 
@@ -102,7 +100,6 @@ export class MessageLogIngest {
     };
     const rejected: RejectedRecord[] = [];
     const candidates: Candidate[] = [];
-    const ids = new Set<string>();
     const ctx = { origin, hubDomain: this.config.hub.domain, directory, window, now, decided: new Map() };
     for (let index = 0; index < inputs.length; index++) {
       const parsed = parseRecord(inputs[index], index);
@@ -131,9 +128,8 @@ export class MessageLogIngest {
         tags: verdict.tags,
       };
       candidates.push({ index, canonical: canonicalRecord(content), row: prepareLogRow(content) });
-      ids.add(r.messageId);
     }
-    return { candidates, messageIds: [...ids], rejected };
+    return { candidates, rejected };
   }
 
   /**
@@ -176,14 +172,16 @@ export class MessageLogIngest {
 
   private commit(
     origin: string,
-    { candidates, messageIds }: CheckedBatch,
+    { candidates }: CheckedBatch,
     lookUpDuplicates: boolean,
     result: IngestResult,
   ): Promise<IngestResult> {
     return this.tx.run(async (manager) => {
       const head = await this.log.lockChain(origin, manager);
       // ids logged before (only looked up after a unique violation), and those of this batch
-      const logged = lookUpDuplicates ? await this.log.findLogged(origin, messageIds, manager) : new Map<string, number>();
+      const logged = lookUpDuplicates
+        ? await this.log.findLogged(origin, [...new Set(candidates.map((c) => c.row.messageId))], manager)
+        : new Map<string, number>();
       const rows: PreparedLogRow[] = [];
       const chainHashes: string[] = [];
       const firstSeq = head.lastSeq + 1;

@@ -58,10 +58,8 @@ const DAY_MS = 86_400_000;
 
 /** PostgreSQL's "no partition of relation … found for row" (a timestamp outside every partition). */
 export function isMissingPartitionError(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; driverError?: { code?: string; message?: string } };
-  const code = e.driverError?.code ?? e.code;
-  const message = e.driverError?.message ?? e.message ?? '';
-  return code === '23514' && message.includes('no partition of relation');
+  const e = pgErrorOf(error);
+  return e.code === '23514' && (e.message ?? '').includes('no partition of relation');
 }
 
 /**
@@ -69,10 +67,16 @@ export function isMissingPartitionError(error: unknown): boolean {
  * record, which the optimistic append (no duplicate lookup) cannot tell apart by itself.
  */
 export function isDuplicateKeyError(error: unknown): boolean {
-  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  const code = e.driverError?.code ?? e.code;
-  const constraint = e.driverError?.constraint ?? e.constraint;
-  return code === '23505' && constraint === 'message_log_keys_pkey';
+  const e = pgErrorOf(error);
+  return e.code === '23505' && e.constraint === 'message_log_keys_pkey';
+}
+
+type PgErrorFields = { code?: string; message?: string; constraint?: string };
+
+/** The driver's error fields, whether the error came from pg directly (COPY) or wrapped by TypeORM. */
+function pgErrorOf(error: unknown): PgErrorFields {
+  const e = error as (PgErrorFields & { driverError?: PgErrorFields }) | null;
+  return e?.driverError ?? e ?? {};
 }
 
 export const partitionName = (day: Date): string => `message_log_p${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
