@@ -5,16 +5,15 @@ import { ForbiddenError, InvalidInputError, PayloadTooLargeError } from '@app/co
 import {
   isDuplicateKeyError,
   isMissingPartitionError,
+  LogBatchText,
   MessageLogRepository,
-  type PreparedLogRow,
-  prepareLogRow,
   TransactionRunner,
   utcDay,
 } from '@app/db';
-import { type DecisionDirectory, InterconnectDecisions, linkHash } from '@app/interconnect';
+import { type DecisionDirectory, InterconnectDecisions } from '@app/interconnect';
 import { JobName, OutboxWriter } from '@app/queue';
 import { MAX_BATCH_RECORDS, parseRecord, type RejectedRecord } from './message-record.js';
-import { canonicalRecord } from './record-chain.js';
+import { canonicalRecord, isPlainRecord, PendingChainEntries } from './record-chain.js';
 import { authorizeRecord } from './record-authorization.js';
 
 export interface LoggedRecordRef {
@@ -33,17 +32,17 @@ export interface IngestResult {
 }
 
 /**
- * A record that passed every check, as it waits for the chain lock: its canonical chain entry and
- * its COPY text, and nothing else (the parsed record and its participants are garbage by then).
+ * The records of a batch that passed every check, as they wait for the chain lock: their COPY
+ * text and canonical chain entries as bytes (row i of `text` is entry i of `entries` and input
+ * `indexes[i]`), so a batch waiting for its transaction holds almost nothing on the heap.
  */
-interface Candidate {
-  index: number;
-  canonical: string;
-  row: PreparedLogRow;
-}
-
 interface CheckedBatch {
-  candidates: Candidate[];
+  text: LogBatchText;
+  entries: PendingChainEntries;
+  indexes: number[];
+  /** earliest and latest record timestamp (ms), for the partitions they need */
+  firstTs: number;
+  lastTs: number;
   rejected: RejectedRecord[];
 }
 
@@ -91,33 +90,39 @@ export class MessageLogIngest {
     return this.store(origin, this.check(origin, inputs, directory));
   }
 
-  /** Every check of every record, and the canonical form and COPY text of those that pass (no I/O). */
+  /** Every check of every record, and the COPY text and chain entries of those that pass (no I/O). */
   private check(origin: string, inputs: unknown[], directory: DecisionDirectory): CheckedBatch {
     const now = new Date();
     const window = {
       notBefore: new Date(now.getTime() - this.config.messageLog.acceptPastDays * 86_400_000),
       notAfter: new Date(now.getTime() + FUTURE_TOLERANCE_MS),
     };
-    const rejected: RejectedRecord[] = [];
-    const candidates: Candidate[] = [];
+    const batch: CheckedBatch = {
+      text: new LogBatchText(origin, randomUUID()),
+      entries: new PendingChainEntries(),
+      indexes: [],
+      firstTs: Infinity,
+      lastTs: -Infinity,
+      rejected: [],
+    };
     const ctx = { origin, hubDomain: this.config.hub.domain, directory, window, now, decided: new Map() };
     for (let index = 0; index < inputs.length; index++) {
       const parsed = parseRecord(inputs[index], index);
       if (!parsed.ok) {
-        rejected.push(parsed.rejected);
+        batch.rejected.push(parsed.rejected);
         continue;
       }
       const r = parsed.record;
       const verdict = authorizeRecord(r, ctx);
       if (!verdict.ok) {
-        rejected.push(verdict.rejected);
+        batch.rejected.push(verdict.rejected);
         continue;
       }
       // one object serves as the chained fields and as the row's content
       const content = {
         origin: r.origin,
         messageId: r.messageId,
-        ts: r.ts,
+        ts: r.tsText,
         direction: r.direction,
         sender: r.sender.uri,
         recipients: r.recipients.map((u) => u.uri),
@@ -127,85 +132,90 @@ export class MessageLogIngest {
         bodySha256: r.bodySha256,
         tags: verdict.tags,
       };
-      candidates.push({ index, canonical: canonicalRecord(content), row: prepareLogRow(content) });
+      const plain = isPlainRecord(content);
+      batch.entries.add(canonicalRecord(content, plain));
+      batch.text.add(content, plain);
+      batch.indexes.push(index);
+      const t = r.ts.getTime();
+      if (t < batch.firstTs) batch.firstTs = t;
+      if (t > batch.lastTs) batch.lastTs = t;
     }
-    return { candidates, rejected };
+    return batch;
   }
 
   /**
    * Most batches carry no resubmitted id, so the first attempt appends without looking the ids up
    * (one statement and an index probe per record less) and lets the keys' primary key catch a
    * resubmission: the batch is then redone with the lookup. A timestamp in a day whose partition
-   * the worker has not created yet also gets one retry, after creating it.
+   * the worker has not created yet also gets one retry, after creating it. A redo refills the
+   * same bytes: the failed attempt's transaction was rolled back, so PostgreSQL read all of them.
    */
   private async store(origin: string, batch: CheckedBatch): Promise<IngestResult> {
     const fresh = (): IngestResult => ({ batchId: null, origin, accepted: [], duplicates: [], rejected: batch.rejected });
-    if (batch.candidates.length === 0) return fresh();
     let lookUpDuplicates = false;
     let partitionsEnsured = false;
-    for (;;) {
-      try {
-        return await this.commit(origin, batch, lookUpDuplicates, fresh());
-      } catch (error) {
-        if (!lookUpDuplicates && isDuplicateKeyError(error)) {
-          lookUpDuplicates = true;
-        } else if (!partitionsEnsured && isMissingPartitionError(error)) {
-          await this.ensurePartitionsFor(batch.candidates);
-          partitionsEnsured = true;
-        } else {
-          throw error;
+    try {
+      if (batch.indexes.length === 0) return fresh();
+      for (;;) {
+        try {
+          return await this.commit(origin, batch, lookUpDuplicates, fresh());
+        } catch (error) {
+          if (!lookUpDuplicates && isDuplicateKeyError(error)) {
+            lookUpDuplicates = true;
+          } else if (!partitionsEnsured && isMissingPartitionError(error)) {
+            await this.log.ensureDailyPartitions(utcDay(new Date(batch.firstTs)), new Date(batch.lastTs));
+            partitionsEnsured = true;
+          } else {
+            throw error;
+          }
         }
       }
+    } finally {
+      batch.text.finish();
+      batch.entries.release();
     }
   }
 
-  private async ensurePartitionsFor(candidates: Candidate[]): Promise<void> {
-    let first = Infinity;
-    let last = -Infinity;
-    for (const c of candidates) {
-      const t = Date.parse(c.row.ts);
-      if (t < first) first = t;
-      if (t > last) last = t;
-    }
-    await this.log.ensureDailyPartitions(utcDay(new Date(first)), new Date(last));
-  }
-
-  private commit(
-    origin: string,
-    { candidates }: CheckedBatch,
-    lookUpDuplicates: boolean,
-    result: IngestResult,
-  ): Promise<IngestResult> {
+  private commit(origin: string, batch: CheckedBatch, lookUpDuplicates: boolean, result: IngestResult): Promise<IngestResult> {
     return this.tx.run(async (manager) => {
       const head = await this.log.lockChain(origin, manager);
+      const { messageIds } = batch.text;
       // ids logged before (only looked up after a unique violation), and those of this batch
       const logged = lookUpDuplicates
-        ? await this.log.findLogged(origin, [...new Set(candidates.map((c) => c.row.messageId))], manager)
+        ? await this.log.findLogged(origin, [...new Set(messageIds)], manager)
         : new Map<string, number>();
-      const rows: PreparedLogRow[] = [];
-      const chainHashes: string[] = [];
+      const kept: number[] = [];
       const firstSeq = head.lastSeq + 1;
       let { lastSeq, lastHash } = head;
-      for (const { index, canonical, row } of candidates) {
-        const { messageId } = row;
+      for (let i = 0; i < messageIds.length; i++) {
+        const messageId = messageIds[i];
+        const index = batch.indexes[i];
         const seq = logged.get(messageId);
         if (seq !== undefined) {
           result.duplicates.push({ index, messageId, seq });
           continue;
         }
-        lastHash = linkHash(lastHash, canonical);
+        const prevHash = lastHash;
+        lastHash = batch.entries.link(i, prevHash);
         lastSeq++;
-        rows.push(row);
-        chainHashes.push(lastHash);
-        logged.set(messageId, lastSeq);
+        batch.text.setLinks(i, lastSeq, prevHash, lastHash);
+        kept.push(i);
+        if (lookUpDuplicates) logged.set(messageId, lastSeq);
         result.accepted.push({ index, messageId, seq: lastSeq });
       }
-      if (rows.length === 0) return result;
-      const batchId = randomUUID();
-      await this.log.append(origin, batchId, rows, { firstSeq, prevHash: head.lastHash, chainHashes }, manager);
+      if (kept.length === 0) return result;
+      const { batchId } = batch.text;
+      // only after a lookup can rows drop out: the rows kept are then copied apart, and the
+      // batch stays whole for another attempt
+      const text = kept.length < messageIds.length ? batch.text.only(kept) : batch.text;
+      try {
+        await this.log.append(origin, text, { lastSeq, lastHash }, manager);
+      } finally {
+        if (text !== batch.text) text.finish();
+      }
       await this.outbox.enqueue(
         JobName.MessageLogBatchCommitted,
-        { batchId, origin, fromSeq: firstSeq, toSeq: lastSeq, records: rows.length, committedAt: new Date().toISOString() },
+        { batchId, origin, fromSeq: firstSeq, toSeq: lastSeq, records: kept.length, committedAt: new Date().toISOString() },
         manager,
       );
       return { ...result, batchId };

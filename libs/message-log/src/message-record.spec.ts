@@ -27,6 +27,15 @@ describe('parseRecord', () => {
     });
   });
 
+  it('should give the timestamp as toISOString() writes it, keeping text already in that form', () => {
+    const offset = parseRecord(valid, 0);
+    expect(offset.ok && offset.record.tsText).toBe('2026-12-01T05:00:00.123Z');
+    const utc = parseRecord({ ...valid, timestamp: '2026-12-01T05:00:00.123Z' }, 0);
+    expect(utc.ok && utc.record.tsText).toBe('2026-12-01T05:00:00.123Z');
+    const noMillis = parseRecord({ ...valid, timestamp: '2026-12-01T05:00:00Z' }, 0);
+    expect(noMillis.ok && noMillis.record.tsText).toBe('2026-12-01T05:00:00.000Z');
+  });
+
   it('should keep a given digest in lower case when there is no body', () => {
     const parsed = parseRecord({ ...valid, body: undefined, bodySha256: 'AB'.repeat(32) }, 0);
     expect(parsed.ok && parsed.record).toMatchObject({ body: null, bodySha256: 'ab'.repeat(32) });

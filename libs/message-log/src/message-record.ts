@@ -62,6 +62,8 @@ export interface ParsedRecord {
   recipients: ParticipantUri[];
   room: ParticipantUri | null;
   ts: Date;
+  /** ts as toISOString() writes it (UTC, milliseconds) */
+  tsText: string;
   direction: Direction;
   contentType: string;
   body: string | null;
@@ -85,6 +87,9 @@ export type RecordParse = { ok: true; record: ParsedRecord } | { ok: false; reje
 const RECORD_KEYS = new Set(Object.keys(messageRecordSchema.shape));
 // the pattern zod checks the timestamp against (its only check); without it, zod checks every record
 const TIMESTAMP_PATTERN: unknown = (timestamp as { _zod?: { pattern?: unknown } })._zod?.pattern;
+
+// the timestamp as toISOString() writes it, which most members send: then the text is kept as given
+const ISO_UTC_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 const isUri = (v: unknown): v is string => typeof v === 'string' && v.length >= 1 && v.length <= 512;
 
@@ -140,6 +145,7 @@ export function parseRecord(input: unknown, index: number): RecordParse {
     const recipients: ParticipantUri[] = [];
     for (i = 0; i < inputs.length; i++) recipients.push(parseParticipantUri(inputs[i]));
     const room = r.room === undefined ? null : parseParticipantUri(r.room);
+    const ts = new Date(r.timestamp);
     return {
       ok: true,
       record: {
@@ -149,7 +155,8 @@ export function parseRecord(input: unknown, index: number): RecordParse {
         sender,
         recipients,
         room,
-        ts: new Date(r.timestamp),
+        ts,
+        tsText: ISO_UTC_MS.test(r.timestamp) ? r.timestamp : ts.toISOString(),
         direction: r.direction,
         contentType: r.contentType,
         body: r.body ?? null,

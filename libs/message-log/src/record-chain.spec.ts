@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '@app/interconnect';
+import { canonicalJson, linkHash } from '@app/interconnect';
 import {
   canonicalRecord,
   chainEntry,
+  isPlainRecord,
+  PendingChainEntries,
   type ChainCheckpoint,
   GENESIS_HASH,
   LogChainVerifier,
@@ -199,5 +201,44 @@ describe('canonicalRecord', () => {
 
   it('should refuse a lone surrogate as canonicalJson does', () => {
     expect(() => canonicalRecord({ ...base, messageId: 'x\ud800y' })).toThrow('lone surrogate');
+  });
+
+  it.each([
+    ['a Date', {}],
+    ['the ISO text of the timestamp', { ts: '2026-12-01T06:00:00.123Z' }],
+    ['a room and no recipients', { room: 'xmpp:lobby@conference.b.example.org', recipients: [] }],
+    ['several recipients', { recipients: ['sip:bob@b.example.org', 'xmpp:carol@c.example.net'] }],
+  ])('should write a plain entry by concatenation as RFC 8785 does (%s)', (_name, change) => {
+    const r = { ...base, ...change };
+    expect(isPlainRecord(r)).toBe(true);
+    expect(canonicalRecord(r, true)).toBe(canonicalJson(chainEntry(r)));
+  });
+
+  it.each([
+    ['a quote', { messageId: 'm"1' }],
+    ['a backslash', { sender: 'sip:a\\b@a.example.com' }],
+    ['a control character', { contentType: 'text/plain;\tq=1' }],
+    ['an astral character', { recipients: ['xmpp:😀@b.example.org'] }],
+    ['a lone surrogate', { room: 'xmpp:\udc00@b.example.org' }],
+  ])('should not call an entry with %s plain', (_name, change) => {
+    expect(isPlainRecord({ ...base, ...change })).toBe(false);
+  });
+});
+
+describe('PendingChainEntries', () => {
+  it('should link each entry as linkHash does, whatever hash it follows', () => {
+    const entries = new PendingChainEntries();
+    const texts = ['["pim-log-1","a"]', '["pim-log-1","ünïcødé 😀"]', '[]'];
+    texts.forEach((t) => entries.add(t));
+    let prev = GENESIS_HASH;
+    texts.forEach((t, i) => {
+      const next = entries.link(i, prev);
+      expect(next).toBe(linkHash(prev, t));
+      prev = next;
+    });
+    // a redo links the same entry after another hash
+    expect(entries.link(1, GENESIS_HASH)).toBe(linkHash(GENESIS_HASH, texts[1]));
+    expect(() => entries.link(0, 'abc')).toThrow('64 hex');
+    entries.release();
   });
 });

@@ -1,3 +1,5 @@
+import { hash } from 'node:crypto';
+import { ReusableBuffer } from '@app/db';
 import { canonicalJson, GENESIS_HASH, linkHash } from '@app/interconnect';
 
 /**
@@ -13,7 +15,8 @@ export const CHAIN_ENTRY_VERSION = 'pim-log-1';
 export interface ChainedFields {
   origin: string;
   messageId: string;
-  ts: Date;
+  /** a Date, or its ISO 8601 text in UTC as toISOString() writes it */
+  ts: Date | string;
   direction: string;
   sender: string;
   recipients: readonly string[];
@@ -27,7 +30,7 @@ export function chainEntry(r: ChainedFields): unknown[] {
     CHAIN_ENTRY_VERSION,
     r.origin,
     r.messageId,
-    r.ts.toISOString(),
+    typeof r.ts === 'string' ? r.ts : r.ts.toISOString(),
     r.direction,
     r.sender,
     r.recipients,
@@ -40,17 +43,79 @@ export function chainEntry(r: ChainedFields): unknown[] {
 // JSON.stringify writes a lone surrogate as a \udXXX escape; a match may also be a literal
 // backslash before "ud8…", in which case canonicalJson gives the same text, only slower
 const ESCAPED_SURROGATE = /\\ud[89a-f]/;
+// what JSON.stringify or COPY text would escape, and surrogates (paired or not): none of it in a
+// plain string, which both write as it is (JSON between quotes)
+const NOT_PLAIN = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * Whether every string of the entry is plain (the usual case: ASCII identifiers and URIs), so
+ * that canonicalRecord and the COPY text of the row may be written by concatenation. The caller
+ * tests once and passes the answer to both.
+ */
+export function isPlainRecord(r: ChainedFields): boolean {
+  const { recipients } = r;
+  for (let i = 0; i < recipients.length; i++) if (NOT_PLAIN.test(recipients[i])) return false;
+  return (
+    !NOT_PLAIN.test(r.messageId) &&
+    !NOT_PLAIN.test(r.sender) &&
+    (r.room === null || !NOT_PLAIN.test(r.room)) &&
+    !NOT_PLAIN.test(r.contentType) &&
+    !NOT_PLAIN.test(r.origin) &&
+    !NOT_PLAIN.test(r.direction) &&
+    !NOT_PLAIN.test(r.bodySha256) &&
+    (typeof r.ts !== 'string' || !NOT_PLAIN.test(r.ts))
+  );
+}
 
 /**
  * The canonical form hashed into the chain (RFC 8785 JSON of chainEntry). The entry holds only
  * strings, an array of strings and null, for which RFC 8785 and JSON.stringify write the same
  * bytes unless a string has a lone surrogate (which canonicalJson refuses); the hot path
- * therefore stringifies directly and leaves that case to the general serializer.
+ * therefore stringifies directly and leaves that case to the general serializer. For an entry
+ * whose strings are all plain (isPlainRecord), both amount to quoting and joining them.
  */
-export function canonicalRecord(r: ChainedFields): string {
+export function canonicalRecord(r: ChainedFields, plain = false): string {
+  if (plain) {
+    const { recipients, room } = r;
+    const ts = typeof r.ts === 'string' ? r.ts : r.ts.toISOString();
+    return (
+      `["${CHAIN_ENTRY_VERSION}","${r.origin}","${r.messageId}","${ts}","${r.direction}","${r.sender}",` +
+      (recipients.length === 0 ? '[]' : `["${recipients.join('","')}"]`) +
+      (room === null ? ',null,"' : `,"${room}","`) +
+      `${r.contentType}","${r.bodySha256}"]`
+    );
+  }
   const entry = chainEntry(r);
   const text = JSON.stringify(entry);
   return ESCAPED_SURROGATE.test(text) ? canonicalJson(entry) : text;
+}
+
+/**
+ * The canonical entries of a batch's records, kept as bytes until the chain head is locked, each
+ * after a hole for the hash it links to: linking a record then hashes bytes already in place.
+ */
+export class PendingChainEntries {
+  private readonly bytes = new ReusableBuffer();
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  add(canonical: string): void {
+    this.starts.push(this.bytes.reserve(GENESIS_HASH.length));
+    this.bytes.write(canonical);
+    this.ends.push(this.bytes.length);
+  }
+
+  /** linkHash(prevHash, entry i): the chain hash of entry i after prevHash (hex). */
+  link(i: number, prevHash: string): string {
+    if (prevHash.length !== GENESIS_HASH.length) throw new Error('link: prevHash is 64 hex digits');
+    this.bytes.writeAt(this.starts[i], prevHash);
+    return hash('sha256', this.bytes.view(this.starts[i], this.ends[i]), 'hex');
+  }
+
+  /** Nothing but this object reads the bytes, so they always go back to the pool. */
+  release(): void {
+    this.bytes.release();
+  }
 }
 
 export function recordHash(prevHash: string, r: ChainedFields): string {

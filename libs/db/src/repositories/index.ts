@@ -31,6 +31,8 @@ export * from './policy.repository.js';
 export * from './transparency.repository.js';
 export * from './hub-key.repository.js';
 export * from './message-log.repository.js';
+export * from './log-batch-text.js';
+export * from './reusable-buffer.js';
 export * from './message-log-retention.repository.js';
 export * from './legal-hold.repository.js';
 export * from './message-log-prune.repository.js';

@@ -4,53 +4,13 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
-import { copyByteaHex, copyTextArray, copyValue } from './copy-text.js';
-
-/** One record to append, before its chain position and links are known (hashes in hex). */
-export interface LogRowContent {
-  ts: Date;
-  messageId: string;
-  direction: string;
-  sender: string;
-  recipients: readonly string[];
-  room: string | null;
-  contentType: string;
-  body: string | null;
-  bodySha256: string;
-  tags: readonly string[];
-}
-
-/**
- * A record's COPY text, prepared before the chain head is locked (prepareLogRow): everything but
- * its seq, prev_hash, chain_hash and batch_id, which append fills in under the lock. Kept as a
- * few flat strings, so a batch waiting for the lock holds little.
- */
-export interface PreparedLogRow {
-  readonly messageId: string;
-  /** ts as COPY text (ISO 8601, UTC) */
-  readonly ts: string;
-  /** message_id as COPY text */
-  readonly idText: string;
-  /** the log row's columns after seq up to prev_hash: `\t message_id … tags \t \\x` */
-  readonly middle: string;
-}
-
-/** The chain links of the rows of one append: seq firstSeq, firstSeq + 1, …, each linked to the previous. */
-export interface AppendedLinks {
-  firstSeq: number;
-  /** prev_hash of the first row (the chain head before the batch) */
-  prevHash: string;
-  /** chain_hash of each row, in order */
-  chainHashes: readonly string[];
-}
+import { KEYS_COPY_COLUMNS, LOG_COPY_COLUMNS, type LogBatchText } from './log-batch-text.js';
 
 export interface ChainHead {
   lastSeq: number;
   lastHash: string;
 }
 
-const LOG_COLUMNS =
-  'ts, origin, seq, message_id, direction, sender, recipients, room, content_type, body, body_sha256, tags, prev_hash, chain_hash, batch_id';
 const GENESIS = '0'.repeat(64);
 // Serialises partition DDL across hub and worker processes.
 const PARTITIONS_LOCK_KEY = 0x6875626d; // "hubm"
@@ -83,28 +43,6 @@ export const partitionName = (day: Date): string => `message_log_p${day.toISOStr
 export const utcDay = (at: Date): Date => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
 
 /**
- * The COPY text of a row that does not depend on its chain position (columns in LOG_COLUMNS
- * order): computed before the lock, once per record, as one flat string.
- */
-export function prepareLogRow(row: LogRowContent): PreparedLogRow {
-  const idText = copyValue(row.messageId);
-  const middle = [
-    '',
-    idText,
-    row.direction,
-    copyValue(row.sender),
-    copyTextArray(row.recipients),
-    copyValue(row.room),
-    copyValue(row.contentType),
-    copyValue(row.body),
-    copyByteaHex(row.bodySha256),
-    copyTextArray(row.tags),
-    '\\\\x',
-  ].join('\t');
-  return { messageId: row.messageId, ts: row.ts.toISOString(), idText, middle };
-}
-
-/**
  * The message log's write path and partitions (tables in migration MessageLogPartitioned). All
  * writes of a batch happen in the caller's transaction, under the lock on the origin's chain head.
  */
@@ -133,40 +71,19 @@ export class MessageLogRepository {
   }
 
   /**
-   * Appends the rows with their chain links: COPY into the keys and the log (the bulk path
-   * PostgreSQL has; an INSERT from unnest() parameters cost it half again as much CPU per record),
-   * then the new chain head. Row i gets seq `links.firstSeq + i`.
+   * Appends a batch whose rows carry their chain links: COPY into the keys and the log (the bulk
+   * path PostgreSQL has; an INSERT from unnest() parameters cost it half again as much CPU per
+   * record), then the chain head the batch ends at.
    */
-  async append(
-    origin: string,
-    batchId: string,
-    rows: readonly PreparedLogRow[],
-    links: AppendedLinks,
-    manager: EntityManager,
-  ): Promise<void> {
-    if (rows.length === 0) return;
-    if (links.chainHashes.length !== rows.length) throw new Error('append: one chain hash per row');
+  async append(origin: string, batch: LogBatchText, newHead: ChainHead, manager: EntityManager): Promise<void> {
+    if (batch.rows === 0) return;
     const client = await transactionClient(manager);
-    const originText = copyValue(origin);
-    const keyOrigin = `${originText}\t`;
-    const logOrigin = `\t${originText}\t`;
-    const rowEnd = `\t${batchId}\n`;
-    let keys = '';
-    let log = '';
-    let prevHash = links.prevHash;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const seq = String(links.firstSeq + i);
-      const chainHash = links.chainHashes[i];
-      keys += keyOrigin + r.idText + '\t' + r.ts + '\t' + seq + '\n';
-      log += r.ts + logOrigin + seq + r.middle + prevHash + '\t\\\\x' + chainHash + rowEnd;
-      prevHash = chainHash;
-    }
-    await copyInto(client, 'COPY message_log_keys (origin, message_id, ts, seq) FROM STDIN', keys);
-    await copyInto(client, `COPY message_log (${LOG_COLUMNS}) FROM STDIN`, log);
+    await copyInto(client, `COPY message_log_keys (${KEYS_COPY_COLUMNS}) FROM STDIN`, batch.keyBytes());
+    await copyInto(client, `COPY message_log (${LOG_COPY_COLUMNS}) FROM STDIN`, batch.logBytes());
+    batch.markCopied();
     await manager.query(
       `UPDATE message_log_chains SET last_seq = $2, last_hash = decode($3, 'hex'), updated_at = now() WHERE origin = $1`,
-      [origin, links.firstSeq + rows.length - 1, prevHash],
+      [origin, newHead.lastSeq, newHead.lastHash],
     );
   }
 
@@ -217,6 +134,6 @@ async function transactionClient(manager: EntityManager): Promise<PoolClient> {
   return (await runner.connect()) as PoolClient;
 }
 
-function copyInto(client: PoolClient, sql: string, text: string): Promise<void> {
-  return pipeline(Readable.from([Buffer.from(text, 'utf8')]), client.query(copyFrom(sql)));
+function copyInto(client: PoolClient, sql: string, bytes: Buffer): Promise<void> {
+  return pipeline(Readable.from([bytes]), client.query(copyFrom(sql)));
 }
