@@ -44,7 +44,8 @@ export function chainEntry(r: ChainedFields): unknown[] {
 // backslash before "ud8…", in which case canonicalJson gives the same text, only slower
 const ESCAPED_SURROGATE = /\\ud[89a-f]/;
 // what JSON.stringify or COPY text would escape, and surrogates (paired or not): none of it in a
-// plain string, which both write as it is (JSON between quotes)
+// plain string, which both write as it is (JSON between quotes); controls are what it looks for
+// eslint-disable-next-line no-control-regex
 const NOT_PLAIN = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
