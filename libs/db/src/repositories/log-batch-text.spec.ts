@@ -65,7 +65,13 @@ describe('LogBatchText', () => {
   });
 
   it('should escape every string of a row that is not plain', () => {
-    const odd = { ...row, messageId: 'q\\"1', sender: 'sip:a\\b@a.example.com', recipients: ['sip:"x"@b.example.org'], contentType: 'text/plain;\tq=1' };
+    const odd = {
+      ...row,
+      messageId: 'q\\"1',
+      sender: 'sip:a\\b@a.example.com',
+      recipients: ['sip:"x"@b.example.org'],
+      contentType: 'text/plain;\tq=1',
+    };
     const batch = batchOf([odd], false);
     batch.setLinks(0, 1, H1, H2);
     expect(batch.logBytes().toString()).toBe(expectedLogLine(odd, 1, H1, H2));
@@ -80,7 +86,13 @@ describe('LogBatchText', () => {
     const kept = batch.only([0, 2]);
     expect(kept.messageIds).toEqual(['m-1', 'm-3']);
     expect(kept.logBytes().toString()).toBe(expectedLogLine(rows[0], 7, H1, H2) + expectedLogLine(rows[2], 8, H2, H1));
-    expect(kept.keyBytes().toString().split('\n').map((l) => l.split('\t')[1])).toEqual(['m-1', 'm-3', undefined]);
+    expect(
+      kept
+        .keyBytes()
+        .toString()
+        .split('\n')
+        .map((l) => l.split('\t')[1]),
+    ).toEqual(['m-1', 'm-3', undefined]);
     // the source stays whole for another attempt
     expect(batch.messageIds).toHaveLength(3);
   });

@@ -68,7 +68,9 @@ export class LogBatchText {
    */
   add(row: LogRowContent, plain = false): void {
     const idText = plain ? row.messageId : copyValue(row.messageId);
-    this.log.write(`${this.logPrefix}${row.ts}\t${this.originText}\t${idText}\t${row.direction}\t${columnsAfterDirection(row, plain)}\t`);
+    this.log.write(
+      `${this.logPrefix}${row.ts}\t${this.originText}\t${idText}\t${row.direction}\t${columnsAfterDirection(row, plain)}\t`,
+    );
     this.logHoles.push(this.log.reserve(LOG_TAIL_BYTES));
     this.keys.write(`${this.keyOrigin}${idText}\t${row.ts}\t`);
     this.keyHoles.push(this.keys.reserve(KEY_TAIL_BYTES));
