@@ -24,6 +24,8 @@ describe('parseParticipantUri', () => {
     ['sip:alice@localhost', 'valid domain'],
     ['sip:alice @a.example.com', 'without spaces'],
     ['sip:alice@a.example.com\u001f', 'control characters'],
+    ['xmpp:😀@a.example.com', 'control characters'],
+    ['xmpp:\udc00x@a.example.com', 'control characters'],
     ['@dave', 'Matrix identifier'],
     ['matrix:x/dave:d.example', 'matrix: URI'],
   ])('should refuse %s', (input, message) => {

@@ -20,9 +20,10 @@ export interface ParticipantUri {
 const ADDRESS_SCHEMES = new Set(['sip', 'sips', 'xmpp', 'im', 'pres']);
 const MATRIX_SIGILS: Record<string, string> = { '@': 'u', '!': 'roomid', '#': 'r' };
 const MATRIX_KINDS = new Set(['u', 'r', 'roomid']);
-// a URI is a single line of visible characters: no whitespace or controls (also keeps the
-// separator used to pass arrays to PostgreSQL out of the data)
-const VISIBLE = /^[\x21-\x7e\u00a0-\uffff]+$/u;
+// a URI is a single line of visible characters of the Basic Multilingual Plane: no whitespace or
+// controls (also keeps the separator used to pass arrays to PostgreSQL out of the data), and no
+// surrogates, paired or lone (not unicode mode, which is slower: it tests code units)
+const VISIBLE = /^[\x21-\x7e\u00a0-\ud7ff\ue000-\uffff]+$/;
 
 export class ParticipantUriError extends Error {}
 

@@ -9,8 +9,11 @@ export interface AuthorizationContext {
   directory: DecisionDirectory;
   window: { notBefore: Date; notAfter: Date };
   now: Date;
-  /** decisions already taken for this batch, by "sender|target|service": a batch repeats few pairs */
-  decided?: Map<string, Decision>;
+  /**
+   * decisions already taken for this batch, by service, sender's network and target: a batch
+   * repeats few pairs (nested maps of strings the directory returns, whose hashes V8 keeps)
+   */
+  decided?: Map<Service, Map<string, Map<string, Decision>>>;
 }
 
 export type RecordVerdict = { ok: true; tags: string[] } | { ok: false; rejected: RejectedRecord };
@@ -71,12 +74,7 @@ export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): Rec
     // each distinct target once, in order of first appearance
     if (targetNets.indexOf(target) !== i) continue;
     if (target === senderNet || target === hubDomain || senderNet === hubDomain) continue;
-    const key = `${senderNet}|${target}|${service}`;
-    let decision = ctx.decided?.get(key);
-    if (!decision) {
-      decision = ctx.directory.decide(senderNet, target, service, ctx.now);
-      ctx.decided?.set(key, decision);
-    }
+    const decision = decisionFor(senderNet, target, service, ctx);
     if (!decision.allowed) {
       return reject(r, 'not-allowed', `${senderNet} may not interconnect with ${target} for ${service}: ${decision.reason}`);
     }
@@ -97,6 +95,18 @@ export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): Rec
   }
   if (room) tags.push(roomTag(room.uri));
   return { ok: true, tags };
+}
+
+function decisionFor(sender: string, target: string, service: Service, ctx: AuthorizationContext): Decision {
+  const { decided } = ctx;
+  if (!decided) return ctx.directory.decide(sender, target, service, ctx.now);
+  let byService = decided.get(service);
+  if (!byService) decided.set(service, (byService = new Map()));
+  let bySender = byService.get(sender);
+  if (!bySender) byService.set(sender, (bySender = new Map()));
+  let decision = bySender.get(target);
+  if (!decision) bySender.set(target, (decision = ctx.directory.decide(sender, target, service, ctx.now)));
+  return decision;
 }
 
 function networkOf(host: string, ctx: AuthorizationContext): string | null {

@@ -99,8 +99,8 @@ describe('LogBatchText', () => {
 
   it('should refuse links that would not fit their holes', () => {
     const batch = batchOf([row], true);
-    expect(() => batch.setLinks(0, 1, 'xyz', H2)).toThrow('64 lower-case hex');
-    expect(() => batch.setLinks(0, 1, H1, H2.toUpperCase())).toThrow('64 lower-case hex');
+    expect(() => batch.setLinks(0, 1, 'xyz', H2)).toThrow('64 hex digits');
+    expect(() => batch.setLinks(0, 1, H1, `${H2}0`)).toThrow('64 hex digits');
     expect(() => batch.setLinks(0, 0, H1, H2)).toThrow('no seq 0');
     expect(() => batch.setLinks(0, 2 ** 53, H1, H2)).toThrow('no seq');
   });

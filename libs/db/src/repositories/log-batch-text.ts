@@ -28,7 +28,6 @@ const HASH_HEX = 64;
 const BYTEA_HEX = '\t\\\\x';
 const LOG_TAIL_BYTES = SEQ_DIGITS + BYTEA_HEX.length + HASH_HEX + BYTEA_HEX.length + HASH_HEX + 1;
 const KEY_TAIL_BYTES = SEQ_DIGITS + 1;
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
  * The COPY text of one batch for message_log_keys and message_log, written record by record as
@@ -77,9 +76,12 @@ export class LogBatchText {
     this.messageIds.push(row.messageId);
   }
 
-  /** Row i's position in the chain and its links (lower-case hex). */
+  /**
+   * Row i's position in the chain and its links: SHA-256 digests in hex, as node:crypto writes them
+   * (only their length is checked here, on the hot path; a wrong digit would fail the COPY).
+   */
   setLinks(i: number, seq: number, prevHash: string, chainHash: string): void {
-    if (!HEX64.test(prevHash) || !HEX64.test(chainHash)) throw new Error('setLinks: hashes are 64 lower-case hex digits');
+    if (prevHash.length !== HASH_HEX || chainHash.length !== HASH_HEX) throw new Error('setLinks: hashes are 64 hex digits');
     const digits = String(seq);
     if (!Number.isSafeInteger(seq) || seq < 1 || digits.length > SEQ_DIGITS) throw new Error(`setLinks: no seq ${seq}`);
     const seqText = digits.padStart(SEQ_DIGITS, '0');
