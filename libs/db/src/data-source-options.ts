@@ -8,6 +8,12 @@ export interface DataSourceParams {
   applicationName?: string;
 }
 
+/**
+ * Every session starts at READ COMMITTED whatever the server's or the database's default, so a
+ * transaction that wants it (TransactionRunner) needs no SET TRANSACTION round trip of its own.
+ */
+export const SESSION_OPTIONS = '-c default_transaction_isolation=read\\ committed';
+
 /** The one set of TypeORM options shared by the apps, the CLI and the tests. */
 export function buildDataSourceOptions({ url, poolMax = 10, applicationName = 'hub' }: DataSourceParams): DataSourceOptions {
   return {
@@ -21,6 +27,6 @@ export function buildDataSourceOptions({ url, poolMax = 10, applicationName = 'h
     uuidExtension: 'pgcrypto',
     logging: ['error'],
     applicationName,
-    extra: { max: poolMax },
+    extra: { max: poolMax, options: SESSION_OPTIONS },
   };
 }
