@@ -121,7 +121,8 @@ export function passesRecordShape(input: unknown): input is MessageRecordInput {
   if (bodySha256 !== undefined && (typeof bodySha256 !== 'string' || !SHA256_HEX.test(bodySha256))) return false;
   // the refinements
   if ((body === undefined) === (bodySha256 === undefined)) return false;
-  if (body !== undefined && Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) return false;
+  // at most 3 UTF-8 bytes per UTF-16 code unit: only a long body needs counting
+  if (body !== undefined && body.length * 3 > MAX_BODY_BYTES && Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) return false;
   if ((recipients === undefined || recipients.length === 0) && room === undefined) return false;
   return true;
 }
@@ -151,7 +152,7 @@ export function parseRecord(input: unknown, index: number): RecordParse {
       record: {
         index,
         messageId: r.messageId,
-        origin: r.origin.toLowerCase().replace(/\.$/, ''),
+        origin: withoutFinalDot(r.origin.toLowerCase()),
         sender,
         recipients,
         room,
@@ -170,6 +171,8 @@ export function parseRecord(input: unknown, index: number): RecordParse {
     return { ok: false, rejected: { index, messageId: r.messageId, reason: 'invalid', field, detail: error.message } };
   }
 }
+
+const withoutFinalDot = (domain: string): string => (domain.endsWith('.') ? domain.slice(0, -1) : domain);
 
 function shapeRejection(input: unknown, index: number, issue: z.core.$ZodIssue): RejectedRecord {
   const id = (input as { messageId?: unknown } | null)?.messageId;

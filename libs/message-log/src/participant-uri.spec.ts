@@ -15,6 +15,20 @@ describe('parseParticipantUri', () => {
     ['sip:alice@bücher.example', 'sip:alice@xn--bcher-kva.example', 'xn--bcher-kva.example'],
   ])('should normalise %s', (input, uri, host) => {
     expect(parseParticipantUri(input)).toEqual({ uri, host });
+    // again, now that its host is known in normal form (the shortcut for URIs already normal)
+    expect(parseParticipantUri(input)).toEqual({ uri, host });
+  });
+
+  it.each([
+    ['sip:alice@a.example.com:5060', 'sip:alice@a.example.com'],
+    ['sip:alice@a.example.com;transport=tcp', 'sip:alice@a.example.com'],
+    ['xmpp:bob@a.example.com/phone', 'xmpp:bob@a.example.com'],
+    ['SIP:alice@a.example.com', 'sip:alice@a.example.com'],
+    ['sip:alice@A.EXAMPLE.com', 'sip:alice@a.example.com'],
+    ['sips:alice@a.example.com?subject=x', 'sips:alice@a.example.com'],
+  ])('should still normalise %s once its host is known', (input, uri) => {
+    parseParticipantUri('sip:known@a.example.com');
+    expect(parseParticipantUri(input)).toEqual({ uri, host: 'a.example.com' });
   });
 
   it.each([

@@ -30,6 +30,41 @@ export class ParticipantUriError extends Error {}
 export function parseParticipantUri(input: string): ParticipantUri {
   if (input.length > 512) throw new ParticipantUriError('is longer than 512 characters');
   if (!VISIBLE.test(input)) throw new ParticipantUriError('must be one URI without spaces or control characters');
+  return inNormalForm(input) ?? parse(input);
+}
+
+/**
+ * The usual input, an address URI already in normal form (lower-case scheme, user@host with a
+ * host seen before in normal form, nothing after it), parsed without a new string but its host.
+ */
+function inNormalForm(input: string): ParticipantUri | null {
+  const colon = input.indexOf(':');
+  if (!hasLowerAddressScheme(input, colon)) return null;
+  const at = input.lastIndexOf('@');
+  if (at <= colon + 1) return null;
+  for (let i = colon + 1; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    // parameters, a resource or headers; or a port
+    if (c === 0x3b || c === 0x2f || c === 0x3f || (c === 0x3a && i > at)) return null;
+  }
+  const hostPart = input.slice(at + 1);
+  return normalisedHosts.get(hostPart) === hostPart ? { uri: input, host: hostPart } : null;
+}
+
+function hasLowerAddressScheme(input: string, colon: number): boolean {
+  switch (colon) {
+    case 2:
+      return input.startsWith('im');
+    case 3:
+      return input.startsWith('sip');
+    case 4:
+      return input.startsWith('xmpp') || input.startsWith('sips') || input.startsWith('pres');
+    default:
+      return false;
+  }
+}
+
+function parse(input: string): ParticipantUri {
   const sigil = MATRIX_SIGILS[input[0]];
   if (sigil) return matrix(sigil, input.slice(1));
   const colon = input.indexOf(':');
