@@ -51,6 +51,7 @@ describe('parseRecord', () => {
     [{ timestamp: '2026-12-01 06:00' }, 'timestamp', ''],
     [{ messageId: 'has space' }, 'messageId', 'visible ASCII'],
     [{ contentType: 'plain' }, 'contentType', 'media type'],
+    [{ contentType: 'text/plain; x=\ud800' }, 'contentType', 'media type'],
     [{ extra: 1 }, '', ''],
     [{ body: 'x'.repeat(64 * 1024 + 1) }, 'body', 'bodySha256'],
   ])('should reject %o naming the field', (change, field, detail) => {
@@ -99,6 +100,8 @@ describe('passesRecordShape (the shape check that spares valid records the zod r
     ['an upper-case direction', { ...valid, direction: 'OUTBOUND' }],
     ['a 256-character media type', { ...valid, contentType: `text/${'x'.repeat(251)}` }],
     ['a media type with parameters', { ...valid, contentType: 'Text/Plain ; charset=utf-8' }],
+    ['a media type with a lone surrogate', { ...valid, contentType: 'text/plain; x=\udc00' }],
+    ['a media type with a line break', { ...valid, contentType: 'text/plain; x=1\ny' }],
     ['both body and digest', { ...valid, bodySha256: 'ab'.repeat(32) }],
     ['a 63-digit digest', { ...byDigest, bodySha256: 'a'.repeat(63) }],
     ['a body of 64 KiB', { ...valid, body: 'x'.repeat(64 * 1024) }],

@@ -16,7 +16,9 @@ const uri = z.string().min(1).max(512);
 const MESSAGE_ID = /^[\x21-\x7e]+$/;
 const messageId = z.string().min(1).max(256).regex(MESSAGE_ID, 'must be 1–256 visible ASCII characters');
 const timestamp = z.iso.datetime({ offset: true });
-const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;.*)?$/i;
+// parameters on one line and without surrogates: a lone one would make the record's canonical
+// chain entry impossible (RFC 8785 refuses it), which failed the whole batch
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;[^\r\n\u2028\u2029\ud800-\udfff]*)?$/i;
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 /** A JSON Lines line that is not JSON: rejected as that record, not as the whole batch. */
