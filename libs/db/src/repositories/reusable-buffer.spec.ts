@@ -36,4 +36,16 @@ describe('ReusableBuffer', () => {
     expect(b.view().toString()).toBe('second');
     b.release();
   });
+
+  it('should not keep a buffer that grew past 4 MiB', () => {
+    const before = ReusableBuffer.pooledBytes();
+    const big = new ReusableBuffer();
+    big.write('x'.repeat(5 * 1024 * 1024));
+    big.release();
+    expect(ReusableBuffer.pooledBytes()).toBeLessThanOrEqual(before);
+    const small = new ReusableBuffer();
+    small.write('y');
+    small.release();
+    expect(ReusableBuffer.pooledBytes()).toBeGreaterThan(0);
+  });
 });

@@ -8,6 +8,13 @@ export class ReusableBuffer {
   private static readonly spares: Buffer[] = [];
   private static readonly SPARES_MAX = 32;
   private static readonly INITIAL_BYTES = 256 * 1024;
+  // a batch of large bodies grows a buffer to tens of MB: such a buffer is not kept
+  private static readonly SPARE_MAX_BYTES = 4 * 1024 * 1024;
+
+  /** Bytes the pool keeps for later batches (at most SPARES_MAX buffers of SPARE_MAX_BYTES). */
+  static pooledBytes(): number {
+    return ReusableBuffer.spares.reduce((sum, b) => sum + b.length, 0);
+  }
 
   private buffer: Buffer;
   private used = 0;
@@ -60,7 +67,9 @@ export class ReusableBuffer {
   release(): void {
     if (this.released) return;
     this.released = true;
-    if (ReusableBuffer.spares.length < ReusableBuffer.SPARES_MAX) ReusableBuffer.spares.push(this.buffer);
+    if (ReusableBuffer.spares.length < ReusableBuffer.SPARES_MAX && this.buffer.length <= ReusableBuffer.SPARE_MAX_BYTES) {
+      ReusableBuffer.spares.push(this.buffer);
+    }
   }
 
   /** Done, but the bytes may still be read (a socket write that may not have completed): left to the GC. */
