@@ -52,16 +52,8 @@ function inNormalForm(input: string): ParticipantUri | null {
 }
 
 function hasLowerAddressScheme(input: string, colon: number): boolean {
-  switch (colon) {
-    case 2:
-      return input.startsWith('im');
-    case 3:
-      return input.startsWith('sip');
-    case 4:
-      return input.startsWith('xmpp') || input.startsWith('sips') || input.startsWith('pres');
-    default:
-      return false;
-  }
+  for (const scheme of ADDRESS_SCHEMES) if (scheme.length === colon && input.startsWith(scheme)) return true;
+  return false;
 }
 
 function parse(input: string): ParticipantUri {

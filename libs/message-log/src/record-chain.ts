@@ -25,12 +25,14 @@ export interface ChainedFields {
   bodySha256: string;
 }
 
+const isoText = (ts: Date | string): string => (typeof ts === 'string' ? ts : ts.toISOString());
+
 export function chainEntry(r: ChainedFields): unknown[] {
   return [
     CHAIN_ENTRY_VERSION,
     r.origin,
     r.messageId,
-    typeof r.ts === 'string' ? r.ts : r.ts.toISOString(),
+    isoText(r.ts),
     r.direction,
     r.sender,
     r.recipients,
@@ -76,9 +78,8 @@ export function isPlainRecord(r: ChainedFields): boolean {
 export function canonicalRecord(r: ChainedFields, plain = false): string {
   if (plain) {
     const { recipients, room } = r;
-    const ts = typeof r.ts === 'string' ? r.ts : r.ts.toISOString();
     return (
-      `["${CHAIN_ENTRY_VERSION}","${r.origin}","${r.messageId}","${ts}","${r.direction}","${r.sender}",` +
+      `["${CHAIN_ENTRY_VERSION}","${r.origin}","${r.messageId}","${isoText(r.ts)}","${r.direction}","${r.sender}",` +
       (recipients.length === 0 ? '[]' : `["${recipients.join('","')}"]`) +
       (room === null ? ',null,"' : `,"${room}","`) +
       `${r.contentType}","${r.bodySha256}"]`

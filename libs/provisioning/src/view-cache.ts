@@ -64,7 +64,7 @@ export class ViewCache {
   private drop(domain: string): void {
     const byRequestor = this.byDomain.get(domain);
     if (!byRequestor) return;
-    for (const views of byRequestor.values()) this.size -= (views.xml ? 1 : 0) + (views.json ? 1 : 0);
+    for (const views of byRequestor.values()) this.size -= Object.keys(views).length;
     this.byDomain.delete(domain);
   }
 

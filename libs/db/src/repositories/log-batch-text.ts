@@ -1,4 +1,4 @@
-import { copyTextArray, copyValue } from './copy-text.js';
+import { copyByteaHex, copyTextArray, copyValue, plainCopyTextArray, plainCopyValue } from './copy-text.js';
 import { ReusableBuffer } from './reusable-buffer.js';
 
 /** One record to append, before its chain position and links are known (hashes in hex). */
@@ -62,13 +62,17 @@ export class LogBatchText {
 
   /**
    * Adds a row. `plain` says that no string but the body needs escaping (isPlainRecord of the
-   * message-log library, tested once for this text and the chain entry): the row is then written
-   * by concatenation.
+   * message-log library, tested once for this text and the chain entry): its strings are then
+   * written without testing them again.
    */
   add(row: LogRowContent, plain = false): void {
-    const idText = plain ? row.messageId : copyValue(row.messageId);
+    const value = plain ? plainCopyValue : copyValue;
+    const array = plain ? plainCopyTextArray : copyTextArray;
+    const idText = value(row.messageId);
     this.log.write(
-      `${this.logPrefix}${row.ts}\t${this.originText}\t${idText}\t${row.direction}\t${columnsAfterDirection(row, plain)}\t`,
+      `${this.logPrefix}${row.ts}\t${this.originText}\t${idText}\t${row.direction}\t${value(row.sender)}\t` +
+        `${array(row.recipients)}\t${value(row.room)}\t${value(row.contentType)}\t${copyValue(row.body)}\t` +
+        `${copyByteaHex(row.bodySha256)}\t${array(row.tags)}\t`,
     );
     this.logHoles.push(this.log.reserve(LOG_TAIL_BYTES));
     this.keys.write(`${this.keyOrigin}${idText}\t${row.ts}\t`);
@@ -132,25 +136,4 @@ export class LogBatchText {
       this.keys.drop();
     }
   }
-}
-
-/** recipients … tags, tab-separated (columns after direction up to tags). */
-function columnsAfterDirection(row: LogRowContent, plain: boolean): string {
-  const body = copyValue(row.body);
-  if (plain) {
-    const { recipients, tags, room } = row;
-    return (
-      `${row.sender}\t${recipients.length === 0 ? '{}' : `{"${recipients.join('","')}"}`}\t${room === null ? '\\N' : room}` +
-      `\t${row.contentType}\t${body}\t\\\\x${row.bodySha256}\t${tags.length === 0 ? '{}' : `{"${tags.join('","')}"}`}`
-    );
-  }
-  return [
-    copyValue(row.sender),
-    copyTextArray(row.recipients),
-    copyValue(row.room),
-    copyValue(row.contentType),
-    body,
-    `\\\\x${row.bodySha256}`,
-    copyTextArray(row.tags),
-  ].join('\t');
 }
