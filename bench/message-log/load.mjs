@@ -16,8 +16,7 @@
 // Usage: node load.mjs '<json>' {target, mode, port?, tokens?, dbUrl?, batches, batchSize,
 //   origins, recipients, concurrency, rate?, runTag, seed}
 import http from 'node:http';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { COPY_COLUMNS, copyChunks, generateBatches, jsonBody } from './records.mjs';
@@ -110,7 +109,13 @@ async function openClients(n) {
     clients.push(c);
   }
 }
-const copyInto = (client, sql, buf) => pipeline(Readable.from([buf]), client.query(copyStreams.from(sql)));
+// as the hub writes it (libs/db message-log.repository): one write, then the stream's 'finish'
+const copyInto = (client, sql, buf) => {
+  const stream = client.query(copyStreams.from(sql));
+  const done = finished(stream);
+  stream.end(buf);
+  return done;
+};
 
 async function copy(client, batchIndex) {
   const p = payloads[batchIndex];

@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -134,6 +133,16 @@ async function transactionClient(manager: EntityManager): Promise<PoolClient> {
   return (await runner.connect()) as PoolClient;
 }
 
+/**
+ * The whole batch in one write. Not `pipeline(Readable.from([bytes]), …)`: that pair leaves
+ * ~9 KB per call (its AbortController and async-iterator stream) that young-generation collections
+ * cannot free, so every COPY promoted garbage to the old generation and the hub paid for it in
+ * mark-compact pauses (docs/benchmarks.md, "fourth session"). The stream's 'finish' comes only
+ * after PostgreSQL's ReadyForQuery; an ErrorResponse rejects.
+ */
 function copyInto(client: PoolClient, sql: string, bytes: Buffer): Promise<void> {
-  return pipeline(Readable.from([bytes]), client.query(copyFrom(sql)));
+  const copy = client.query(copyFrom(sql));
+  const done = finished(copy);
+  copy.end(bytes);
+  return done;
 }
