@@ -13,7 +13,8 @@
 // one transaction), order alternating, tables truncated and a CHECKPOINT before every run, the
 // load generator in its own process on core 1 (load.mjs; bodies generated before the clock),
 // CPU of the hub and of PostgreSQL from /proc → fixed offered rate at 50 % of the hub's maximum
-// batch rate (open loop), hub and COPY alternating, each batch's latency → JSON in
+// batch rate (open loop), hub and COPY alternating, each batch's latency → the same with small
+// batches (BENCH_LATENCY_BATCH, at half the hub's maximum rate for that size) → JSON in
 // bench/results/, summary line last.
 //
 // No worker runs: the outbox rows of the committed batches simply accumulate (and are
@@ -28,6 +29,8 @@
 // BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379
 // BENCH_DB=hub_bench_message_log BENCH_KEEP_DB=0 BENCH_HUB_MAIN=dist/apps/hub/apps/hub/src/main.js
 // BENCH_HUB_NODE_ARGS="--trace-gc" (node flags for the hub, after its own: scripts/hub-node-flags.mjs) BENCH_HUB_LOG=<file> (its output)
+// BENCH_LATENCY_BATCH=100 (0: none) BENCH_LATENCY_RECORDS=200000: the fixed-rate runs again with
+// batches of that size, at half the hub's maximum rate for that size
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -73,6 +76,9 @@ const CFG = {
   warmupRecords: int('BENCH_WARMUP_RECORDS', 50_000),
   fixedS: int('BENCH_FIXED_S', 20),
   fixedRuns: Math.max(1, int('BENCH_FIXED_RUNS', 3)),
+  // acknowledgement latency with small batches as well: its own maximum rate, then fixed-rate runs
+  latencyBatch: int('BENCH_LATENCY_BATCH', 100),
+  latencyRecords: int('BENCH_LATENCY_RECORDS', 200_000),
   copyKeys: env.BENCH_COPY_KEYS !== '0',
   profile: env.BENCH_PROFILE !== '0',
   profileRecords: int('BENCH_PROFILE_RECORDS', 200_000),
@@ -228,6 +234,8 @@ async function main() {
     throw new Error(`BENCH_DB must be a plain lower-case identifier, not '${CFG.database}'`);
   if (CFG.records % CFG.batchSize || CFG.warmupRecords % CFG.batchSize || CFG.smallRecords % CFG.batchSize)
     throw new Error('BENCH_RECORDS, BENCH_WARMUP_RECORDS and BENCH_SMALL_RECORDS must be multiples of BENCH_BATCH');
+  if (CFG.latencyBatch > 0 && CFG.latencyRecords % CFG.latencyBatch)
+    throw new Error('BENCH_LATENCY_RECORDS must be a multiple of BENCH_LATENCY_BATCH');
   if (CFG.origins % CFG.concurrency && CFG.concurrency % CFG.origins)
     log(`note: ${CFG.origins} origins for ${CFG.concurrency} in flight: batches of one origin will wait on its chain lock`);
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -420,9 +428,9 @@ async function main() {
   const queries = async () => (await ipcRequest(hub, { type: 'queries' }, 'queries')).byStatement;
   let runNo = 0;
 
-  async function measure(target, mode, { records, rate, perfFile } = {}) {
+  async function measure(target, mode, { records, rate, perfFile, batchSize = CFG.batchSize } = {}) {
     runNo++;
-    const batches = mode === 'rate' ? Math.max(1, Math.round(rate * CFG.fixedS)) : records / CFG.batchSize;
+    const batches = mode === 'rate' ? Math.max(1, Math.round(rate * CFG.fixedS)) : records / batchSize;
     const spec = {
       target,
       mode,
@@ -430,7 +438,7 @@ async function main() {
       tokens: originTokens,
       dbUrl: dbUrl.toString(),
       batches,
-      batchSize: CFG.batchSize,
+      batchSize,
       origins: CFG.origins,
       recipients: CFG.recipients,
       concurrency: CFG.concurrency,
@@ -605,6 +613,27 @@ async function main() {
   }
   results.fixedRate = fixed;
 
+  // 8b. the same with small batches (BENCH_LATENCY_BATCH records): a batch's acknowledgement
+  // latency has a floor of the batch's own COPY, so the latency a member can get is measured
+  // where that floor is low; the hub's maximum rate at that size first, then hub, copy, hub, …
+  const small = CFG.latencyBatch > 0 && CFG.latencyBatch !== CFG.batchSize ? await smallBatchLatency() : undefined;
+  results.smallBatchFixedRate = small;
+
+  async function smallBatchLatency() {
+    const batchSize = CFG.latencyBatch;
+    log(`small batches: ${batchSize} records per batch, maximum rate over ${CFG.latencyRecords} records`);
+    const max = { hub: await measure('hub', 'max', { records: CFG.latencyRecords, batchSize }) };
+    max.copy = await measure('copy', 'max', { records: CFG.latencyRecords, batchSize });
+    const smallRate = max.hub.batchesPerS / 2;
+    log(`small batches, fixed rate: ${round(smallRate, 2)} batches/s (50 % of the hub's ${round(max.hub.batchesPerS, 2)})`);
+    const runs = { batchSize, max, offeredBatchesPerS: smallRate, hub: [], copy: [] };
+    for (let i = 0; i < 2 * CFG.fixedRuns - 1; i++) {
+      const target = i % 2 === 0 ? 'hub' : 'copy';
+      runs[target].push(await measure(target, 'rate', { rate: smallRate, batchSize }));
+    }
+    return runs;
+  }
+
   // 9. where the hub's CPU goes: Linux perf on the hub during one more maximum-rate run
   // (bench/provisioning/perf-profile.mjs charges every sample to one category)
   if (PROFILE) {
@@ -659,6 +688,12 @@ async function main() {
     copyBatchP99MsAtHalf: med(fixed.copy, (r) => r.latencyMs.p99),
     hubCpuUsPerRecordAtHalf: med(fixed.hub, (r) => r.hubCpuUsPerRecord),
     fixedRateAchieved: [...fixed.hub, ...fixed.copy].every((r) => r.batchesPerS >= 0.95 * rate),
+    smallBatch: small?.batchSize,
+    smallBatchRatio: small ? small.max.hub.recordsPerS / small.max.copy.recordsPerS : undefined,
+    smallBatchOfferedPerSAtHalf: small?.offeredBatchesPerS,
+    smallBatchP99MsAtHalf: small ? med(small.hub, (r) => r.latencyMs.p99) : undefined,
+    smallBatchP50MsAtHalf: small ? med(small.hub, (r) => r.latencyMs.p50) : undefined,
+    smallCopyBatchP99MsAtHalf: small ? med(small.copy, (r) => r.latencyMs.p99) : undefined,
     otherCoresMedian: med(
       rounds.flatMap((r) => arms.map((a) => r[a])),
       (x) => x.otherCores,
@@ -668,6 +703,7 @@ async function main() {
   summary.targets = {
     atLeast70PercentOfCopy: summary.ratio >= 0.7,
     batchP99AtHalfAtMost25ms: summary.batchP99MsAtHalf <= 25,
+    ...(small ? { smallBatchP99AtHalfAtMost25ms: summary.smallBatchP99MsAtHalf <= 25 } : {}),
   };
   results.summary = summary;
   results.finishedAt = new Date().toISOString();
@@ -720,7 +756,11 @@ try {
       `copy_keys_rps=${s.copyKeysRps ? Math.round(s.copyKeysRps) : 'n/a'} hub_cpu_us_per_rec=${f(s.hubCpuUsPerRecord, 1)} ` +
       `pg_cpu_us_per_rec=${f(s.pgCpuUsPerRecordHub, 1)} copy_pg_cpu_us_per_rec=${f(s.pgCpuUsPerRecordCopy, 1)} ` +
       `stmts_per_batch=${f(s.statementsPerBatch, 1)} batch_p99_ms_at_half=${f(s.batchP99MsAtHalf, 1)} ` +
-      `copy_batch_p99_ms_at_half=${f(s.copyBatchP99MsAtHalf, 1)} half_rate_batches_s=${f(s.offeredBatchesPerSAtHalf, 2)}`,
+      `copy_batch_p99_ms_at_half=${f(s.copyBatchP99MsAtHalf, 1)} half_rate_batches_s=${f(s.offeredBatchesPerSAtHalf, 2)}` +
+      (s.smallBatch
+        ? ` small_batch=${s.smallBatch} small_ratio=${f(s.smallBatchRatio, 3)} small_batch_p99_ms_at_half=${f(s.smallBatchP99MsAtHalf, 1)} ` +
+          `small_copy_batch_p99_ms_at_half=${f(s.smallCopyBatchP99MsAtHalf, 1)} small_half_rate_batches_s=${f(s.smallBatchOfferedPerSAtHalf, 2)}`
+        : ''),
   );
 } catch (error) {
   finished = true;
