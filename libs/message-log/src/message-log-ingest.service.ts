@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ForbiddenError, InvalidInputError, PayloadTooLargeError } from '@app/common';
-import {
-  isDuplicateKeyError,
-  isMissingPartitionError,
-  LogBatchText,
-  MessageLogRepository,
-  TransactionRunner,
-  utcDay,
-} from '@app/db';
+import { isDuplicateKeyError, isMissingPartitionError, LogBatchText, MessageLogRepository, utcDay } from '@app/db';
 import { type DecisionDirectory, InterconnectDecisions } from '@app/interconnect';
 import { JobName, OutboxWriter } from '@app/queue';
 import { MAX_BATCH_RECORDS, parseRecord, type RejectedRecord } from './message-record.js';
@@ -60,7 +53,6 @@ export class MessageLogIngest {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly decisions: InterconnectDecisions,
     private readonly log: MessageLogRepository,
-    private readonly tx: TransactionRunner,
     private readonly outbox: OutboxWriter,
   ) {}
 
@@ -177,13 +169,10 @@ export class MessageLogIngest {
   }
 
   private commit(origin: string, batch: CheckedBatch, lookUpDuplicates: boolean, result: IngestResult): Promise<IngestResult> {
-    return this.tx.run(async (manager) => {
-      const head = await this.log.lockChain(origin, manager);
+    return this.log.appendBatch(origin, async (head, tx) => {
       const { messageIds } = batch.text;
       // ids logged before (only looked up after a unique violation), and those of this batch
-      const logged = lookUpDuplicates
-        ? await this.log.findLogged(origin, [...new Set(messageIds)], manager)
-        : new Map<string, number>();
+      const logged = lookUpDuplicates ? await tx.findLogged([...new Set(messageIds)]) : new Map<string, number>();
       const kept: number[] = [];
       const firstSeq = head.lastSeq + 1;
       let { lastSeq, lastHash } = head;
@@ -203,22 +192,25 @@ export class MessageLogIngest {
         if (lookUpDuplicates) logged.set(messageId, lastSeq);
         result.accepted.push({ index, messageId, seq: lastSeq });
       }
-      if (kept.length === 0) return result;
+      if (kept.length === 0) return { result, commit: null };
       const { batchId } = batch.text;
       // only after a lookup can rows drop out: the rows kept are then copied apart, and the
       // batch stays whole for another attempt
       const text = kept.length < messageIds.length ? batch.text.only(kept) : batch.text;
       try {
-        await this.log.append(origin, text, { lastSeq, lastHash }, manager);
+        await tx.copy(text);
       } finally {
         if (text !== batch.text) text.finish();
       }
-      await this.outbox.enqueue(
-        JobName.MessageLogBatchCommitted,
-        { batchId, origin, fromSeq: firstSeq, toSeq: lastSeq, records: kept.length, committedAt: new Date().toISOString() },
-        manager,
-      );
-      return { ...result, batchId };
+      const outbox = this.outbox.message(JobName.MessageLogBatchCommitted, {
+        batchId,
+        origin,
+        fromSeq: firstSeq,
+        toSeq: lastSeq,
+        records: kept.length,
+        committedAt: new Date().toISOString(),
+      });
+      return { result: { ...result, batchId }, commit: { head: { lastSeq, lastHash }, outbox } };
     });
   }
 }

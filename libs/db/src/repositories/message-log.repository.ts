@@ -1,13 +1,32 @@
 import { finished } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
 import { KEYS_COPY_COLUMNS, LOG_COPY_COLUMNS, type LogBatchText } from './log-batch-text.js';
+import { type NewOutboxMessage, OutboxRepository } from './outbox.repository.js';
 
 export interface ChainHead {
   lastSeq: number;
   lastHash: string;
+}
+
+/** What a batch's transaction can do under its chain lock (MessageLogRepository.appendBatch). */
+export interface LogAppend {
+  /** Message ids of the origin already logged, with their seq. */
+  findLogged(messageIds: string[]): Promise<Map<string, number>>;
+  /** COPY the batch's keys and rows, their chain links set. */
+  copy(batch: LogBatchText): Promise<void>;
+}
+
+export interface LogAppendOutcome<T> {
+  result: T;
+  /** the chain head the batch ends at and the outbox row announcing it; null: nothing to commit */
+  commit: { head: ChainHead; outbox: NewOutboxMessage } | null;
+}
+
+interface PooledDriver {
+  obtainMasterConnection(): Promise<[PoolClient, (error?: Error) => void]>;
 }
 
 const GENESIS = '0'.repeat(64);
@@ -43,47 +62,60 @@ export const utcDay = (at: Date): Date => new Date(Math.floor(at.getTime() / DAY
 
 /**
  * The message log's write path and partitions (tables in migration MessageLogPartitioned). All
- * writes of a batch happen in the caller's transaction, under the lock on the origin's chain head.
+ * writes of a batch happen in one transaction (appendBatch), under the lock on the origin's chain head.
  */
 @Injectable()
 export class MessageLogRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Locks the origin's chain head until the transaction ends (creating it at the genesis) and returns it. */
-  async lockChain(origin: string, manager: EntityManager): Promise<ChainHead> {
-    const rows: Array<{ last_seq: string; last_hash: string }> = await manager.query(
-      `INSERT INTO message_log_chains (origin, last_seq, last_hash) VALUES ($1, 0, decode($2, 'hex'))
-       ON CONFLICT (origin) DO UPDATE SET origin = EXCLUDED.origin
-       RETURNING last_seq, encode(last_hash, 'hex') AS last_hash`,
-      [origin, GENESIS],
-    );
-    return { lastSeq: Number(rows[0].last_seq), lastHash: rows[0].last_hash };
-  }
-
-  /** Message ids of `origin` already logged, with their seq (only meaningful under the chain lock). */
-  async findLogged(origin: string, messageIds: string[], manager: EntityManager): Promise<Map<string, number>> {
-    const rows: Array<{ message_id: string; seq: string }> = await manager.query(
-      'SELECT message_id, seq FROM message_log_keys WHERE origin = $1 AND message_id = ANY($2::text[])',
-      [origin, messageIds],
-    );
-    return new Map(rows.map((r) => [r.message_id, Number(r.seq)]));
-  }
-
   /**
-   * Appends a batch whose rows carry their chain links: COPY into the keys and the log (the bulk
-   * path PostgreSQL has; an INSERT from unnest() parameters cost it half again as much CPU per
-   * record), then the chain head the batch ends at.
+   * One batch's transaction on a connection of its own, in four round trips: `BEGIN` with the
+   * lock on the origin's chain head (created at the genesis), the two COPYs, and the new chain
+   * head with the outbox row and `COMMIT`. Through TypeORM the same work took seven: its
+   * transaction's BEGIN and COMMIT are statements of their own, and parameters need the extended
+   * protocol, which sends one statement per round trip. `work` links the rows under the lock and
+   * says what to commit; with nothing to commit, or on any error, the transaction is rolled back.
    */
-  async append(origin: string, batch: LogBatchText, newHead: ChainHead, manager: EntityManager): Promise<void> {
-    if (batch.rows === 0) return;
-    const client = await transactionClient(manager);
-    await copyInto(client, `COPY message_log_keys (${KEYS_COPY_COLUMNS}) FROM STDIN`, batch.keyBytes());
-    await copyInto(client, `COPY message_log (${LOG_COPY_COLUMNS}) FROM STDIN`, batch.logBytes());
-    batch.markCopied();
-    await manager.query(
-      `UPDATE message_log_chains SET last_seq = $2, last_hash = decode($3, 'hex'), updated_at = now() WHERE origin = $1`,
-      [origin, newHead.lastSeq, newHead.lastHash],
-    );
+  async appendBatch<T>(origin: string, work: (head: ChainHead, tx: LogAppend) => Promise<LogAppendOutcome<T>>): Promise<T> {
+    const [client, release] = await this.connection();
+    let broken: unknown;
+    try {
+      const originText = client.escapeLiteral(origin);
+      const [, locked] = (await client.query(
+        `BEGIN; INSERT INTO message_log_chains (origin, last_seq, last_hash) VALUES (${originText}, 0, decode('${GENESIS}', 'hex'))
+         ON CONFLICT (origin) DO UPDATE SET origin = EXCLUDED.origin
+         RETURNING last_seq, encode(last_hash, 'hex') AS last_hash`,
+      )) as unknown as [QueryResult, QueryResult<{ last_seq: string; last_hash: string }>];
+      const head = { lastSeq: Number(locked.rows[0].last_seq), lastHash: locked.rows[0].last_hash };
+      const outcome = await work(head, {
+        findLogged: (messageIds) => findLogged(client, origin, messageIds),
+        copy: (batch) => copyBatch(client, batch),
+      });
+      if (!outcome.commit) {
+        await client.query('ROLLBACK');
+        return outcome.result;
+      }
+      const { head: next, outbox } = outcome.commit;
+      if (!Number.isSafeInteger(next.lastSeq) || !/^[0-9a-f]{64}$/.test(next.lastHash)) {
+        throw new Error(`appendBatch: no chain head ${next.lastSeq}/${next.lastHash}`);
+      }
+      await client.query(
+        `UPDATE message_log_chains SET last_seq = ${next.lastSeq}, last_hash = decode('${next.lastHash}', 'hex'), updated_at = now()
+         WHERE origin = ${originText}; ${OutboxRepository.insertStatement(outbox, (v) => client.escapeLiteral(v))}; COMMIT`,
+      );
+      return outcome.result;
+    } catch (error) {
+      // a connection that cannot even roll back is closed, not returned to the pool
+      await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
+      throw error;
+    } finally {
+      release(broken instanceof Error ? broken : undefined);
+    }
+  }
+
+  /** A connection of TypeORM's pool, outside its query runners (COPY and multi-statement SQL). */
+  private connection(): Promise<[PoolClient, (error?: Error) => void]> {
+    return (this.dataSource.driver as unknown as PooledDriver).obtainMasterConnection();
   }
 
   /**
@@ -126,11 +158,21 @@ export class MessageLogRepository {
   }
 }
 
-/** The pg client of the caller's transaction: COPY is a protocol of its own, not a query TypeORM can send. */
-async function transactionClient(manager: EntityManager): Promise<PoolClient> {
-  const runner = manager.queryRunner;
-  if (!runner?.isTransactionActive) throw new Error('message-log writes must run inside a transaction');
-  return (await runner.connect()) as PoolClient;
+/** Message ids of `origin` already logged, with their seq (only meaningful under the chain lock). */
+async function findLogged(client: PoolClient, origin: string, messageIds: string[]): Promise<Map<string, number>> {
+  const { rows } = await client.query<{ message_id: string; seq: string }>(
+    'SELECT message_id, seq FROM message_log_keys WHERE origin = $1 AND message_id = ANY($2::text[])',
+    [origin, messageIds],
+  );
+  return new Map(rows.map((r) => [r.message_id, Number(r.seq)]));
+}
+
+/** COPY into the keys and the log: the bulk path PostgreSQL has (an INSERT from unnest() parameters cost it half again as much CPU per record). */
+async function copyBatch(client: PoolClient, batch: LogBatchText): Promise<void> {
+  if (batch.rows === 0) return;
+  await copyInto(client, `COPY message_log_keys (${KEYS_COPY_COLUMNS}) FROM STDIN`, batch.keyBytes());
+  await copyInto(client, `COPY message_log (${LOG_COPY_COLUMNS}) FROM STDIN`, batch.logBytes());
+  batch.markCopied();
 }
 
 /**

@@ -22,6 +22,14 @@ export class OutboxRepository {
     return String((result.generatedMaps[0] as { jobKey: string }).jobKey);
   }
 
+  /**
+   * The same row as `append` as one SQL statement with its values inlined by `literal` (the
+   * connection's escapeLiteral): for a transaction that sends it in one round trip with its commit.
+   */
+  static insertStatement(message: NewOutboxMessage, literal: (value: string) => string): string {
+    return `INSERT INTO outbox (queue, job_name, payload) VALUES (${literal(message.queue)}, ${literal(message.jobName)}, ${literal(JSON.stringify(message.payload))}::jsonb)`;
+  }
+
   /** Oldest undispatched rows, locked; concurrent dispatchers skip each other's rows. */
   claimPending(limit: number, manager: EntityManager): Promise<OutboxMessageEntity[]> {
     return this.repo(manager)
