@@ -1,4 +1,5 @@
 export * from './decision.js';
+export * from './decision-cache.js';
 export * from './hash-chain.js';
 export * from './signing-jwk.js';
 export * from './hub-keys.js';

@@ -97,7 +97,7 @@ export class MessageLogIngest {
       lastTs: -Infinity,
       rejected: [],
     };
-    const ctx = { origin, hubDomain: this.config.hub.domain, directory, window, now, decided: new Map() };
+    const ctx = { origin, hubDomain: this.config.hub.domain, directory, window, now };
     for (let index = 0; index < inputs.length; index++) {
       const parsed = parseRecord(inputs[index], index);
       if (!parsed.ok) {

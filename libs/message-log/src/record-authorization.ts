@@ -1,4 +1,4 @@
-import type { Decision, DecisionDirectory, Service } from '@app/interconnect';
+import type { DecisionDirectory, Service } from '@app/interconnect';
 import type { ParsedRecord, RejectedRecord } from './message-record.js';
 import type { ParticipantUri } from './participant-uri.js';
 
@@ -8,12 +8,8 @@ export interface AuthorizationContext {
   hubDomain: string;
   directory: DecisionDirectory;
   window: { notBefore: Date; notAfter: Date };
+  /** the instant decisions are taken for (the directory keeps them across batches) */
   now: Date;
-  /**
-   * decisions already taken for this batch, by service, sender's network and target: a batch
-   * repeats few pairs (nested maps of strings the directory returns, whose hashes V8 keeps)
-   */
-  decided?: Map<Service, Map<string, Map<string, Decision>>>;
 }
 
 export type RecordVerdict = { ok: true; tags: string[] } | { ok: false; rejected: RejectedRecord };
@@ -74,7 +70,7 @@ export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): Rec
     // each distinct target once, in order of first appearance
     if (targetNets.indexOf(target) !== i) continue;
     if (target === senderNet || target === hubDomain || senderNet === hubDomain) continue;
-    const decision = decisionFor(senderNet, target, service, ctx);
+    const decision = ctx.directory.decide(senderNet, target, service, ctx.now);
     if (!decision.allowed) {
       return reject(r, 'not-allowed', `${senderNet} may not interconnect with ${target} for ${service}: ${decision.reason}`);
     }
@@ -95,18 +91,6 @@ export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): Rec
   }
   if (room) tags.push(roomTag(room.uri));
   return { ok: true, tags };
-}
-
-function decisionFor(sender: string, target: string, service: Service, ctx: AuthorizationContext): Decision {
-  const { decided } = ctx;
-  if (!decided) return ctx.directory.decide(sender, target, service, ctx.now);
-  let byService = decided.get(service);
-  if (!byService) decided.set(service, (byService = new Map()));
-  let bySender = byService.get(sender);
-  if (!bySender) byService.set(sender, (bySender = new Map()));
-  let decision = bySender.get(target);
-  if (!decision) bySender.set(target, (decision = ctx.directory.decide(sender, target, service, ctx.now)));
-  return decision;
 }
 
 function networkOf(host: string, ctx: AuthorizationContext): string | null {

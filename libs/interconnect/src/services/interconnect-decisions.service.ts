@@ -14,6 +14,7 @@ import {
   PrivacySettings,
   Service,
 } from '../decision.js';
+import { DecisionCache } from '../decision-cache.js';
 import { DEFAULT_PRIVACY, delegatedServicesOf, privacyOf } from '../peer-visibility.js';
 import { POLICY_CHANGE_KEY } from './peering-policy.service.js';
 
@@ -58,6 +59,8 @@ const VISIBILITY_IRRELEVANT_RULES = new Set<string>(['requestor-privacy', 'feder
 export class InterconnectDecisions {
   private snapshot: Promise<PolicySnapshot> | undefined;
   private epoch = 0;
+  /** keyed by the snapshot object: a dry run's proposed snapshot is another object, with no cache */
+  private readonly decisionCaches = new WeakMap<PolicySnapshot, DecisionCache>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -92,9 +95,16 @@ export class InterconnectDecisions {
     return !failed || VISIBILITY_IRRELEVANT_RULES.has(failed.rule);
   }
 
-  /** The current snapshot as a directory; domains given to it must already be normalised. */
+  /**
+   * The current snapshot as a directory; domains given to it must already be normalised. Its
+   * decisions are kept with the snapshot (DecisionCache), so batch after batch of the same pairs
+   * reuse them until a change drops the snapshot.
+   */
   async directory(): Promise<DecisionDirectory> {
     const snapshot = await this.current();
+    let cache = this.decisionCaches.get(snapshot);
+    if (!cache) this.decisionCaches.set(snapshot, (cache = new DecisionCache()));
+    const decisions = cache;
     return {
       ownerOf: (host) => {
         for (let name = host; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) {
@@ -104,7 +114,9 @@ export class InterconnectDecisions {
       },
       delegatedServices: (domain) => snapshot.members.get(domain)?.delegated ?? NOTHING_DELEGATED,
       decide: (requestor, target, service, at = new Date()) =>
-        decide({ ...this.inputs(snapshot, requestor, target), service, at }),
+        decisions.decide(requestor, target, service, at, () =>
+          decide({ ...this.inputs(snapshot, requestor, target), service, at }),
+        ),
     };
   }
 
