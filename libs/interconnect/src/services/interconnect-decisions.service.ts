@@ -59,8 +59,8 @@ const VISIBILITY_IRRELEVANT_RULES = new Set<string>(['requestor-privacy', 'feder
 export class InterconnectDecisions {
   private snapshot: Promise<PolicySnapshot> | undefined;
   private epoch = 0;
-  /** keyed by the snapshot object: a dry run's proposed snapshot is another object, with no cache */
-  private readonly decisionCaches = new WeakMap<PolicySnapshot, DecisionCache>();
+  /** keyed by the snapshot object: a dry run's proposed snapshot is another object, with none */
+  private readonly directories = new WeakMap<PolicySnapshot, DecisionDirectory>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -96,15 +96,19 @@ export class InterconnectDecisions {
   }
 
   /**
-   * The current snapshot as a directory; domains given to it must already be normalised. Its
-   * decisions are kept with the snapshot (DecisionCache), so batch after batch of the same pairs
-   * reuse them until a change drops the snapshot.
+   * The current snapshot as a directory; domains given to it must already be normalised. One
+   * directory per snapshot, with the decisions taken through it (DecisionCache): batch after
+   * batch of the same pairs reuse them until a change drops the snapshot.
    */
   async directory(): Promise<DecisionDirectory> {
     const snapshot = await this.current();
-    let cache = this.decisionCaches.get(snapshot);
-    if (!cache) this.decisionCaches.set(snapshot, (cache = new DecisionCache()));
-    const decisions = cache;
+    let directory = this.directories.get(snapshot);
+    if (!directory) this.directories.set(snapshot, (directory = this.directoryOf(snapshot)));
+    return directory;
+  }
+
+  private directoryOf(snapshot: PolicySnapshot): DecisionDirectory {
+    const decisions = new DecisionCache();
     return {
       ownerOf: (host) => {
         for (let name = host; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) {
