@@ -606,11 +606,7 @@ async function main() {
   // 8. fixed offered rate: 50 % of the hub's maximum batch rate, open loop (hub, copy, hub, …)
   const rate = hubRps / CFG.batchSize / 2;
   log(`fixed rate: ${round(rate, 2)} batches/s (50 % of the hub's ${round(hubRps / CFG.batchSize, 2)}), ${CFG.fixedS} s per run`);
-  const fixed = { offeredBatchesPerS: rate, hub: [], copy: [] };
-  for (let i = 0; i < 2 * CFG.fixedRuns - 1; i++) {
-    const target = i % 2 === 0 ? 'hub' : 'copy';
-    fixed[target].push(await measure(target, 'rate', { rate }));
-  }
+  const fixed = { offeredBatchesPerS: rate, ...(await fixedRateRuns(rate, CFG.batchSize)) };
   results.fixedRate = fixed;
 
   // 8b. the same with small batches (BENCH_LATENCY_BATCH records): a batch's acknowledgement
@@ -626,10 +622,15 @@ async function main() {
     max.copy = await measure('copy', 'max', { records: CFG.latencyRecords, batchSize });
     const smallRate = max.hub.batchesPerS / 2;
     log(`small batches, fixed rate: ${round(smallRate, 2)} batches/s (50 % of the hub's ${round(max.hub.batchesPerS, 2)})`);
-    const runs = { batchSize, max, offeredBatchesPerS: smallRate, hub: [], copy: [] };
+    return { batchSize, max, offeredBatchesPerS: smallRate, ...(await fixedRateRuns(smallRate, batchSize)) };
+  }
+
+  /** Open-loop runs at `rate` batches/s, hub and copy alternating, starting and ending with the hub. */
+  async function fixedRateRuns(rate, batchSize) {
+    const runs = { hub: [], copy: [] };
     for (let i = 0; i < 2 * CFG.fixedRuns - 1; i++) {
       const target = i % 2 === 0 ? 'hub' : 'copy';
-      runs[target].push(await measure(target, 'rate', { rate: smallRate, batchSize }));
+      runs[target].push(await measure(target, 'rate', { rate, batchSize }));
     }
     return runs;
   }

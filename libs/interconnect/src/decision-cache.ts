@@ -30,21 +30,27 @@ export class DecisionCache {
 
   decide(requestor: string, target: string, service: Service, at: Date, take: () => Decision): Decision {
     const t = at.getTime();
+    const hit = this.targets(service, requestor).get(target);
+    if (hit && holds(hit, t)) return hit.decision;
+    const decision = take();
+    if (!hit) {
+      if (this.entries >= this.limit) {
+        this.byService.clear();
+        this.entries = 0;
+      }
+      this.entries++;
+    }
+    // looked up again: starting over dropped the maps of the first lookup
+    this.targets(service, requestor).set(target, { decision, at: t });
+    return decision;
+  }
+
+  private targets(service: Service, requestor: string): Map<string, Cached> {
     let byRequestor = this.byService.get(service);
     if (!byRequestor) this.byService.set(service, (byRequestor = new Map()));
     let byTarget = byRequestor.get(requestor);
     if (!byTarget) byRequestor.set(requestor, (byTarget = new Map()));
-    const hit = byTarget.get(target);
-    if (hit && holds(hit, t)) return hit.decision;
-    const decision = take();
-    if (!hit && this.entries >= this.limit) {
-      this.byService.clear();
-      this.entries = 0;
-      return this.decide(requestor, target, service, at, () => decision);
-    }
-    if (!hit) this.entries++;
-    byTarget.set(target, { decision, at: t });
-    return decision;
+    return byTarget;
   }
 
   get size(): number {

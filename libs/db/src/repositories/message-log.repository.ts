@@ -51,10 +51,9 @@ export function isDuplicateKeyError(error: unknown): boolean {
 
 type PgErrorFields = { code?: string; message?: string; constraint?: string };
 
-/** The driver's error fields, whether the error came from pg directly (COPY) or wrapped by TypeORM. */
+/** The fields of pg's error: appendBatch sends every statement through pg itself, not TypeORM. */
 function pgErrorOf(error: unknown): PgErrorFields {
-  const e = error as (PgErrorFields & { driverError?: PgErrorFields }) | null;
-  return e?.driverError ?? e ?? {};
+  return (error as PgErrorFields | null) ?? {};
 }
 
 export const partitionName = (day: Date): string => `message_log_p${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
