@@ -2,7 +2,8 @@
 // `taskset -c 1`, away from the hub's core, and talks to it over IPC).
 //
 // 1. generates the run's records (records.mjs) and, per batch, either the JSON request body
-//    (target "hub": POST /v1/message-log) or the rows the hub would store as COPY text (targets
+//    (target "hub": POST /v1/message-log; target "relay": the same body to relay.mjs, the floor
+//    arm) or the rows the hub would store as COPY text (targets
 //    "copy": COPY into message_log, and "copy-keys": COPY into message_log_keys and message_log
 //    in one transaction), opens its connections, then reports {type:'ready'};
 // 2. on {type:'go'} starts the clock and sends:
@@ -13,13 +14,13 @@
 //      is still in flight; its latency counts from when it was due (no coordinated omission);
 // 3. reports {type:'done'} with the wall time, every batch's latency (sorted, ms) and its own CPU.
 //
-// Usage: node load.mjs '<json>' {target, mode, port?, tokens?, dbUrl?, batches, batchSize,
-//   origins, recipients, concurrency, rate?, runTag, seed}
+// Usage: node load.mjs '<json>' {target, mode, port?, relayPort?, tokens?, dbUrl?, batches, batchSize,
+//   origins, recipients, concurrency, rate?, runTag, seed, prefix?, now?}
 import http from 'node:http';
 import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { COPY_COLUMNS, copyChunks, generateBatches, jsonBody } from './records.mjs';
+import { COPY_COLUMNS, copyChunks, generateBatches, jsonBody, keyRows } from './records.mjs';
 
 const spec = JSON.parse(process.argv[2]);
 const send = (m) => process.send(m);
@@ -33,7 +34,9 @@ const genStart = process.hrtime.bigint();
 const batches = generateBatches(spec);
 let payloads;
 let bytes = 0;
-if (spec.target === 'hub') {
+// the hub and the relay (the floor arm) take the JSON body over HTTP; the others COPY directly
+const overHttp = spec.target === 'hub' || spec.target === 'relay';
+if (overHttp) {
   payloads = batches.map(jsonBody);
 } else {
   payloads = copyChunks(batches);
@@ -46,18 +49,6 @@ for (const p of payloads) bytes += Buffer.isBuffer(p) ? p.length : p.rows.length
 batches.length = 0; // only the payloads are needed from here on
 const generationMs = Number(process.hrtime.bigint() - genStart) / 1e6;
 
-function keyRows(rows) {
-  // columns of the COPY text: ts(0) origin(1) seq(2) message_id(3) …
-  const lines = rows.toString().split('\n');
-  const out = [];
-  for (const line of lines) {
-    if (!line) continue;
-    const f = line.split('\t', 4);
-    out.push(`${f[1]}\t${f[3]}\t${f[0]}\t${f[2]}`);
-  }
-  return Buffer.from(`${out.join('\n')}\n`);
-}
-
 // ---------------------------------------------------------------- targets
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: spec.mode === 'rate' ? Infinity : spec.concurrency });
@@ -65,18 +56,20 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: spec.mode === 'rate'
 function post(batchIndex) {
   const body = payloads[batchIndex];
   const origin = batchIndex % spec.origins;
+  const relay = spec.target === 'relay';
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
         host: '127.0.0.1',
-        port: spec.port,
+        port: relay ? spec.relayPort : spec.port,
         method: 'POST',
-        path: '/v1/message-log',
+        path: relay ? '/relay' : '/v1/message-log',
         agent,
         headers: {
           authorization: `Bearer ${spec.tokens[origin]}`,
           'content-type': 'application/json',
           'content-length': body.length,
+          ...(relay ? { 'x-batch': String(batchIndex) } : {}),
         },
       },
       (res) => {
@@ -139,7 +132,7 @@ async function runMax() {
     const client = clients[w];
     for (let b = w; b < payloads.length; b += spec.concurrency) {
       const t = process.hrtime.bigint();
-      await (spec.target === 'hub' ? post(b) : copy(client, b));
+      await (overHttp ? post(b) : copy(client, b));
       latencies[b] = Number(process.hrtime.bigint() - t) / 1e6;
     }
   };
@@ -167,14 +160,13 @@ async function runRate() {
         const due = t0 + b * intervalMs;
         current++;
         maxInFlight = Math.max(maxInFlight, current);
-        const done =
-          spec.target === 'hub'
-            ? post(b)
-            : acquire().then((c) =>
-                copy(c, b).finally(() => {
-                  release(c);
-                }),
-              );
+        const done = overHttp
+          ? post(b)
+          : acquire().then((c) =>
+              copy(c, b).finally(() => {
+                release(c);
+              }),
+            );
         inFlight.push(
           done.then(
             () => {
@@ -197,7 +189,7 @@ async function runRate() {
   return { maxInFlight };
 }
 
-if (spec.target === 'hub') {
+if (overHttp) {
   // open the keep-alive sockets before the clock starts
   await Promise.all(
     Array.from(
@@ -205,10 +197,13 @@ if (spec.target === 'hub') {
       () =>
         new Promise((resolve, reject) => {
           http
-            .get({ host: '127.0.0.1', port: spec.port, path: '/health/live', agent }, (res) => {
-              res.resume();
-              res.on('end', resolve);
-            })
+            .get(
+              { host: '127.0.0.1', port: spec.target === 'relay' ? spec.relayPort : spec.port, path: '/health/live', agent },
+              (res) => {
+                res.resume();
+                res.on('end', resolve);
+              },
+            )
             .on('error', reject);
         }),
     ),
@@ -216,10 +211,9 @@ if (spec.target === 'hub') {
 } else {
   await openClients(spec.mode === 'rate' ? Math.max(spec.concurrency, 16) : spec.concurrency);
 }
-const backendPids =
-  spec.target === 'hub'
-    ? []
-    : await Promise.all(clients.map(async (c) => (await c.query('SELECT pg_backend_pid() AS p')).rows[0].p));
+const backendPids = overHttp
+  ? []
+  : await Promise.all(clients.map(async (c) => (await c.query('SELECT pg_backend_pid() AS p')).rows[0].p));
 
 send({ type: 'ready', generationMs, bytes, batches: payloads.length, backendPids });
 await new Promise((resolve) => process.once('message', (m) => m?.type === 'go' && resolve()));

@@ -35,12 +35,13 @@ const sha256 = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
  * writes are the rows the hub writes. Mix: 80 % outbound / 20 % inbound; 10 % with 2–3
  * recipients; 20 % logged by digest only; sip: and xmpp: addresses; bodies of about 100 bytes.
  */
-export function generateBatches({ batches, batchSize, origins, recipients, runTag, seed = 1 }) {
+export function generateBatches({ batches, batchSize, origins, recipients, runTag, seed = 1, prefix, now = Date.now() }) {
   const rnd = prng(seed);
   const pick = (n) => Math.floor(rnd() * n);
-  const now = Date.now();
   const out = [];
-  const prefix = `${runTag}-${randomBytes(4).toString('hex')}`;
+  // a prefix and a clock of its own make the run's ids unique; given both, two processes
+  // generate the same batches (the relay arm)
+  prefix ??= `${runTag}-${randomBytes(4).toString('hex')}`;
   for (let b = 0; b < batches; b++) {
     const o = b % origins;
     const origin = originDomain(o);
@@ -167,6 +168,19 @@ export function copyChunks(batches) {
     heads.set(origin, head);
     return Buffer.from(`${lines.join('\n')}\n`);
   });
+}
+
+/** The idempotency keys the hub writes next to each row (origin, message id, ts, seq), as COPY text. */
+export function keyRows(rows) {
+  // columns of the COPY text: ts(0) origin(1) seq(2) message_id(3) …
+  const lines = rows.toString().split('\n');
+  const out = [];
+  for (const line of lines) {
+    if (!line) continue;
+    const f = line.split('\t', 4);
+    out.push(`${f[1]}\t${f[3]}\t${f[0]}\t${f[2]}`);
+  }
+  return Buffer.from(`${out.join('\n')}\n`);
 }
 
 /** What the hub should have stored for a record (to check a sample of its rows). */

@@ -9,8 +9,9 @@
 // Steps: build check → fresh database → built hub pinned to core 0 (probe.mjs times its SQL) →
 // origin members (delegating logging) and recipient members seeded over the admin API → a
 // check batch (the hub's stored rows equal the baseline's generated rows) → warm-up → rounds,
-// each: hub (HTTP), COPY (message_log only) and COPY+keys (message_log_keys and message_log in
-// one transaction), order alternating, tables truncated and a CHECKPOINT before every run, the
+// each: hub (HTTP), COPY (message_log only), relay (the floor: the same HTTP body to a bare
+// Fastify server, relay.mjs, that writes the pre-generated keys + rows) and COPY+keys
+// (message_log_keys and message_log in one transaction), order alternating, tables truncated and a CHECKPOINT before every run, the
 // load generator in its own process on core 1 (load.mjs; bodies generated before the clock),
 // CPU of the hub and of PostgreSQL from /proc → fixed offered rate at 50 % of the hub's maximum
 // batch rate (open loop), hub and COPY alternating, each batch's latency → the same with small
@@ -23,7 +24,7 @@
 // Environment (all optional): BENCH_RECORDS=1000000 BENCH_BATCH=1000 BENCH_ORIGINS=16
 // BENCH_RECIPIENTS=16 BENCH_CONCURRENCY=8 BENCH_ROUNDS=3 BENCH_SMALL_ROUNDS=0 (extra rounds of
 // BENCH_SMALL_RECORDS=200000) BENCH_WARMUP_RECORDS=50000 BENCH_FIXED_S=20 BENCH_FIXED_RUNS=3
-// BENCH_COPY_KEYS=1 (0: no COPY+keys arm) BENCH_PROFILE=1 (0: no perf profile)
+// BENCH_COPY_KEYS=1 (0: no COPY+keys arm) BENCH_RELAY=1 (0: no relay arm) BENCH_PROFILE=1 (0: no perf profile)
 // BENCH_PROFILE_RECORDS=200000 BENCH_PIN=1 BENCH_DB_POOL_MAX (hub's DB_POOL_MAX; unset:
 // its default, 10) BENCH_LOG_LEVEL=warn BENCH_TIMEOUT_S=1800 BENCH_BUILD=1 (0: use dist as it is)
 // BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379
@@ -80,6 +81,7 @@ const CFG = {
   latencyBatch: int('BENCH_LATENCY_BATCH', 100),
   latencyRecords: int('BENCH_LATENCY_RECORDS', 200_000),
   copyKeys: env.BENCH_COPY_KEYS !== '0',
+  relay: env.BENCH_RELAY !== '0',
   profile: env.BENCH_PROFILE !== '0',
   profileRecords: int('BENCH_PROFILE_RECORDS', 200_000),
   pin: env.BENCH_PIN !== '0',
@@ -309,7 +311,15 @@ async function main() {
   const hub = startChild(
     'hub',
     CFG.serverCore,
-    [process.execPath, ...PERF_FLAGS, ...results.hubNodeFlags, '--import', PROBE, HUB_MAIN],
+    [
+      ...(env.BENCH_HUB_NICE ? ['nice', '-n', env.BENCH_HUB_NICE] : []),
+      process.execPath,
+      ...PERF_FLAGS,
+      ...results.hubNodeFlags,
+      '--import',
+      PROBE,
+      HUB_MAIN,
+    ],
     {
       env: hubEnv,
       ipc: true,
@@ -318,6 +328,21 @@ async function main() {
   );
   cleanups.push(() => rmSync(`/tmp/perf-${hub.pid}.map`, { force: true }));
   await waitForHttp(hubPort, '/health/live', hub, 90_000);
+  // the floor arm's server, on the hub's core (idle while the hub runs)
+  const relayPort = await freePort();
+  const relay = CFG.relay
+    ? startChild(
+        'relay',
+        CFG.serverCore,
+        [
+          process.execPath,
+          path.join(HERE, 'relay.mjs'),
+          JSON.stringify({ port: relayPort, dbUrl: dbUrl.toString(), poolMax: Number(CFG.dbPoolMax ?? 10) }),
+        ],
+        { ipc: true },
+      )
+    : undefined;
+  if (relay) await ipcRequest(relay, null, 'listening', 60_000);
   const db = new pg.Client({ connectionString: dbUrl.toString(), application_name: 'bench-message-log-stats' });
   await db.connect();
   cleanups.push(() => db.end().catch(() => undefined));
@@ -445,8 +470,13 @@ async function main() {
       rate,
       runTag: `run${runNo}`,
       seed: 1,
+      // the relay generates the same batches as the load generator: same ids and timestamps
+      ...(target === 'relay' ? { relayPort, prefix: `run${runNo}-relay`, now: Date.now() } : {}),
     };
     await truncate();
+    if (target === 'relay') await ipcRequest(relay, { type: 'prepare', spec }, 'prepared', 300_000);
+    // the server under test: the hub, or the relay in its runs (its CPU goes in the hub fields)
+    const server = target === 'relay' ? relay : hub;
     const child = startChild(
       `load-${target}`,
       CFG.loadCore,
@@ -463,7 +493,7 @@ async function main() {
     const pgBefore = await pgProcesses();
     const cpuPg0 = new Map(pgBefore.map((p) => [p.pid, { ...p, cpu: cpuTimes(p.pid) }]));
     const q0 = await queries();
-    const hub0 = cpuTimes(hub.pid);
+    const hub0 = cpuTimes(server.pid);
     const m0 = machineTimes();
     const t0 = process.hrtime.bigint();
     child.send({ type: 'go' });
@@ -473,7 +503,7 @@ async function main() {
     const done = await Promise.race([ipcRequest(child, null, 'done', CFG.timeoutS * 1000), failed]);
     // snapshots first, while the load generator still holds its connections (it waits for 'bye')
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
-    const hub1 = cpuTimes(hub.pid);
+    const hub1 = cpuTimes(server.pid);
     const m1 = machineTimes();
     const pgEnd = new Map(pgBefore.map((p) => [p.pid, cpuTimes(p.pid)]));
     const pgAfter = await pgProcesses();
@@ -485,6 +515,7 @@ async function main() {
     }
     child.send({ type: 'bye' });
     await Promise.race([child.exited, sleep(10_000)]);
+    if (target === 'relay') await ipcRequest(relay, { type: 'release' }, 'released');
     // PostgreSQL CPU: the benchmark database's backends (the hub's pool, or the COPY
     // connections) and the shared background processes (WAL writer, checkpointer…); a backend
     // that appeared during the run counts from zero
@@ -554,6 +585,7 @@ async function main() {
       hub: { rows: n, keys: n, chained: n, outbox: done.batches },
       copy: { rows: n, keys: 0, chained: 0, outbox: 0 },
       'copy-keys': { rows: n, keys: n, chained: 0, outbox: 0 },
+      relay: { rows: n, keys: n, chained: 0, outbox: 0 },
     }[target];
     if (JSON.stringify(counts) !== JSON.stringify(want))
       throw new Error(`${target} run: committed ${JSON.stringify(counts)}, expected ${JSON.stringify(want)}`);
@@ -569,7 +601,7 @@ async function main() {
     return run;
   }
 
-  const arms = ['hub', 'copy', ...(CFG.copyKeys ? ['copy-keys'] : [])];
+  const arms = ['hub', 'copy', ...(CFG.relay ? ['relay'] : []), ...(CFG.copyKeys ? ['copy-keys'] : [])];
   results.pinning = { hub: threadAffinities(hub.pid), loadGenerator: PINNED ? CFG.loadCore : 'any', postgres: 'unpinned' };
   log(
     `pinning: hub threads on ${results.pinning.hub.join('|')}, load generator on ${results.pinning.loadGenerator}, PostgreSQL unpinned`,
@@ -593,8 +625,10 @@ async function main() {
     for (const target of order) entry[target] = await measure(target, 'max', { records });
     entry.ratio = entry.hub.recordsPerS / entry.copy.recordsPerS;
     if (entry['copy-keys']) entry.ratioToCopyKeys = entry.hub.recordsPerS / entry['copy-keys'].recordsPerS;
+    if (entry.relay) entry.relayRatio = entry.relay.recordsPerS / entry.copy.recordsPerS;
     log(
-      `round ${r + 1}: ratio hub/copy ${round(entry.ratio, 3)}${entry['copy-keys'] ? `, hub/copy-keys ${round(entry.ratioToCopyKeys, 3)}` : ''}`,
+      `round ${r + 1}: ratio hub/copy ${round(entry.ratio, 3)}${entry['copy-keys'] ? `, hub/copy-keys ${round(entry.ratioToCopyKeys, 3)}` : ''}` +
+        `${entry.relay ? `, relay/copy ${round(entry.relayRatio, 3)}` : ''}`,
     );
     rounds.push(entry);
   }
@@ -625,12 +659,14 @@ async function main() {
     return { batchSize, max, offeredBatchesPerS: smallRate, ...(await fixedRateRuns(smallRate, batchSize)) };
   }
 
-  /** Open-loop runs at `rate` batches/s, hub and copy alternating, starting and ending with the hub. */
+  /** Open-loop runs at `rate` batches/s: hub, copy (, relay), hub, …, starting and ending with the hub. */
   async function fixedRateRuns(rate, batchSize) {
-    const runs = { hub: [], copy: [] };
-    for (let i = 0; i < 2 * CFG.fixedRuns - 1; i++) {
-      const target = i % 2 === 0 ? 'hub' : 'copy';
-      runs[target].push(await measure(target, 'rate', { rate, batchSize }));
+    const baselines = ['copy', ...(CFG.relay ? ['relay'] : [])];
+    const runs = { hub: [], ...Object.fromEntries(baselines.map((b) => [b, []])) };
+    for (let i = 0; i < CFG.fixedRuns; i++) {
+      runs.hub.push(await measure('hub', 'rate', { rate, batchSize }));
+      if (i === CFG.fixedRuns - 1) break;
+      for (const b of baselines) runs[b].push(await measure(b, 'rate', { rate, batchSize }));
     }
     return runs;
   }
@@ -673,6 +709,11 @@ async function main() {
     copyRps,
     copyKeysRps: CFG.copyKeys ? med(full, (r) => r['copy-keys'].recordsPerS) : undefined,
     ratioToCopyKeys: CFG.copyKeys ? med(full, (r) => r.ratioToCopyKeys) : undefined,
+    // the floor arm: the ceiling of the ratio for a server that only parses the JSON and writes keys + log
+    relayRps: CFG.relay ? med(full, (r) => r.relay.recordsPerS) : undefined,
+    relayRatio: CFG.relay ? med(full, (r) => r.relayRatio) : undefined,
+    relayCpuUsPerRecord: CFG.relay ? med(full, (r) => r.relay.hubCpuUsPerRecord) : undefined,
+    pgCpuUsPerRecordRelay: CFG.relay ? med(full, (r) => r.relay.pgCpuUsPerRecord) : undefined,
     hubCpuUsPerRecord: med(full, (r) => r.hub.hubCpuUsPerRecord),
     hubCoreUtil: med(full, (r) => r.hub.hubCoreUtil),
     pgCpuUsPerRecordHub: med(full, (r) => r.hub.pgCpuUsPerRecord),
@@ -687,14 +728,16 @@ async function main() {
     batchP99MsAtHalf: med(fixed.hub, (r) => r.latencyMs.p99),
     batchP50MsAtHalf: med(fixed.hub, (r) => r.latencyMs.p50),
     copyBatchP99MsAtHalf: med(fixed.copy, (r) => r.latencyMs.p99),
+    relayBatchP99MsAtHalf: CFG.relay ? med(fixed.relay, (r) => r.latencyMs.p99) : undefined,
     hubCpuUsPerRecordAtHalf: med(fixed.hub, (r) => r.hubCpuUsPerRecord),
-    fixedRateAchieved: [...fixed.hub, ...fixed.copy].every((r) => r.batchesPerS >= 0.95 * rate),
+    fixedRateAchieved: [...fixed.hub, ...fixed.copy, ...(fixed.relay ?? [])].every((r) => r.batchesPerS >= 0.95 * rate),
     smallBatch: small?.batchSize,
     smallBatchRatio: small ? small.max.hub.recordsPerS / small.max.copy.recordsPerS : undefined,
     smallBatchOfferedPerSAtHalf: small?.offeredBatchesPerS,
     smallBatchP99MsAtHalf: small ? med(small.hub, (r) => r.latencyMs.p99) : undefined,
     smallBatchP50MsAtHalf: small ? med(small.hub, (r) => r.latencyMs.p50) : undefined,
     smallCopyBatchP99MsAtHalf: small ? med(small.copy, (r) => r.latencyMs.p99) : undefined,
+    smallRelayBatchP99MsAtHalf: small && CFG.relay ? med(small.relay, (r) => r.latencyMs.p99) : undefined,
     otherCoresMedian: med(
       rounds.flatMap((r) => arms.map((a) => r[a])),
       (x) => x.otherCores,
@@ -755,12 +798,19 @@ try {
   console.log(
     `ratio=${f(s.ratio, 3)} hub_rps=${Math.round(s.hubRps)} copy_rps=${Math.round(s.copyRps)} ` +
       `copy_keys_rps=${s.copyKeysRps ? Math.round(s.copyKeysRps) : 'n/a'} hub_cpu_us_per_rec=${f(s.hubCpuUsPerRecord, 1)} ` +
+      (s.relayRps
+        ? `relay_ratio=${f(s.relayRatio, 3)} relay_rps=${Math.round(s.relayRps)} relay_cpu_us_per_rec=${f(s.relayCpuUsPerRecord, 1)} `
+        : '') +
       `pg_cpu_us_per_rec=${f(s.pgCpuUsPerRecordHub, 1)} copy_pg_cpu_us_per_rec=${f(s.pgCpuUsPerRecordCopy, 1)} ` +
       `stmts_per_batch=${f(s.statementsPerBatch, 1)} batch_p99_ms_at_half=${f(s.batchP99MsAtHalf, 1)} ` +
-      `copy_batch_p99_ms_at_half=${f(s.copyBatchP99MsAtHalf, 1)} half_rate_batches_s=${f(s.offeredBatchesPerSAtHalf, 2)}` +
+      `copy_batch_p99_ms_at_half=${f(s.copyBatchP99MsAtHalf, 1)} ` +
+      (s.relayRps ? `relay_batch_p99_ms_at_half=${f(s.relayBatchP99MsAtHalf, 1)} ` : '') +
+      `half_rate_batches_s=${f(s.offeredBatchesPerSAtHalf, 2)}` +
       (s.smallBatch
         ? ` small_batch=${s.smallBatch} small_ratio=${f(s.smallBatchRatio, 3)} small_batch_p99_ms_at_half=${f(s.smallBatchP99MsAtHalf, 1)} ` +
-          `small_copy_batch_p99_ms_at_half=${f(s.smallCopyBatchP99MsAtHalf, 1)} small_half_rate_batches_s=${f(s.smallBatchOfferedPerSAtHalf, 2)}`
+          `small_copy_batch_p99_ms_at_half=${f(s.smallCopyBatchP99MsAtHalf, 1)} ` +
+          (s.relayRps ? `small_relay_batch_p99_ms_at_half=${f(s.smallRelayBatchP99MsAtHalf, 1)} ` : '') +
+          `small_half_rate_batches_s=${f(s.smallBatchOfferedPerSAtHalf, 2)}`
         : ''),
   );
 } catch (error) {
