@@ -37,4 +37,4 @@ USER node
 EXPOSE 3000 3001
 # Run with an init (`docker run --init`, compose `init: true`) so signals and zombies are handled.
 # the hub's V8 flags: scripts/hub-node-flags.mjs (kept equal by apps/hub/src/hub-node-flags.spec.ts)
-CMD ["node", "--enable-source-maps", "--min-semi-space-size=16", "--max-semi-space-size=32", "--no-memory-reducer", "dist/apps/hub/apps/hub/src/main.js"]
+CMD ["node", "--enable-source-maps", "--min-semi-space-size=16", "--max-semi-space-size=32", "--no-memory-reducer", "--initial-old-space-size=512", "dist/apps/hub/apps/hub/src/main.js"]
