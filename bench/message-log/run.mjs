@@ -311,15 +311,7 @@ async function main() {
   const hub = startChild(
     'hub',
     CFG.serverCore,
-    [
-      ...(env.BENCH_HUB_NICE ? ['nice', '-n', env.BENCH_HUB_NICE] : []),
-      process.execPath,
-      ...PERF_FLAGS,
-      ...results.hubNodeFlags,
-      '--import',
-      PROBE,
-      HUB_MAIN,
-    ],
+    [process.execPath, ...PERF_FLAGS, ...results.hubNodeFlags, '--import', PROBE, HUB_MAIN],
     {
       env: hubEnv,
       ipc: true,
