@@ -17,10 +17,9 @@
 // Usage: node load.mjs '<json>' {target, mode, port?, relayPort?, tokens?, dbUrl?, batches, batchSize,
 //   origins, recipients, concurrency, rate?, runTag, seed, prefix?, now?}
 import http from 'node:http';
-import { finished } from 'node:stream/promises';
 import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
-import { COPY_COLUMNS, copyChunks, generateBatches, jsonBody, keyRows } from './records.mjs';
+import { copyKeysAndLog, copyLog } from './copy.mjs';
+import { copyChunks, generateBatches, jsonBody, keyRows } from './records.mjs';
 
 const spec = JSON.parse(process.argv[2]);
 const send = (m) => process.send(m);
@@ -51,6 +50,7 @@ const generationMs = Number(process.hrtime.bigint() - genStart) / 1e6;
 
 // ---------------------------------------------------------------- targets
 
+const serverPort = spec.target === 'relay' ? spec.relayPort : spec.port;
 const agent = new http.Agent({ keepAlive: true, maxSockets: spec.mode === 'rate' ? Infinity : spec.concurrency });
 
 function post(batchIndex) {
@@ -61,7 +61,7 @@ function post(batchIndex) {
     const req = http.request(
       {
         host: '127.0.0.1',
-        port: relay ? spec.relayPort : spec.port,
+        port: serverPort,
         method: 'POST',
         path: relay ? '/relay' : '/v1/message-log',
         agent,
@@ -93,7 +93,6 @@ function post(batchIndex) {
   });
 }
 
-const columns = COPY_COLUMNS.join(', ');
 const clients = [];
 async function openClients(n) {
   for (let i = 0; i < n; i++) {
@@ -102,25 +101,9 @@ async function openClients(n) {
     clients.push(c);
   }
 }
-// as the hub writes it (libs/db message-log.repository): one write, then the stream's 'finish'
-const copyInto = (client, sql, buf) => {
-  const stream = client.query(copyStreams.from(sql));
-  const done = finished(stream);
-  stream.end(buf);
-  return done;
-};
-
-async function copy(client, batchIndex) {
+function copy(client, batchIndex) {
   const p = payloads[batchIndex];
-  if (spec.target === 'copy') {
-    // one COPY = one transaction of batchSize rows, like one acknowledged batch of the hub
-    await copyInto(client, `COPY message_log (${columns}) FROM STDIN`, p);
-    return;
-  }
-  await client.query('BEGIN');
-  await copyInto(client, 'COPY message_log_keys (origin, message_id, ts, seq) FROM STDIN', p.keys);
-  await copyInto(client, `COPY message_log (${columns}) FROM STDIN`, p.rows);
-  await client.query('COMMIT');
+  return spec.target === 'copy' ? copyLog(client, p) : copyKeysAndLog(client, p);
 }
 
 // ---------------------------------------------------------------- runs
@@ -197,13 +180,10 @@ if (overHttp) {
       () =>
         new Promise((resolve, reject) => {
           http
-            .get(
-              { host: '127.0.0.1', port: spec.target === 'relay' ? spec.relayPort : spec.port, path: '/health/live', agent },
-              (res) => {
-                res.resume();
-                res.on('end', resolve);
-              },
-            )
+            .get({ host: '127.0.0.1', port: serverPort, path: '/health/live', agent }, (res) => {
+              res.resume();
+              res.on('end', resolve);
+            })
             .on('error', reject);
         }),
     ),

@@ -12,10 +12,9 @@
 //      {type:'release'} → {type:'released'}
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
 import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
-import { COPY_COLUMNS, copyChunks, generateBatches, keyRows } from './records.mjs';
+import { copyKeysAndLog } from './copy.mjs';
+import { copyChunks, generateBatches, keyRows } from './records.mjs';
 
 const config = JSON.parse(process.argv[2]);
 const send = (m) => process.send(m);
@@ -29,16 +28,7 @@ const require = createRequire(path.resolve('node_modules/@nestjs/platform-fastif
 const Fastify = (await import(require.resolve('fastify'))).default;
 
 const db = new pg.Pool({ connectionString: config.dbUrl, max: config.poolMax, application_name: 'bench-message-log-relay' });
-const columns = COPY_COLUMNS.join(', ');
 let payloads = [];
-
-// as the hub writes it (libs/db message-log.repository): one write, then the stream's 'finish'
-const copyInto = (client, sql, buf) => {
-  const stream = client.query(copyStreams.from(sql));
-  const done = finished(stream);
-  stream.end(buf);
-  return done;
-};
 
 const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
 app.post('/relay', async (request, reply) => {
@@ -47,13 +37,7 @@ app.post('/relay', async (request, reply) => {
   if (!Array.isArray(records) || !p || records.length !== p.records) return reply.code(400).send({ error: 'unknown batch' });
   const client = await db.connect();
   try {
-    await client.query('BEGIN');
-    await copyInto(client, 'COPY message_log_keys (origin, message_id, ts, seq) FROM STDIN', p.keys);
-    await copyInto(client, `COPY message_log (${columns}) FROM STDIN`, p.rows);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    await copyKeysAndLog(client, p);
   } finally {
     client.release();
   }

@@ -14,7 +14,7 @@
 // (message_log_keys and message_log in one transaction), order alternating, tables truncated and a CHECKPOINT before every run, the
 // load generator in its own process on core 1 (load.mjs; bodies generated before the clock),
 // CPU of the hub and of PostgreSQL from /proc → fixed offered rate at 50 % of the hub's maximum
-// batch rate (open loop), hub and COPY alternating, each batch's latency → the same with small
+// batch rate (open loop), hub, COPY and relay in turn, each batch's latency → the same with small
 // batches (BENCH_LATENCY_BATCH, at half the hub's maximum rate for that size) → JSON in
 // bench/results/, summary line last.
 //
@@ -629,7 +629,7 @@ async function main() {
   const hubRps = median(full.map((r) => r.hub.recordsPerS));
   const copyRps = median(full.map((r) => r.copy.recordsPerS));
 
-  // 8. fixed offered rate: 50 % of the hub's maximum batch rate, open loop (hub, copy, hub, …)
+  // 8. fixed offered rate: 50 % of the hub's maximum batch rate, open loop (hub, copy, relay, hub, …)
   const rate = hubRps / CFG.batchSize / 2;
   log(`fixed rate: ${round(rate, 2)} batches/s (50 % of the hub's ${round(hubRps / CFG.batchSize, 2)}), ${CFG.fixedS} s per run`);
   const fixed = { offeredBatchesPerS: rate, ...(await fixedRateRuns(rate, CFG.batchSize)) };
@@ -637,7 +637,7 @@ async function main() {
 
   // 8b. the same with small batches (BENCH_LATENCY_BATCH records): a batch's acknowledgement
   // latency has a floor of the batch's own COPY, so the latency a member can get is measured
-  // where that floor is low; the hub's maximum rate at that size first, then hub, copy, hub, …
+  // where that floor is low; the hub's maximum rate at that size first, then hub, copy, relay, hub, …
   const small = CFG.latencyBatch > 0 && CFG.latencyBatch !== CFG.batchSize ? await smallBatchLatency() : undefined;
   results.smallBatchFixedRate = small;
 
