@@ -18,6 +18,8 @@ describe('message log chain verification (e2e)', () => {
       .set({ Authorization: `Bearer ${a.token}` })
       .expect(200);
   const adminVerify = (query: string) => http().get(`/admin/v1/message-log/verify?${query}`).set(operatorAuth);
+  const verifyAudits = async () =>
+    (await http().get('/admin/v1/audit').query({ action: 'message-log.verify' }).set(operatorAuth).expect(200)).body.items;
 
   beforeAll(async () => {
     hub = await startTestHub(testConfig({ MESSAGE_LOG_ACCEPT_PAST_DAYS: '365', MESSAGE_LOG_RETENTION_DAYS: '30' }));
@@ -50,6 +52,30 @@ describe('message log chain verification (e2e)', () => {
     });
     expect((await verify('?from=2&to=4')).body).toMatchObject({ ok: true, checkedRecords: 3, firstSeq: 2, lastSeq: 4 });
     expect((await adminVerify(`origin=${a.domain}&from=3`).expect(200)).body).toMatchObject({ ok: true, checkedRecords: 3 });
+  });
+
+  it("should audit an operator's verification with its outcome, and not a member's", async () => {
+    await verify();
+    expect(await verifyAudits()).toEqual([]);
+    await adminVerify(`origin=${a.domain}&from=2&to=4`).expect(200);
+    await db().query("UPDATE message_log SET body = 'x' WHERE origin = $1 AND seq = 5", [a.domain]);
+    await adminVerify(`origin=${a.domain.toUpperCase()}`).expect(200);
+    const [broken, intact] = await verifyAudits();
+    expect(intact).toMatchObject({
+      action: 'message-log.verify',
+      actor: { type: 'operator' },
+      target: { type: 'message-log', id: a.domain },
+      details: { range: { from: 2, to: 4 }, ok: true, checkedRecords: 3, brokenAt: null },
+    });
+    expect(broken).toMatchObject({
+      target: { id: a.domain },
+      details: { range: { from: 1, to: 5 }, ok: false, checkedRecords: 4, brokenAt: { seq: 5, reason: 'body-digest-mismatch' } },
+    });
+  });
+
+  it('should not audit an operator verification refused as bad input', async () => {
+    await adminVerify(`origin=${a.domain}&from=4&to=2`).expect(400);
+    expect(await verifyAudits()).toEqual([]);
   });
 
   it.each([

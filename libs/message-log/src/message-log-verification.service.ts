@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidInputError, normalizeDomain } from '@app/common';
-import { type CheckpointRow, type ChainRecordRow, MessageLogChainRepository } from '@app/db';
+import { type ActorContext, InvalidInputError, normalizeDomain } from '@app/common';
+import { type CheckpointRow, type ChainRecordRow, MessageLogChainRepository, TransactionRunner } from '@app/db';
 import { HubKeysService } from '@app/interconnect';
+import { AuditTrail } from '@app/members';
 import { checkpointSignatureValid } from './checkpoint-signature.js';
 import { type ChainCheckpoint, type LogChainReport, LogChainVerifier, type StoredChainRecord } from './record-chain.js';
 
@@ -31,7 +32,35 @@ export class MessageLogVerification {
   constructor(
     private readonly chains: MessageLogChainRepository,
     private readonly keys: HubKeysService,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditTrail,
   ) {}
+
+  /**
+   * An operator's verification is audited with its outcome ('message-log.verify'): it reads every
+   * stored body of the range, so it is an access to the log like a search.
+   */
+  async verifyAsOperator(actor: ActorContext, origin: string, query: VerifyRangeQuery = {}): Promise<ChainVerification> {
+    const report = await this.verify(origin, query);
+    await this.tx.run((manager) =>
+      this.audit.record(
+        actor,
+        {
+          action: 'message-log.verify',
+          targetType: 'message-log',
+          targetId: report.origin,
+          details: {
+            range: report.range,
+            ok: report.ok,
+            checkedRecords: report.checkedRecords,
+            brokenAt: report.brokenAt ?? null,
+          },
+        },
+        manager,
+      ),
+    );
+    return report;
+  }
 
   async verify(originInput: string, query: VerifyRangeQuery = {}): Promise<ChainVerification> {
     const origin = normalizeDomain(originInput, 'origin');

@@ -1,6 +1,7 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, MemberAuthGuard, type MemberPrincipal, OperatorAuthGuard } from '@app/auth';
+import { Actor, CurrentPrincipal, MemberAuthGuard, type MemberPrincipal, OperatorAuthGuard } from '@app/auth';
+import type { ActorContext } from '@app/common';
 import { MessageLogVerification } from '@app/message-log';
 import { AdminVerifyQueryDto, VerifyQueryDto } from './message-log-retention.dto.js';
 import { toVerificationResponse } from './message-log-retention.responses.js';
@@ -23,7 +24,7 @@ export class MemberMessageLogVerifyController {
   }
 }
 
-/** Operators verify any origin's chain. */
+/** Operators verify any origin's chain; each verification is audited with its outcome. */
 @ApiTags('admin: message-log')
 @ApiBearerAuth()
 @UseGuards(OperatorAuthGuard)
@@ -32,8 +33,8 @@ export class AdminMessageLogVerifyController {
   constructor(private readonly verification: MessageLogVerification) {}
 
   @Get()
-  @ApiOperation({ summary: SUMMARY })
-  async verify(@Query() query: AdminVerifyQueryDto) {
-    return toVerificationResponse(await this.verification.verify(query.origin, query));
+  @ApiOperation({ summary: `${SUMMARY} (audited)` })
+  async verify(@Query() query: AdminVerifyQueryDto, @Actor() actor: ActorContext) {
+    return toVerificationResponse(await this.verification.verifyAsOperator(actor, query.origin, query));
   }
 }

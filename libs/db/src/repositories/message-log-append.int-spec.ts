@@ -4,7 +4,13 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { openTestDataSource, truncateAll } from '@app/testing';
 import { LogBatchText } from './log-batch-text.js';
-import { type ChainHead, MessageLogRepository, utcDay } from './message-log.repository.js';
+import {
+  type ChainHead,
+  isDuplicateKeyError,
+  isMissingPartitionError,
+  MessageLogRepository,
+  utcDay,
+} from './message-log.repository.js';
 
 const ORIGIN = "o'brien.example";
 const H1 = 'a1'.repeat(32);
@@ -12,7 +18,11 @@ const H2 = 'b2'.repeat(32);
 const OUTBOX = { queue: 'message-log', jobName: 'message-log-batch-committed', payload: { note: `it's "quoted" \\ ${ORIGIN}` } };
 
 /** A batch of one row whose chain links follow `head`. */
-function oneRow(head: ChainHead, messageId = `m-${randomUUID()}`): { text: LogBatchText; next: ChainHead } {
+function oneRow(
+  head: ChainHead,
+  messageId = `m-${randomUUID()}`,
+  overrides: Partial<Parameters<LogBatchText['add']>[0]> = {},
+): { text: LogBatchText; next: ChainHead } {
   const text = new LogBatchText(ORIGIN, randomUUID());
   text.add({
     ts: new Date().toISOString(),
@@ -25,6 +35,7 @@ function oneRow(head: ChainHead, messageId = `m-${randomUUID()}`): { text: LogBa
     body: 'hello',
     bodySha256: 'cd'.repeat(32),
     tags: [`n:${ORIGIN}`],
+    ...overrides,
   });
   const lastHash = head.lastHash === H1 ? H2 : H1;
   text.setLinks(0, head.lastSeq + 1, head.lastHash, lastHash);
@@ -142,5 +153,31 @@ describe('MessageLogRepository.appendBatch (integration)', () => {
     const seen = await second;
     expect(seen.head.lastSeq).toBe(1);
     expect(seen.logged).toEqual(new Map([['m-first', 1]]));
+  });
+
+  it('should tell a missing partition from a CHECK violation by the error fields (SQLSTATE, table, no constraint)', async () => {
+    const failure = (overrides: Parameters<typeof oneRow>[2]) =>
+      log
+        .appendBatch(ORIGIN, async (head, tx) => {
+          const { text } = oneRow(head, undefined, overrides);
+          try {
+            await tx.copy(text);
+          } finally {
+            text.finish();
+          }
+          return { result: null, commit: null };
+        })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+    const noPartition = await failure({ ts: '2999-01-01T00:00:00.000Z' });
+    expect(noPartition).toMatchObject({ code: '23514' });
+    expect(isMissingPartitionError(noPartition)).toBe(true);
+    expect(isDuplicateKeyError(noPartition)).toBe(false);
+    const check = await failure({ direction: 'sideways' as 'inbound' });
+    expect(check).toMatchObject({ code: '23514' });
+    expect(isMissingPartitionError(check)).toBe(false);
+    expect(await counts()).toEqual({ rows: 0, keys: 0, outbox: 0, seq: 0 });
   });
 });

@@ -37,7 +37,10 @@ const DAY_MS = 86_400_000;
 /** PostgreSQL's "no partition of relation … found for row" (a timestamp outside every partition). */
 export function isMissingPartitionError(error: unknown): boolean {
   const e = pgErrorOf(error);
-  return e.code === '23514' && (e.message ?? '').includes('no partition of relation');
+  // told apart from a CHECK violation (same SQLSTATE) by its fields, not by the message text,
+  // which follows the server's lc_messages: a CHECK names its constraint, a missing partition
+  // names only the partitioned table
+  return e.code === '23514' && e.table === 'message_log' && e.constraint === undefined;
 }
 
 /**
@@ -49,7 +52,7 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return e.code === '23505' && e.constraint === 'message_log_keys_pkey';
 }
 
-type PgErrorFields = { code?: string; message?: string; constraint?: string };
+type PgErrorFields = { code?: string; table?: string; constraint?: string };
 
 /** The fields of pg's error: appendBatch sends every statement through pg itself, not TypeORM. */
 function pgErrorOf(error: unknown): PgErrorFields {
