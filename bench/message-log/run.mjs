@@ -32,6 +32,8 @@
 // BENCH_HUB_NODE_ARGS="--trace-gc" (node flags for the hub, after its own: scripts/hub-node-flags.mjs) BENCH_HUB_LOG=<file> (its output)
 // BENCH_LATENCY_BATCH=100 (0: none) BENCH_LATENCY_RECORDS=200000: the fixed-rate runs again with
 // batches of that size, at half the hub's maximum rate for that size
+// BENCH_PG_CORE=1 (unset: PostgreSQL unpinned): every PostgreSQL process on that core for the run,
+// hub and load generator on core 0; restored to every core at the end
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -95,7 +97,13 @@ const CFG = {
   keepDb: env.BENCH_KEEP_DB === '1',
   hubDomain: 'hub.bench.example',
   serverCore: '0',
-  loadCore: '1',
+  // BENCH_PG_CORE=1: PostgreSQL gets core 1 to itself (the deployment where the database does not
+  // share its cores with the hub) and the load generator joins the hub's core 0; unset, PostgreSQL
+  // is left on both cores as BENCHMARKING.md says for end-to-end paths
+  pgCore: env.BENCH_PG_CORE || null,
+  get loadCore() {
+    return this.pgCore === null ? '1' : this.serverCore;
+  },
 };
 const HUB_MAIN = env.BENCH_HUB_MAIN || 'dist/apps/hub/apps/hub/src/main.js';
 const PROBE = pathToFileURL(path.join(HERE, 'probe.mjs')).href;
@@ -594,9 +602,10 @@ async function main() {
   }
 
   const arms = ['hub', 'copy', ...(CFG.relay ? ['relay'] : []), ...(CFG.copyKeys ? ['copy-keys'] : [])];
-  results.pinning = { hub: threadAffinities(hub.pid), loadGenerator: PINNED ? CFG.loadCore : 'any', postgres: 'unpinned' };
+  const postgres = PINNED && CFG.pgCore !== null ? pinPostgres(CFG.pgCore) : 'unpinned';
+  results.pinning = { hub: threadAffinities(hub.pid), loadGenerator: PINNED ? CFG.loadCore : 'any', postgres };
   log(
-    `pinning: hub threads on ${results.pinning.hub.join('|')}, load generator on ${results.pinning.loadGenerator}, PostgreSQL unpinned`,
+    `pinning: hub threads on ${results.pinning.hub.join('|')}, load generator on ${results.pinning.loadGenerator}, PostgreSQL ${postgres === 'unpinned' ? postgres : `on ${postgres}`}`,
   );
 
   // 6. warm-up (JIT, connections, buffers)
@@ -755,6 +764,46 @@ async function main() {
   return summary;
 }
 
+/**
+ * Every running PostgreSQL process (postmaster included, so backends forked later inherit it) on
+ * `core` until cleanup puts them back on every core. Returns the affinities found afterwards.
+ */
+function pinPostgres(core) {
+  const pids = () =>
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((pid) => {
+        try {
+          return readlinkSync(`/proc/${pid}/exe`).includes('postgres');
+        } catch {
+          return false;
+        }
+      });
+  const all = `0-${os.availableParallelism() - 1}`;
+  cleanups.push(async () => {
+    for (const pid of pids()) setAffinityQuietly(pid, all);
+  });
+  const found = pids();
+  if (found.length === 0) throw new Error('BENCH_PG_CORE: no PostgreSQL process found in /proc');
+  for (const pid of found) setAffinityQuietly(pid, core);
+  const affinities = found.flatMap((pid) => {
+    try {
+      return threadAffinities(pid);
+    } catch {
+      return [];
+    }
+  });
+  return [...new Set(affinities)].join('|');
+}
+
+function setAffinityQuietly(pid, cores) {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+  } catch {
+    // a backend that ended meanwhile
+  }
+}
+
 // ---------------------------------------------------------------- lifecycle
 
 const cleanups = [];
@@ -803,7 +852,8 @@ try {
           `small_copy_batch_p99_ms_at_half=${f(s.smallCopyBatchP99MsAtHalf, 1)} ` +
           (s.relayRps ? `small_relay_batch_p99_ms_at_half=${f(s.smallRelayBatchP99MsAtHalf, 1)} ` : '') +
           `small_half_rate_batches_s=${f(s.smallBatchOfferedPerSAtHalf, 2)}`
-        : ''),
+        : '') +
+      (CFG.pgCore === null ? '' : ` pg_core=${CFG.pgCore}`),
   );
 } catch (error) {
   finished = true;
