@@ -88,12 +88,7 @@ export class MessageLogSearchRepository {
     const where: string[] = [];
     if (criteria.tags.length > 0) where.push(`l.tags @> ${param(criteria.tags)}::text[]`);
     if (criteria.origin !== undefined) where.push(`l.origin = ${param(criteria.origin)}`);
-    if (criteria.messageId !== undefined) {
-      // the idempotency keys find the record's (ts, origin, seq) without scanning the log for message_id
-      const keys = [`k.message_id = ${param(criteria.messageId)}`];
-      if (criteria.origin !== undefined) keys.push(`k.origin = ${param(criteria.origin)}`);
-      where.push(`(l.ts, l.origin, l.seq) IN (SELECT k.ts, k.origin, k.seq FROM message_log_keys k WHERE ${keys.join(' AND ')})`);
-    }
+    if (criteria.messageId !== undefined) where.push(`(l.ts, l.origin, l.seq) IN (${keysOf(criteria, param)})`);
     if (criteria.from) where.push(`l.ts >= ${param(criteria.from.toISOString())}::timestamptz`);
     if (criteria.to) where.push(`l.ts < ${param(criteria.to.toISOString())}::timestamptz`);
     if (criteria.loggedUpTo) where.push(`l.logged_at <= ${param(criteria.loggedUpTo.toISOString())}::timestamptz`);
@@ -118,6 +113,21 @@ export class MessageLogSearchRepository {
     );
     return rows.map(toLogRow);
   }
+}
+
+/**
+ * The (ts, origin, seq) of a message id, from the idempotency keys rather than a scan of the log.
+ * Their primary key is (origin, message_id), so without an origin the id is looked up once per
+ * origin that has a chain (every key's origin has one, written in the same transaction): a few
+ * index probes instead of reading every key.
+ */
+function keysOf(criteria: LogCriteria, param: (value: unknown) => string): string {
+  const id = param(criteria.messageId);
+  if (criteria.origin !== undefined) {
+    return `SELECT k.ts, k.origin, k.seq FROM message_log_keys k WHERE k.origin = ${param(criteria.origin)} AND k.message_id = ${id}`;
+  }
+  return `SELECT k.ts, k.origin, k.seq FROM message_log_chains c
+          CROSS JOIN LATERAL (SELECT ts, origin, seq FROM message_log_keys WHERE origin = c.origin AND message_id = ${id}) k`;
 }
 
 function toLogRow(r: RawLogRow): LogRow {
