@@ -51,7 +51,11 @@ const generationMs = Number(process.hrtime.bigint() - genStart) / 1e6;
 // ---------------------------------------------------------------- targets
 
 const serverPort = spec.target === 'relay' ? spec.relayPort : spec.port;
-const agent = new http.Agent({ keepAlive: true, maxSockets: spec.mode === 'rate' ? Infinity : spec.concurrency });
+// the open loop gets as many connections as the COPY arms' pool, all opened before the clock: a
+// burst of due batches then waits for a connection in both arms alike, and no TCP handshake is
+// timed in one arm only
+const connections = spec.mode === 'rate' ? Math.max(spec.concurrency, 16) : spec.concurrency;
+const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
 
 function post(batchIndex) {
   const body = payloads[batchIndex];
@@ -176,7 +180,7 @@ if (overHttp) {
   // open the keep-alive sockets before the clock starts
   await Promise.all(
     Array.from(
-      { length: spec.concurrency },
+      { length: connections },
       () =>
         new Promise((resolve, reject) => {
           http
@@ -189,7 +193,7 @@ if (overHttp) {
     ),
   );
 } else {
-  await openClients(spec.mode === 'rate' ? Math.max(spec.concurrency, 16) : spec.concurrency);
+  await openClients(connections);
 }
 const backendPids = overHttp
   ? []
