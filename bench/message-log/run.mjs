@@ -101,9 +101,7 @@ const CFG = {
   // share its cores with the hub) and the load generator joins the hub's core 0; unset, PostgreSQL
   // is left on both cores as BENCHMARKING.md says for end-to-end paths
   pgCore: env.BENCH_PG_CORE || null,
-  get loadCore() {
-    return this.pgCore === null ? '1' : this.serverCore;
-  },
+  loadCore: env.BENCH_PG_CORE ? '0' : '1',
 };
 const HUB_MAIN = env.BENCH_HUB_MAIN || 'dist/apps/hub/apps/hub/src/main.js';
 const PROBE = pathToFileURL(path.join(HERE, 'probe.mjs')).href;
@@ -798,7 +796,7 @@ function pinPostgres(core) {
 
 function setAffinityQuietly(pid, cores) {
   try {
-    execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+    setAffinity(pid, cores);
   } catch {
     // a backend that ended meanwhile
   }
