@@ -49,7 +49,8 @@ const shared = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 module.exports = {
-  testTimeout: 30000,
+  // waitFor's default deadline (30 s) must fit inside a test on a busy machine
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testRegex: '(?<!int-|e2e-)spec\\.ts$' },
     { ...shared, displayName: 'integration', testRegex: '\\.int-spec\\.ts$' },

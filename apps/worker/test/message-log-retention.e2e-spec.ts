@@ -36,10 +36,10 @@ describe('message-log retention schedule (e2e)', () => {
     worker = await startTestWorker(config);
     await waitFor(
       async () => (await db.query("SELECT 1 FROM audit_log WHERE action = 'message-log.retention.enforced'")).length > 0,
-      15_000,
+      60_000,
       100,
     );
     expect(await db.query('SELECT seq FROM message_log ORDER BY seq')).toEqual([{ seq: '2' }]);
     expect(await db.query('SELECT from_seq, to_seq FROM message_log_checkpoints')).toEqual([{ from_seq: '1', to_seq: '1' }]);
-  });
+  }, 90_000);
 });
