@@ -8,6 +8,8 @@ export interface AppConfig {
   queue: { backend: QueueBackend; redisUrl: string | undefined; prefix: string; concurrency: number };
   hub: {
     domain: string;
+    /** absolute base of every URL the hub publishes about itself, without a trailing slash */
+    publicBaseUrl: string;
     host: string;
     port: number;
     bootstrapOperatorToken: string | undefined;
@@ -64,6 +66,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     hub: {
       domain: e.HUB_DOMAIN,
+      publicBaseUrl: e.HUB_PUBLIC_BASE_URL ?? `https://${e.HUB_DOMAIN}`,
       host: e.HUB_HOST,
       port: e.HUB_PORT,
       bootstrapOperatorToken: e.HUB_BOOTSTRAP_OPERATOR_TOKEN,
