@@ -9,7 +9,8 @@
 //    into a file beside the data directory (.data/hub-secret-key, mode 0600) and reused, so the keys
 //    stay usable across restarts instead of a new one being published on every start.
 //  * WORKER_HEALTH_PORT unset: the worker's health endpoint gets a free port (printed in the ready
-//    line), so two hubs on one machine never compete for it.
+//    line), so two hubs on one machine never compete for it. Likewise HUB_SIP_PORT unset while 5060
+//    is taken: the SIP listener takes free ports.
 //  * SIGINT/SIGTERM/SIGHUP: SIGTERM to hub and worker, wait for them (15 s, then SIGKILL), then stop
 //    the embedded PostgreSQL, then exit 0. If the worker dies on its own it is started again, with a
 //    growing delay (1 s doubling to 30 s; back to 1 s after a minute of running). If the hub dies on
@@ -34,6 +35,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -239,6 +241,11 @@ async function main() {
   }
 
   if (!env.WORKER_HEALTH_PORT) env.WORKER_HEALTH_PORT = String(await freePort(env.HUB_HOST || '127.0.0.1'));
+  // another local hub may hold the SIP default; a second clone then still starts
+  if (!env.HUB_SIP_PORT && env.HUB_SIP_ENABLED !== 'false' && !(await sipPortFree(env.HUB_SIP_HOST || '127.0.0.1', 5060))) {
+    env.HUB_SIP_PORT = '0';
+    say('SIP port 5060 is in use: the SIP listener takes free ports (see its log line); set HUB_SIP_PORT to choose one');
+  }
 
   // --- apps ---
   const launch = (name, file, flags) => {
@@ -298,6 +305,24 @@ function freePort(host) {
       const { port } = server.address();
       server.close(() => resolvePort(port));
     });
+  });
+}
+
+/** Whether both UDP and TCP `port` can be bound on `host` now. */
+async function sipPortFree(host, port) {
+  const tcp = await new Promise((r) => {
+    const server = createServer();
+    server.once('error', () => r(false));
+    server.listen(port, host, () => server.close(() => r(true)));
+  });
+  if (!tcp) return false;
+  return new Promise((r) => {
+    const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    socket.once('error', () => {
+      socket.close();
+      r(false);
+    });
+    socket.bind(port, host, () => socket.close(() => r(true)));
   });
 }
 
