@@ -52,5 +52,8 @@ describe('loadConfig', () => {
       'https://hub.example.net/ch',
     );
     expect(loadConfig({ HUB_DOMAIN: 'hub.example.net' }).hub.publicBaseUrl).toBe('https://hub.example.net');
+    // the development default has no public name: the hub's own listener
+    expect(loadConfig({}).hub.publicBaseUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig({ HUB_HOST: '0.0.0.0', HUB_PORT: '3100' }).hub.publicBaseUrl).toBe('http://127.0.0.1:3100');
   });
 });

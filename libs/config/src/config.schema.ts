@@ -62,7 +62,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, 'must be a lower-case FQDN')
     .default('clearing-house.localhost'),
-  /** Where peers reach the hub (scheme, host, optional port and path); unset: https://HUB_DOMAIN. */
+  /** Where peers reach the hub (scheme, host, optional port and path); unset: https://HUB_DOMAIN (a .localhost domain: http://HUB_HOST:HUB_PORT). */
   HUB_PUBLIC_BASE_URL: publicBaseUrl,
   HUB_HOST: z.string().default('127.0.0.1'),
   HUB_PORT: port.default(3000),
