@@ -4,7 +4,8 @@
 #   docker run … clearing-house node dist/apps/worker/apps/worker/src/main.js   -> worker (health on 3001)
 # Both need DATABASE_URL and REDIS_URL (see docker-compose.yml and docs/operations.md). The image has no
 # embedded PostgreSQL: that is the `npm start` default for a developer machine, not for containers.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the current LTS (package.json engines: 22.22+, 24.15+ or 26+, what the dependencies declare)
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- build: all dependencies, compile both apps ---
 FROM ${NODE_IMAGE} AS build

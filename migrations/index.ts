@@ -6,6 +6,7 @@ import { OutboxJobKey1795549960278 } from './1795549960278-OutboxJobKey.js';
 import { MessageLogPartitioned1795560000000 } from './1795560000000-MessageLogPartitioned.js';
 import { MessageLog1796106912449 } from './1796106912449-MessageLog.js';
 import { MessageLogTagsWithoutPendingList1796112000000 } from './1796112000000-MessageLogTagsWithoutPendingList.js';
+import { ApplicationClaimSecret1796200000000 } from './1796200000000-ApplicationClaimSecret.js';
 
 /** Every migration, in order. Listed as classes (not a glob) so the same list works compiled, under jest and in the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -17,4 +18,5 @@ export const MIGRATIONS: MixedList<Function> = [
   MessageLogPartitioned1795560000000,
   MessageLog1796106912449,
   MessageLogTagsWithoutPendingList1796112000000,
+  ApplicationClaimSecret1796200000000,
 ];

@@ -5,9 +5,17 @@
 //  * Loads `.env` from the project root if present (never overrides the environment).
 //  * No DATABASE_URL: runs an embedded PostgreSQL (data under EMBEDDED_PG_DIR, default .data/pg)
 //    and hands its URL to both apps. No REDIS_URL: the apps run BullMQ on its PostgreSQL backend.
+//  * Embedded mode without HUB_SECRET_KEY: the key encrypting the hub's signing keys is generated once
+//    into a file beside the data directory (.data/hub-secret-key, mode 0600) and reused, so the keys
+//    stay usable across restarts instead of a new one being published on every start.
+//  * WORKER_HEALTH_PORT unset: the worker's health endpoint gets a free port (printed in the ready
+//    line), so two hubs on one machine never compete for it. Likewise HUB_SIP_PORT unset while 5060
+//    is taken: the SIP listener takes free ports.
 //  * SIGINT/SIGTERM/SIGHUP: SIGTERM to hub and worker, wait for them (15 s, then SIGKILL), then stop
-//    the embedded PostgreSQL, then exit 0. If either app dies on its own, the other one and the
-//    database are stopped too and the exit code is non-zero.
+//    the embedded PostgreSQL, then exit 0. If the worker dies on its own it is started again, with a
+//    growing delay (1 s doubling to 30 s; back to 1 s after a minute of running). If the hub dies on
+//    its own (or the worker exits with a configuration error), the other app and the database are
+//    stopped too and the exit code is non-zero.
 //
 // The embedded PostgreSQL is owned by a helper process (this script run with --embedded-pg-owner)
 // in its own session, so a Ctrl-C in the terminal (SIGINT to the whole foreground process group)
@@ -15,7 +23,9 @@
 // The helper also stops PostgreSQL when this process disappears (even on SIGKILL), so no orphan
 // postmaster keeps the data directory locked. See docs/operations.md.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   createWriteStream,
   existsSync,
   mkdirSync,
@@ -25,6 +35,8 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HUB_NODE_FLAGS } from './hub-node-flags.mjs';
@@ -38,6 +50,12 @@ const BUILD_STAMP = join(ROOT, 'dist/.build-stamp');
 const CHILD_STOP_TIMEOUT_MS = 15_000;
 const PG_STOP_TIMEOUT_MS = 20_000;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const WORKER_RESTART_MIN_MS = 1000;
+const WORKER_RESTART_MAX_MS = 30_000;
+/** a worker that ran this long before dying starts again after the shortest delay */
+const WORKER_STABLE_MS = 60_000;
+/** EX_CONFIG: the app refused its configuration; starting it again cannot help */
+const EXIT_CONFIG = 78;
 // Loaded into hub and worker: if this process disappears without stopping them (SIGKILL), they get
 // re-parented; they notice within a second and stop through their own SIGTERM handling instead of
 // lingering without a database. The timer is unref'd, so it never keeps an app alive.
@@ -194,6 +212,17 @@ async function main() {
     pgReady = true;
     if (shuttingDown) return;
     env.DATABASE_URL = result.url;
+    if (!env.HUB_SECRET_KEY) {
+      const keyFile = join(dirname(dir), 'hub-secret-key');
+      try {
+        env.HUB_SECRET_KEY = embeddedSecretKey(keyFile);
+      } catch (error) {
+        warn(String(error?.message ?? error));
+        await shutdown(EXIT_CONFIG);
+        return;
+      }
+      say(`hub key encryption: ${displayPath(keyFile)} (set HUB_SECRET_KEY to use your own)`);
+    }
     say(`database: embedded PostgreSQL ${result.version} at ${displayPath(dir)} (port ${result.port})`);
     say(`          psql ${result.url}   (log: ${displayPath(dir)}.log; set DATABASE_URL to use your own server)`);
   } else {
@@ -211,17 +240,26 @@ async function main() {
     warn('  and use it as "Authorization: Bearer <token>".');
   }
 
+  if (!env.WORKER_HEALTH_PORT) env.WORKER_HEALTH_PORT = String(await freePort(env.HUB_HOST || '127.0.0.1'));
+  // another local hub may hold the SIP default; a second clone then still starts
+  if (!env.HUB_SIP_PORT && env.HUB_SIP_ENABLED !== 'false' && !(await sipPortFree(env.HUB_SIP_HOST || '127.0.0.1', 5060))) {
+    env.HUB_SIP_PORT = '0';
+    say('SIP port 5060 is in use: the SIP listener takes free ports (see its log line); set HUB_SIP_PORT to choose one');
+  }
+
   // --- apps ---
-  for (const [name, file, flags] of [
-    ['hub', HUB_MAIN, HUB_NODE_FLAGS],
-    ['worker', WORKER_MAIN, []],
-  ]) {
+  const launch = (name, file, flags) => {
     const child = spawn(process.execPath, ['--enable-source-maps', ...flags, '--import', APP_PRELOAD, file], {
       stdio: 'inherit',
       env,
       detached: false,
     });
     apps[name] = child;
+    // lets the owner give the apps time to drain if this process is SIGKILLed
+    if (alive(owner) && owner.connected) owner.send({ type: 'apps', pids: Object.values(apps).map((c) => c.pid) });
+    return child;
+  };
+  const stopOnExit = (name, child, onCrash) => {
     child.once('exit', (code, signal) => {
       if (shuttingDown) return;
       if (signal === 'SIGINT') {
@@ -230,20 +268,90 @@ async function main() {
         void shutdown(0);
         return;
       }
+      if (onCrash && code !== EXIT_CONFIG) {
+        onCrash(code, signal);
+        return;
+      }
       warn(`${name} exited unexpectedly (${signal ?? `exit ${code}`}); stopping everything`);
       void shutdown(typeof code === 'number' && code !== 0 ? code : 1);
     });
-  }
-  // lets the owner give the apps time to drain if this process is SIGKILLed
-  if (alive(owner) && owner.connected) owner.send({ type: 'apps', pids: Object.values(apps).map((c) => c.pid) });
+  };
+
+  stopOnExit('hub', launch('hub', HUB_MAIN, HUB_NODE_FLAGS));
+
+  let workerDelay = WORKER_RESTART_MIN_MS;
+  const startWorker = () => {
+    const startedAt = Date.now();
+    stopOnExit('worker', launch('worker', WORKER_MAIN, []), (code, signal) => {
+      if (Date.now() - startedAt >= WORKER_STABLE_MS) workerDelay = WORKER_RESTART_MIN_MS;
+      warn(`worker exited unexpectedly (${signal ?? `exit ${code}`}); starting it again in ${workerDelay / 1000} s`);
+      const delay = workerDelay;
+      workerDelay = Math.min(workerDelay * 2, WORKER_RESTART_MAX_MS);
+      setTimeout(() => {
+        if (!shuttingDown) startWorker();
+      }, delay);
+    });
+  };
+  startWorker();
   void announceWhenReady(env, () => shuttingDown);
+}
+
+/** A port nobody listens on now (the kernel's choice), for the worker's health endpoint. */
+function freePort(host) {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Whether both UDP and TCP `port` can be bound on `host` now. */
+async function sipPortFree(host, port) {
+  const tcp = await new Promise((r) => {
+    const server = createServer();
+    server.once('error', () => r(false));
+    server.listen(port, host, () => server.close(() => r(true)));
+  });
+  if (!tcp) return false;
+  return new Promise((r) => {
+    const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    socket.once('error', () => {
+      socket.close();
+      r(false);
+    });
+    socket.bind(port, host, () => socket.close(() => r(true)));
+  });
+}
+
+/**
+ * The embedded mode's HUB_SECRET_KEY: read from `file`, or generated into it (0600) on the first start.
+ * Without it every start would encrypt a fresh signing key that the next start cannot open.
+ */
+function embeddedSecretKey(file) {
+  if (existsSync(file)) {
+    const key = readFileSync(file, 'utf8').trim();
+    if (!/^[0-9a-f]{64}$/.test(key)) {
+      throw new Error(
+        `${displayPath(file)} does not hold 64 hex characters; restore it or delete it (a new key cannot open the stored signing keys)`,
+      );
+    }
+    return key;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const key = randomBytes(32).toString('hex');
+  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600); // the mode above is subject to the umask
+  return key;
 }
 
 /** Prints one line with the URLs once the hub answers (purely informative). */
 async function announceWhenReady(env, stopped) {
   const host = !env.HUB_HOST || env.HUB_HOST === '0.0.0.0' || env.HUB_HOST === '::' ? '127.0.0.1' : env.HUB_HOST;
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${env.HUB_PORT || 3000}`;
-  const workerPort = env.WORKER_HEALTH_PORT || 3001;
+  const workerPort = env.WORKER_HEALTH_PORT;
   for (let i = 0; i < 600 && !stopped(); i++) {
     const ok = await fetch(`${base}/health/live`, { signal: AbortSignal.timeout(1000) }).then(
       (r) => r.ok,
@@ -253,7 +361,7 @@ async function announceWhenReady(env, stopped) {
       if (!stopped()) {
         say(
           `ready: hub ${base} (OpenAPI UI ${base}/docs)` +
-            (workerPort !== '0' ? `, worker health :${workerPort}/health/ready` : ''),
+            (workerPort !== '0' ? `, worker health ${base.replace(/:\d+$/, '')}:${workerPort}/health/ready` : ''),
         );
       }
       return;

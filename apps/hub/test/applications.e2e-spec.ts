@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { operatorAuth, testConfig } from '@app/testing';
 import { startTestHub, TestHub } from './test-hub.js';
 
@@ -74,9 +75,102 @@ describe('membership applications (e2e)', () => {
     await http().post('/v1/applications').set('Content-Type', 'text/csv').send('a,b').expect(415);
   });
 
+  it('should return a one-time claim secret, not cacheable, and store only its hash', async () => {
+    const res = await http().post('/v1/applications').send(application('claim-hash.example.org')).expect(202);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body.claimSecret).toMatch(/^hubac_[A-Za-z0-9_-]{43}$/);
+    const [row] = await hub.app
+      .get(DataSource)
+      .query(`SELECT claim_secret_hash FROM members WHERE domain = 'claim-hash.example.org'`);
+    expect(row.claim_secret_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain(res.body.claimSecret);
+  });
+
   it('should answer 404 for an unknown application id', async () => {
     await http().get('/v1/applications/00000000-0000-4000-8000-000000000000').expect(404);
     await http().get('/v1/applications/garbage').expect(404);
+  });
+});
+
+describe('collecting the API key of an approved application (e2e)', () => {
+  let hub: TestHub;
+  const http = () => request(hub.app.getHttpServer());
+  const collect = (domain: string, secret?: string) => {
+    const req = http().post(`/v1/applications/${domain}/api-key`);
+    return secret === undefined ? req : req.set('Authorization', `Bearer ${secret}`);
+  };
+  const apply = async (domain: string): Promise<string> =>
+    (await http().post('/v1/applications').send(application(domain)).expect(202)).body.claimSecret as string;
+  const approve = (domain: string) => http().post(`/admin/v1/members/${domain}/approve`).set(operatorAuth).send({}).expect(200);
+  /** The parts of a problem answer that could differ between cases (the request id always does). */
+  const shape = (res: request.Response) => ({
+    status: res.status,
+    contentType: res.headers['content-type'],
+    body: { ...res.body, instance: undefined, requestId: undefined },
+  });
+
+  beforeAll(async () => {
+    hub = await startTestHub(testConfig());
+  });
+  afterAll(() => hub.close());
+  beforeEach(() => hub.reset());
+
+  it('should hand out a working API key once after approval, not cacheable', async () => {
+    const secret = await apply('collect.example.org');
+    await approve('collect.example.org');
+    const res = await collect('collect.example.org', secret).expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body.apiKey).toMatchObject({ label: 'applicant', token: expect.stringMatching(/^hubmk_/) });
+    const me = await http().get('/v1/members/me').set('Authorization', `Bearer ${res.body.apiKey.token}`).expect(200);
+    expect(me.body.domain).toBe('collect.example.org');
+  });
+
+  it('should answer a second collection like an unknown domain', async () => {
+    const secret = await apply('twice.example.org');
+    await approve('twice.example.org');
+    await collect('twice.example.org', secret).expect(200);
+    const again = await collect('twice.example.org', secret).expect(404);
+    const unknown = await collect('unknown-domain.example.org', secret).expect(404);
+    expect(shape(again)).toEqual(shape(unknown));
+    const keys = await http().get('/admin/v1/members/twice.example.org/keys').set(operatorAuth).expect(200);
+    expect(keys.body.items.map((k: { label: string }) => k.label).sort()).toEqual(['applicant', 'initial']);
+  });
+
+  it('should answer a pending application, a wrong secret and an unknown domain identically with 404', async () => {
+    const secret = await apply('pending.example.org');
+    const otherSecret = await apply('other.example.org');
+    await approve('other.example.org');
+    const pending = await collect('pending.example.org', secret).expect(404);
+    const wrong = await collect('other.example.org', secret).expect(404);
+    const notAClaim = await collect('other.example.org', 'hubmk_' + 'x'.repeat(43)).expect(404);
+    const unknown = await collect('nobody.example.org', secret).expect(404);
+    expect(pending.headers['content-type']).toContain('application/problem+json');
+    for (const res of [wrong, notAClaim, unknown]) {
+      expect({ ...shape(res), body: { ...shape(res).body, detail: undefined } }).toEqual({
+        ...shape(pending),
+        body: { ...shape(pending).body, detail: undefined },
+      });
+      expect(res.body.detail).toBe(pending.body.detail);
+    }
+    // the pending applicant can still collect once approved
+    await approve('pending.example.org');
+    await collect('pending.example.org', secret).expect(200);
+    await collect('other.example.org', otherSecret).expect(200);
+  });
+
+  it('should answer 401 without bearer credentials', async () => {
+    await apply('nocreds.example.org');
+    await approve('nocreds.example.org');
+    const res = await collect('nocreds.example.org').expect(401);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    await http().post('/v1/applications/nocreds.example.org/api-key').set('Authorization', 'Basic abc').expect(401);
+  });
+
+  it('should not hand out a key to a suspended member', async () => {
+    const secret = await apply('suspended.example.org');
+    await approve('suspended.example.org');
+    await http().post('/admin/v1/members/suspended.example.org/suspend').set(operatorAuth).send({ reason: 'test' }).expect(200);
+    await collect('suspended.example.org', secret).expect(404);
   });
 });
 

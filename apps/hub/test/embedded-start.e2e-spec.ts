@@ -4,7 +4,7 @@
  * runs `npm start`. Runs the compiled apps (builds them first if dist/ is missing).
  */
 import { ChildProcess, execSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,7 @@ describe('npm start (embedded)', () => {
   let ports: { hub: number; worker: number; pg: number };
   let current: Started | undefined;
   let memberKey: string;
+  let kids: string[];
 
   const env = (): NodeJS.ProcessEnv => ({
     ...process.env,
@@ -80,6 +81,8 @@ describe('npm start (embedded)', () => {
     HUB_SIP_ENABLED: 'false',
   });
   const hubUrl = (path: string) => `http://127.0.0.1:${ports.hub}${path}`;
+  const jwksKids = async () =>
+    ((await (await fetch(hubUrl('/.well-known/jwks.json'))).json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
 
   function start(): Started {
     const proc = spawn(process.execPath, ['scripts/start.mjs'], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -189,11 +192,19 @@ describe('npm start (embedded)', () => {
     const [{ ok }] = await query<{ ok: boolean }>(`SELECT to_regclass('bullmq.job') IS NOT NULL AS ok`);
     expect(ok).toBe(true);
 
+    kids = await jwksKids();
+    expect(kids).toHaveLength(1);
+
     const { code, signal } = await stop(started);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(existsSync(join(dir, 'postmaster.pid'))).toBe(false);
     expect(processesMentioning(dir)).toEqual([]);
   }, 180_000);
+
+  it('should keep the generated key-encryption key beside the data directory, readable only by its owner', () => {
+    expect(statSync(join(base, 'hub-secret-key')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(base, 'hub-secret-key'), 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
+  });
 
   it('should keep the data across a restart on the same directory', async () => {
     expect(memberKey).toBeDefined(); // set by the previous test
@@ -206,10 +217,80 @@ describe('npm start (embedded)', () => {
     // the key issued before the restart still authenticates the member
     const me = await fetch(hubUrl('/v1/members/me'), { headers: { Authorization: `Bearer ${memberKey}` } });
     expect(me.status).toBe(200);
+    // the hub's signing key of the first start is still the one in use: no unusable key was added
+    expect(await jwksKids()).toEqual(kids);
 
     const { code, signal } = await stop(started);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(existsSync(join(dir, 'postmaster.pid'))).toBe(false);
     expect(processesMentioning(dir)).toEqual([]);
+  }, 180_000);
+
+  it('should start a killed worker again and keep the hub up', async () => {
+    const started = start();
+    await waitForOk(started, `http://127.0.0.1:${ports.worker}/health/ready`, 120_000);
+    const [worker] = processesMentioning('dist/apps/worker/apps/worker/src/main.js').filter((pid) =>
+      readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`EMBEDDED_PG_DIR=${dir}`),
+    );
+    expect(worker).toBeDefined();
+    process.kill(worker, 'SIGKILL');
+
+    await waitForOk(started, hubUrl('/health/ready'), 10_000);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !/starting it again/.test(started.output())) await sleep(100);
+    expect(started.output()).toMatch(/worker exited unexpectedly \(SIGKILL\); starting it again in 1 s/);
+    await waitForOk(started, `http://127.0.0.1:${ports.worker}/health/ready`, 60_000);
+    expect(started.proc.exitCode).toBeNull();
+
+    const { code, signal } = await stop(started);
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(processesMentioning(dir)).toEqual([]);
+  }, 180_000);
+});
+
+describe('npm start (worker health port)', () => {
+  it('should give the worker a free health port when WORKER_HEALTH_PORT is not set', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'hub-embedded-port-'));
+    chmodSync(base, 0o755);
+    const hubPort = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      EMBEDDED_PG_DIR: join(base, 'pg'),
+      HUB_HOST: '127.0.0.1',
+      HUB_PORT: String(hubPort),
+      HUB_SIP_ENABLED: 'false',
+    };
+    delete env.WORKER_HEALTH_PORT;
+    const proc = spawn(process.execPath, ['scripts/start.mjs'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise((r) => proc.once('exit', r));
+    try {
+      let ready: RegExpMatchArray | null = null;
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline && proc.exitCode === null && !(ready = /worker health (http:\/\/[^\s]+)/.exec(out)))
+        await sleep(250);
+      expect(ready).not.toBeNull();
+      const port = Number(new URL(ready![1]).port);
+      expect(port).not.toBe(3001);
+      expect(port).not.toBe(hubPort);
+      let status = 0;
+      while (Date.now() < deadline && status !== 200) {
+        status = await fetch(ready![1]).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (status !== 200) await sleep(250);
+      }
+      expect(status).toBe(200);
+    } finally {
+      proc.kill('SIGTERM');
+      await within(exited, 20_000);
+      for (let i = 0; i < 100 && processesMentioning(base).length; i++) await sleep(200);
+      rmSync(base, { recursive: true, force: true });
+    }
   }, 180_000);
 });

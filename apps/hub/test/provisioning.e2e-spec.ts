@@ -76,6 +76,17 @@ describe('provisioning publishing and retrieval (e2e)', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('should refuse an expired document naming expires, and store nothing', async () => {
+    const expired = { ...memberDocument(b.domain), expires: '2024-05-02T10:00:00Z' };
+    const res = await publishXml(b, toProvisioningXml(expired)).expect(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.invalidParams).toEqual([
+      { name: '/expires', reason: expect.stringContaining('expired at 2024-05-02T10:00:00Z') },
+    ]);
+    const rows = await hub.app.get(DataSource).query('SELECT count(*)::int AS n FROM provisioning_versions');
+    expect(rows[0].n).toBe(0);
+  });
+
   it('should refuse a schema-invalid document quoting the validator with a line number', async () => {
     const xml = toProvisioningXml(memberDocument(b.domain), { prettyPrint: true }).replace(
       '<connectivity>',

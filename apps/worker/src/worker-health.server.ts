@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, Server } from 'node:http';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { QueueHealth } from '@app/queue';
+import { Readiness } from '@app/queue';
 
 /** The worker's only HTTP surface: /health/live and /health/ready (WORKER_HEALTH_PORT, 0 = off). */
 @Injectable()
@@ -11,8 +10,7 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
-    private readonly queues: QueueHealth,
+    private readonly readiness: Readiness,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -32,14 +30,11 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
     await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
   }
 
+  /** The hub's /health/live and /health/ready, same bodies and statuses. */
   private async respond(url: string): Promise<[number, unknown]> {
-    if (url === '/health/live') return [200, { status: 'ok' }];
-    if (url !== '/health/ready') return [404, { status: 'not found' }];
-    const database = await this.dataSource.query('SELECT 1').then(
-      () => true,
-      () => false,
-    );
-    const queue = (await this.queues.check()).ok;
-    return [database && queue ? 200 : 503, { status: database && queue ? 'ok' : 'unavailable', checks: { database, queue } }];
+    if (url === '/health/live') return [200, this.readiness.live()];
+    if (url !== '/health/ready') return [404, { status: 'not-found' }];
+    const report = await this.readiness.ready();
+    return [report.status === 'ok' ? 200 : 503, report];
   }
 }

@@ -28,6 +28,10 @@ describe('loadConfig', () => {
     ['HUB_SECRET_KEY', 'zz'.repeat(32)],
     ['HUB_SECRET_KEY', Buffer.alloc(31, 7).toString('base64')],
     ['HUB_KEY_ROTATION_DAYS', '-1'],
+    ['HUB_PUBLIC_BASE_URL', 'hub.example.net'],
+    ['HUB_PUBLIC_BASE_URL', 'ftp://hub.example.net'],
+    ['HUB_PUBLIC_BASE_URL', 'https://hub.example.net/?x=1'],
+    ['HUB_PUBLIC_BASE_URL', 'https://user:pw@hub.example.net'],
   ])('should refuse %s=%p with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}:`));
@@ -40,5 +44,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ HUB_SECRET_KEY: key.toString('base64url') }).hubKeys.secretKey).toEqual(key);
     expect(loadConfig({ HUB_SECRET_KEY: '' }).hubKeys.secretKey).toBeUndefined();
     expect(loadConfig({}).hubKeys).toEqual({ secretKey: undefined, rotationDays: 30 });
+  });
+
+  it('should take HUB_PUBLIC_BASE_URL without its trailing slash, and default it to https://HUB_DOMAIN', () => {
+    expect(loadConfig({ HUB_PUBLIC_BASE_URL: 'http://127.0.0.1:3000/' }).hub.publicBaseUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig({ HUB_PUBLIC_BASE_URL: 'https://hub.example.net/ch/' }).hub.publicBaseUrl).toBe(
+      'https://hub.example.net/ch',
+    );
+    expect(loadConfig({ HUB_DOMAIN: 'hub.example.net' }).hub.publicBaseUrl).toBe('https://hub.example.net');
+    // the development default has no public name: the hub's own listener
+    expect(loadConfig({}).hub.publicBaseUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig({ HUB_HOST: '0.0.0.0', HUB_PORT: '3100' }).hub.publicBaseUrl).toBe('http://127.0.0.1:3100');
   });
 });

@@ -8,6 +8,8 @@ export interface AppConfig {
   queue: { backend: QueueBackend; redisUrl: string | undefined; prefix: string; concurrency: number };
   hub: {
     domain: string;
+    /** absolute base of every URL the hub publishes about itself, without a trailing slash */
+    publicBaseUrl: string;
     host: string;
     port: number;
     bootstrapOperatorToken: string | undefined;
@@ -64,6 +66,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     hub: {
       domain: e.HUB_DOMAIN,
+      publicBaseUrl: e.HUB_PUBLIC_BASE_URL ?? defaultPublicBaseUrl(e.HUB_DOMAIN, e.HUB_HOST, e.HUB_PORT),
       host: e.HUB_HOST,
       port: e.HUB_PORT,
       bootstrapOperatorToken: e.HUB_BOOTSTRAP_OPERATOR_TOKEN,
@@ -87,6 +90,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     outbox: { pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
   };
+}
+
+/**
+ * https on the hub's domain; but a `.localhost` domain (the development default) has no public
+ * name, so the hub's own listener is what peers on this machine can reach.
+ */
+function defaultPublicBaseUrl(domain: string, host: string, port: number): string {
+  if (!domain.endsWith('.localhost')) return `https://${domain}`;
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** Loads the config or exits the process with the validation message (used by both apps' main.ts). */

@@ -31,6 +31,21 @@ const secretKey32 = z
     return bytes;
   });
 
+/** An absolute http(s) URL without query, fragment or credentials; the trailing slash is dropped. */
+const publicBaseUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    const url = URL.parse(v);
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL without query, fragment or credentials' });
+      return z.NEVER;
+    }
+    return url.href.replace(/\/+$/, '');
+  });
+
 /** Every environment variable the hub and worker read. `.env.example` mirrors this list. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -47,6 +62,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, 'must be a lower-case FQDN')
     .default('clearing-house.localhost'),
+  /** Where peers reach the hub (scheme, host, optional port and path); unset: https://HUB_DOMAIN (a .localhost domain: http://HUB_HOST:HUB_PORT). */
+  HUB_PUBLIC_BASE_URL: publicBaseUrl,
   HUB_HOST: z.string().default('127.0.0.1'),
   HUB_PORT: port.default(3000),
   HUB_BOOTSTRAP_OPERATOR_TOKEN: z

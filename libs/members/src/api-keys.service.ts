@@ -9,7 +9,7 @@ import {
   memberChangeKey,
   TransactionRunner,
 } from '@app/db';
-import { ActorContext, ConflictError, issueToken, NotFoundError, normalizeDomain } from '@app/common';
+import { ActorContext, ConflictError, hashToken, issueToken, NotFoundError, normalizeDomain, tokenKind } from '@app/common';
 import { AuditTrail } from './audit-trail.service.js';
 
 export interface IssuedApiKey {
@@ -62,6 +62,28 @@ export class ApiKeysService {
         throw new ConflictError(`cannot issue a key to a member that is ${member.status}`, { currentStatus: member.status });
       }
       return this.issueWithin(member, label, actor, manager);
+    });
+  }
+
+  /**
+   * The applicant collects an API key with the claim secret it got when applying: once, and only
+   * after approval. A wrong secret, an unknown domain, a pending or suspended member and a secret
+   * already used all give the same NotFoundError, so the route tells nothing about who applied.
+   */
+  async collect(domainInput: string, claimSecret: string, actor: ActorContext): Promise<IssuedApiKey> {
+    const unknown = new NotFoundError('no approved application for this domain and claim secret');
+    let domain: string;
+    try {
+      domain = normalizeDomain(domainInput);
+    } catch {
+      throw unknown;
+    }
+    if (tokenKind(claimSecret) !== 'applicationClaim') throw unknown;
+    return this.tx.run(async (manager) => {
+      const member = await this.members.lockByClaimSecret(domain, hashToken(claimSecret), manager);
+      if (!member || member.status !== 'active') throw unknown;
+      await this.members.clearClaimSecret(member.id, manager);
+      return this.issueWithin(member, 'applicant', actor, manager);
     });
   }
 

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ChangeBus, MemberEntity, MemberRepository, MemberStatus, memberChangeKey, TransactionRunner } from '@app/db';
 import { JobName, OutboxWriter } from '@app/queue';
-import { ActorContext, ConflictError, decodeCursor, encodeCursor, NotFoundError, Page, normalizeDomain } from '@app/common';
+import {
+  ActorContext,
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  issueToken,
+  NotFoundError,
+  Page,
+  normalizeDomain,
+} from '@app/common';
 import { AuditTrail } from './audit-trail.service.js';
 import { ApiKeysService, IssuedApiKey } from './api-keys.service.js';
 import { LifecycleAction, nextStatus } from './member-lifecycle.js';
@@ -26,9 +35,15 @@ export class MembersService {
     private readonly changes: ChangeBus,
   ) {}
 
-  /** A Peer Network applies for membership itself (unauthenticated); the result is pending. */
-  apply(input: MemberInput, actor: ActorContext): Promise<MemberEntity> {
-    return this.register(input, actor, 'self', 'member.applied');
+  /**
+   * A Peer Network applies for membership itself (unauthenticated); the result is pending. The claim
+   * secret, returned once and stored hashed, collects the first API key after approval
+   * (ApiKeysService.collect).
+   */
+  async apply(input: MemberInput, actor: ActorContext): Promise<{ member: MemberEntity; claimSecret: string }> {
+    const claim = issueToken('applicationClaim');
+    const member = await this.register(input, actor, 'self', 'member.applied', claim.hash);
+    return { member, claimSecret: claim.token };
   }
 
   /** An operator registers a Peer Network; it still starts pending and needs approval. */
@@ -41,11 +56,12 @@ export class MembersService {
     actor: ActorContext,
     appliedBy: 'self' | 'operator',
     action: string,
+    claimSecretHash: string | null = null,
   ): Promise<MemberEntity> {
     const normalized = normalizeMemberInput(input);
     return this.tx.run(async (manager) => {
       const member = await this.members.insertIfDomainFree(
-        { ...normalized, status: 'pending', statusChangedAt: new Date(), statusReason: null, appliedBy },
+        { ...normalized, status: 'pending', statusChangedAt: new Date(), statusReason: null, appliedBy, claimSecretHash },
         manager,
       );
       if (!member)

@@ -141,7 +141,7 @@ export class ChangeNotificationsHandler {
         headers: {
           'Content-Type': 'application/json',
           'Idempotency-Key': idempotencyKey,
-          'User-Agent': `pres-im-clearing-house (+https://${this.config.hub.domain})`,
+          'User-Agent': `pres-im-clearing-house (+${this.config.hub.publicBaseUrl})`,
           'X-Hub-Event': CHANGE_NOTIFICATION_EVENT,
         },
         body: JSON.stringify(body),

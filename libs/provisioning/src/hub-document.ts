@@ -15,7 +15,7 @@ export function hubOwnDocument(config: AppConfig): ProvisioningDocument {
       dnsNames: { dnsName: [{ service: 'any', protocol: 'sip', value: domain }] },
       provisioningEndpoints: {
         endpoint: [
-          { method: 'https', value: `https://${domain}/.well-known/pres-im-provisioning` },
+          { method: 'https', value: `${config.hub.publicBaseUrl}/.well-known/pres-im-provisioning` },
           { method: 'sip-options', value: `sip:${domain}` },
         ],
       },

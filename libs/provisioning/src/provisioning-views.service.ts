@@ -219,7 +219,7 @@ export class ProvisioningViews {
       const entry: FederationMemberEntry = {
         domain: member.domain,
         status: member.status,
-        provisioningUri: `https://${this.config.hub.domain}/.well-known/pres-im-provisioning/${member.domain}`,
+        provisioningUri: `${this.config.hub.publicBaseUrl}/.well-known/pres-im-provisioning/${member.domain}`,
       };
       if (current) {
         entry.published = current.publishedAt;

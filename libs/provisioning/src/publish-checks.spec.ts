@@ -31,4 +31,18 @@ describe('assertPublishable', () => {
     const doc = memberDocument('b.example.org', { changeNotification: 'https://' });
     expect(names(() => assertPublishable(doc, 'b.example.org'))).toEqual(['/clearingHouseMembership/0/changeNotification/uri']);
   });
+
+  it('should refuse an expired document and name the expires field with the time it expired', () => {
+    const doc = { ...memberDocument('b.example.org'), expires: '2024-05-02T10:00:00Z' } as ProvisioningDocument;
+    expect(() => assertPublishable(doc, 'b.example.org')).toThrow(
+      expect.objectContaining({
+        invalidParams: [{ name: '/expires', reason: expect.stringContaining('expired at 2024-05-02T10:00:00Z') }],
+      }),
+    );
+  });
+
+  it('should accept a document that expires later', () => {
+    const doc = { ...memberDocument('b.example.org'), expires: '2036-05-02T10:00:00Z' } as ProvisioningDocument;
+    expect(names(() => assertPublishable(doc, 'b.example.org', new Date('2026-12-07T00:00:00Z')))).toEqual([]);
+  });
 });

@@ -35,13 +35,17 @@ function isWellFormedUri(uri: string): boolean {
 
 /**
  * Rules the XSD cannot express, checked before a member's document is stored: it describes the
- * caller's own domain, it is not a clearing-house document, and its URIs are well formed
+ * caller's own domain, it has not expired, it is not a clearing-house document, and its URIs are well formed
  * (libxml2's anyURI check accepts almost anything). Ports, enumerations and durations are the XSD's job.
  */
-export function assertPublishable(doc: ProvisioningDocument, callerDomain: string): void {
+export function assertPublishable(doc: ProvisioningDocument, callerDomain: string, now = new Date()): void {
   const problems: InvalidParam[] = [];
   if (doc.domain.toLowerCase() !== callerDomain) {
     problems.push({ name: '/domain', reason: `must be the publishing member's domain ${callerDomain}, not ${doc.domain}` });
+  }
+  // peers would discard an expired document at once; refuse it instead of serving it
+  if (doc.expires !== undefined && Date.parse(doc.expires) <= now.getTime()) {
+    problems.push({ name: '/expires', reason: `the document expired at ${doc.expires}; publish it with a later expires` });
   }
   if (doc.role === 'clearing-house' || doc.clearingHouse) {
     problems.push({

@@ -4,4 +4,5 @@ export * from './queue.module.js';
 export * from './outbox-writer.js';
 export * from './outbox-dispatcher.js';
 export * from './queue-health.js';
+export * from './readiness.js';
 export * from './job-schedules.js';

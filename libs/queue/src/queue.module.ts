@@ -4,6 +4,7 @@ import type { ConnectionOptions } from 'bullmq';
 import { ALL_QUEUES } from './job-catalogue.js';
 import { OutboxWriter } from './outbox-writer.js';
 import { QueueHealth } from './queue-health.js';
+import { Readiness } from './readiness.js';
 
 export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');
 
@@ -15,8 +16,8 @@ export class QueueModule {
     return {
       module: QueueModule,
       imports: [BullModule.forRoot({ connection, prefix }), BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name })))],
-      providers: [OutboxWriter, QueueHealth, { provide: QUEUE_CONNECTION, useValue: connection }],
-      exports: [BullModule, OutboxWriter, QueueHealth, QUEUE_CONNECTION],
+      providers: [OutboxWriter, QueueHealth, Readiness, { provide: QUEUE_CONNECTION, useValue: connection }],
+      exports: [BullModule, OutboxWriter, QueueHealth, Readiness, QUEUE_CONNECTION],
     };
   }
 }

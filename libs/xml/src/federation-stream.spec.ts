@@ -29,7 +29,7 @@ function memberB(): ProvisioningDocument {
   return {
     ...served,
     for: 'a.example.com',
-    ver: 'CcQEav-qe0QhhFqBTe_Yn877rtoBjG85Y2JOyj8KCuw',
+    ver: 'mn72Eqi5yXD1-lbAlK0xGE2VdSVBbjtC5VI9HBTSD7c',
     published: '2024-05-01T10:00:00Z',
   };
 }
@@ -39,7 +39,7 @@ function entries(): FederationMemberEntry[] {
     {
       domain: 'b.example.org',
       status: 'active',
-      ver: 'CcQEav-qe0QhhFqBTe_Yn877rtoBjG85Y2JOyj8KCuw',
+      ver: 'mn72Eqi5yXD1-lbAlK0xGE2VdSVBbjtC5VI9HBTSD7c',
       published: new Date('2024-05-01T10:00:00Z'),
       provisioningUri: 'https://hub.example.net/.well-known/pres-im-provisioning/b.example.org',
       certificate: [

@@ -42,6 +42,10 @@ export class MemberEntity {
   @Column({ name: 'applied_by', type: 'varchar', length: 16 })
   appliedBy: 'self' | 'operator';
 
+  /** SHA-256 of the secret a self-applied member collects its first API key with; null once used. */
+  @Column({ name: 'claim_secret_hash', type: 'varchar', length: 64, nullable: true, select: false })
+  claimSecretHash?: string | null;
+
   @VersionColumn({ name: 'row_version' })
   rowVersion: number;
 

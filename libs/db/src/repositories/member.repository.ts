@@ -33,6 +33,20 @@ export class MemberRepository {
       .getOne();
   }
 
+  /** Row-locks the member whose claim secret has this hash (the hash is never selected otherwise). */
+  lockByClaimSecret(domain: string, claimSecretHash: string, manager: EntityManager): Promise<MemberEntity | null> {
+    return this.repo(manager)
+      .createQueryBuilder('m')
+      .setLock('pessimistic_write')
+      .where('m.domain = :domain AND m.claim_secret_hash = :claimSecretHash', { domain, claimSecretHash })
+      .getOne();
+  }
+
+  /** Forgets the claim secret: it collects one key, once. */
+  async clearClaimSecret(id: string, manager: EntityManager): Promise<void> {
+    await this.repo(manager).update({ id }, { claimSecretHash: null });
+  }
+
   /** Inserts a new member; returns null when the domain is already registered. */
   async insertIfDomainFree(member: Partial<MemberEntity>, manager: EntityManager): Promise<MemberEntity | null> {
     const result = await this.repo(manager).createQueryBuilder().insert().values(member).orIgnore().returning(['id']).execute();
