@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ChangeBus, MemberEntity, MemberRepository, MemberStatus, memberChangeKey, TransactionRunner } from '@app/db';
 import { JobName, OutboxWriter } from '@app/queue';
 import { ActorContext, ConflictError, decodeCursor, encodeCursor, NotFoundError, Page, normalizeDomain } from '@app/common';
@@ -14,10 +16,19 @@ export interface MemberListQuery {
   limit: number;
 }
 
+/** What an applicant is told about its application (and may ask again by id). */
+export interface ApplicationReceipt {
+  id: string;
+  domain: string;
+  status: MemberStatus;
+  statusChangedAt: Date;
+}
+
 /** The member registry and its lifecycle. Every change is audited and announced through the outbox. */
 @Injectable()
 export class MembersService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: TransactionRunner,
     private readonly members: MemberRepository,
     private readonly audit: AuditTrail,
@@ -26,38 +37,62 @@ export class MembersService {
     private readonly changes: ChangeBus,
   ) {}
 
-  /** A Peer Network applies for membership itself (unauthenticated); the result is pending. */
-  apply(input: MemberInput, actor: ActorContext): Promise<MemberEntity> {
-    return this.register(input, actor, 'self', 'member.applied');
+  /**
+   * A Peer Network applies for membership itself (unauthenticated); the result is pending. An
+   * application for a domain that is already registered gets the same answer as any other (an
+   * unknown caller must not learn which domains are members, hidden ones included): nothing is
+   * stored but an audit entry for the operators.
+   */
+  async apply(input: MemberInput, actor: ActorContext): Promise<ApplicationReceipt> {
+    const normalized = normalizeMemberInput(input, this.config.hub.domain);
+    return this.tx.run(async (manager) => {
+      const member = await this.insert(normalized, actor, 'self', 'member.applied', manager);
+      if (member) return member;
+      await this.audit.record(
+        actor,
+        {
+          action: 'member.application-refused',
+          targetType: 'member',
+          targetId: normalized.domain,
+          reason: 'the domain is already registered',
+        },
+        manager,
+      );
+      return { id: randomUUID(), domain: normalized.domain, status: 'pending', statusChangedAt: new Date() };
+    });
   }
 
   /** An operator registers a Peer Network; it still starts pending and needs approval. */
-  create(input: MemberInput, actor: ActorContext): Promise<MemberEntity> {
-    return this.register(input, actor, 'operator', 'member.created');
+  async create(input: MemberInput, actor: ActorContext): Promise<MemberEntity> {
+    const normalized = normalizeMemberInput(input, this.config.hub.domain);
+    return this.tx.run(async (manager) => {
+      const member = await this.insert(normalized, actor, 'operator', 'member.created', manager);
+      if (!member)
+        throw new ConflictError(`a member with domain ${normalized.domain} is already registered`, { domain: normalized.domain });
+      return member;
+    });
   }
 
-  private async register(
-    input: MemberInput,
+  /** Inserts a pending member, audited and announced; null when the domain is taken. */
+  private async insert(
+    normalized: ReturnType<typeof normalizeMemberInput>,
     actor: ActorContext,
     appliedBy: 'self' | 'operator',
     action: string,
-  ): Promise<MemberEntity> {
-    const normalized = normalizeMemberInput(input);
-    return this.tx.run(async (manager) => {
-      const member = await this.members.insertIfDomainFree(
-        { ...normalized, status: 'pending', statusChangedAt: new Date(), statusReason: null, appliedBy },
-        manager,
-      );
-      if (!member)
-        throw new ConflictError(`a member with domain ${normalized.domain} is already registered`, { domain: normalized.domain });
-      await this.audit.record(
-        actor,
-        { action, targetType: 'member', targetId: member.domain, details: { id: member.id } },
-        manager,
-      );
-      await this.outbox.enqueue(JobName.MemberStatusChanged, this.statusEvent(member, null), manager);
-      return member;
-    });
+    manager: EntityManager,
+  ): Promise<MemberEntity | null> {
+    const member = await this.members.insertIfDomainFree(
+      { ...normalized, status: 'pending', statusChangedAt: new Date(), statusReason: null, appliedBy },
+      manager,
+    );
+    if (!member) return null;
+    await this.audit.record(
+      actor,
+      { action, targetType: 'member', targetId: member.domain, details: { id: member.id } },
+      manager,
+    );
+    await this.outbox.enqueue(JobName.MemberStatusChanged, this.statusEvent(member, null), manager);
+    return member;
   }
 
   async get(domainInput: string): Promise<MemberEntity> {
