@@ -98,8 +98,12 @@ describe('message log ingest (e2e)', () => {
     await http().post('/v1/interconnect/blocks').set(auth(b)).send({ peer: a.domain }).expect(204);
     const res = await post(a, [messageRecord(a.domain, b.domain)]).expect(422);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.body.rejected[0]).toMatchObject({ reason: 'not-allowed' });
-    expect(res.body.rejected[0].detail).toContain('blocked-by-target');
+    // a network that blocked the origin is hidden from it: rejected like one that is not a member
+    expect(res.body.rejected[0]).toMatchObject({
+      reason: 'participant-not-member',
+      field: 'recipients[0]',
+      detail: `${b.domain} is not a member network`,
+    });
     expect(await rowCount(a.domain)).toBe(1);
   });
 
