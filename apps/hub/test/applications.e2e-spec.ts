@@ -55,7 +55,17 @@ describe('membership applications (e2e)', () => {
       .query({ action: 'member.application-refused' })
       .set(operatorAuth)
       .expect(200);
-    expect(audit.body.items[0]).toMatchObject({ target: { id: 'dup.example.org' } });
+    expect(audit.body.items[0]).toMatchObject({
+      target: { id: taken.body.applicationId },
+      details: { domain: 'dup.example.org' },
+    });
+    // and its status answers like that of a real application still waiting for an operator
+    const takenStatus = await http().get(`/v1/applications/${taken.body.applicationId}`);
+    const freeStatus = await http().get(`/v1/applications/${free.body.applicationId}`);
+    const statusSeen = (res: request.Response, domain: string) =>
+      seen(res, domain).body.replace(/"statusChangedAt":"[^"]*"/, '"statusChangedAt":"…"');
+    expect(takenStatus.status).toBe(200);
+    expect(statusSeen(takenStatus, 'dup.example.org')).toBe(statusSeen(freeStatus, 'free.example.org'));
   });
 
   it.each([

@@ -16,6 +16,8 @@ export interface MemberListQuery {
   limit: number;
 }
 
+const APPLICATION_REFUSED = 'member.application-refused';
+
 /** What an applicant is told about its application (and may ask again by id). */
 export interface ApplicationReceipt {
   id: string;
@@ -41,24 +43,27 @@ export class MembersService {
    * A Peer Network applies for membership itself (unauthenticated); the result is pending. An
    * application for a domain that is already registered gets the same answer as any other (an
    * unknown caller must not learn which domains are members, hidden ones included): nothing is
-   * stored but an audit entry for the operators.
+   * stored but an audit entry for the operators, from which the status route keeps answering
+   * `pending` for that id.
    */
   async apply(input: MemberInput, actor: ActorContext): Promise<ApplicationReceipt> {
     const normalized = normalizeMemberInput(input, this.config.hub.domain);
     return this.tx.run(async (manager) => {
       const member = await this.insert(normalized, actor, 'self', 'member.applied', manager);
       if (member) return member;
+      const id = randomUUID();
       await this.audit.record(
         actor,
         {
-          action: 'member.application-refused',
-          targetType: 'member',
-          targetId: normalized.domain,
+          action: APPLICATION_REFUSED,
+          targetType: 'application',
+          targetId: id,
           reason: 'the domain is already registered',
+          details: { domain: normalized.domain },
         },
         manager,
       );
-      return { id: randomUUID(), domain: normalized.domain, status: 'pending', statusChangedAt: new Date() };
+      return { id, domain: normalized.domain, status: 'pending', statusChangedAt: new Date() };
     });
   }
 
@@ -102,10 +107,17 @@ export class MembersService {
     return member;
   }
 
-  async getApplication(id: string): Promise<MemberEntity> {
-    const member = /^[0-9a-f-]{36}$/i.test(id) ? await this.members.findById(id) : null;
-    if (!member) throw new NotFoundError(`no application with id ${id}`);
-    return member;
+  async getApplication(id: string): Promise<ApplicationReceipt> {
+    const uuid = /^[0-9a-f-]{36}$/i.test(id);
+    const member = uuid ? await this.members.findById(id) : null;
+    if (member) return member;
+    const [refused] = uuid
+      ? (await this.audit.list({ action: APPLICATION_REFUSED, targetType: 'application', targetId: id.toLowerCase(), limit: 1 }))
+          .items
+      : [];
+    if (!refused) throw new NotFoundError(`no application with id ${id}`);
+    // an application for a taken domain stays pending, as a real one does until an operator decides
+    return { id: refused.targetId, domain: String(refused.details.domain), status: 'pending', statusChangedAt: refused.at };
   }
 
   async list(query: MemberListQuery): Promise<Page<MemberEntity>> {
