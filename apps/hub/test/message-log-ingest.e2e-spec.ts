@@ -107,6 +107,18 @@ describe('message log ingest (e2e)', () => {
     expect(await rowCount(a.domain)).toBe(1);
   });
 
+  it("should refuse a member key of the hub's own name, so nothing enters the hub's relay chain", async () => {
+    // registered before the hub's names were reserved: only possible in the database now
+    const squatter = await createActiveMember(hub.app, 'squatter.example.net');
+    await hub.app.get(DataSource).query(`UPDATE members SET domain = 'hub.test.example' WHERE domain = $1`, [squatter.domain]);
+    const renamed = { ...squatter, domain: 'hub.test.example' };
+    await delegateLogging(hub.app, renamed);
+    const res = await post(renamed, [messageRecord(renamed.domain, b.domain)]).expect(403);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.detail).toContain('a name of the clearing house itself');
+    expect(await rowCount('hub.test.example')).toBe(0);
+  });
+
   it('should log inbound messages only when a recipient belongs to the origin', async () => {
     const inbound = messageRecord(a.domain, b.domain, {
       direction: 'inbound',
