@@ -36,10 +36,73 @@ describe('membership applications (e2e)', () => {
     expect(audit.body.items[0]).toMatchObject({ actor: { type: 'anonymous' }, target: { id: 'audited.example.org' } });
   });
 
-  it('should answer 409 for a domain that is already registered, in any spelling', async () => {
+  it('should answer an application for a registered domain, in any spelling, like any other and store nothing', async () => {
     await http().post('/v1/applications').send(application('dup.example.org')).expect(202);
-    const res = await http().post('/v1/applications').send(application('DUP.example.org.')).expect(409);
-    expect(res.body.detail).toContain('dup.example.org');
+    const members = async () => (await http().get('/admin/v1/members').set(operatorAuth).expect(200)).body.items;
+    const stored = await members();
+    const taken = await http().post('/v1/applications').send(application('DUP.example.org.'));
+    const free = await http().post('/v1/applications').send(application('FREE.example.org.'));
+    const seen = (res: request.Response, domain: string) => ({
+      status: res.status,
+      type: res.headers['content-type'],
+      body: res.text
+        .replaceAll(domain, 'D')
+        .replace(/"applicationId":"[0-9a-f-]{36}"/, '"applicationId":"…"')
+        .replace(/"claimSecret":"hubac_[A-Za-z0-9_-]+"/, '"claimSecret":"hubac_…"'),
+    });
+    expect(seen(taken, 'dup.example.org')).toEqual(seen(free, 'free.example.org'));
+    expect(taken.status).toBe(202);
+    expect(taken.body.claimSecret).toHaveLength(free.body.claimSecret.length);
+    expect(taken.body.applicationId).not.toBe(stored[0].id);
+    expect((await members()).map((m: { domain: string }) => m.domain).sort()).toEqual(['dup.example.org', 'free.example.org']);
+    const audit = await http()
+      .get('/admin/v1/audit')
+      .query({ action: 'member.application-refused' })
+      .set(operatorAuth)
+      .expect(200);
+    expect(audit.body.items[0]).toMatchObject({
+      target: { id: taken.body.applicationId },
+      details: { domain: 'dup.example.org' },
+    });
+    // and its status answers like that of a real application still waiting for an operator
+    const takenStatus = await http().get(`/v1/applications/${taken.body.applicationId}`);
+    const freeStatus = await http().get(`/v1/applications/${free.body.applicationId}`);
+    const statusSeen = (res: request.Response, domain: string) =>
+      seen(res, domain).body.replace(/"statusChangedAt":"[^"]*"/, '"statusChangedAt":"…"');
+    expect(takenStatus.status).toBe(200);
+    expect(statusSeen(takenStatus, 'dup.example.org')).toBe(statusSeen(freeStatus, 'free.example.org'));
+  });
+
+  it.each([
+    ['hub.test.example', 'reserved for the clearing house'],
+    ['Rooms.HUB.test.example.', 'reserved for the clearing house'],
+    ['p\u0430ypal.example.org', 'mixes scripts'],
+    ['xn--pypal-4ve.example.org', 'mixes scripts'],
+    ['\u0430\u0440\u0440\u04CF\u0435.example.org', 'whole-script confusable'],
+    ['a\uD800b.example.org', 'unpaired UTF-16 surrogate'],
+  ])('should refuse the domain %p with 400 naming the field and store nothing', async (domain, reason) => {
+    // JSON.stringify writes a lone surrogate as the escape "\ud800", as a hostile client would send it
+    const body = JSON.stringify(application(domain));
+    const res = await http().post('/v1/applications').set('Content-Type', 'application/json').send(body).expect(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.invalidParams).toEqual([{ name: 'domain', reason: expect.stringContaining(reason) }]);
+    expect((await http().get('/admin/v1/members').set(operatorAuth).expect(200)).body.items).toEqual([]);
+  });
+
+  it('should refuse a display name with an unpaired surrogate instead of storing U+FFFD', async () => {
+    const body = JSON.stringify({ ...application('surrogate.example.org'), displayName: 'Bad \uD83D name' });
+    const res = await http().post('/v1/applications').set('Content-Type', 'application/json').send(body).expect(400);
+    expect(res.body.invalidParams).toEqual([
+      { name: 'displayName', reason: expect.stringContaining('unpaired UTF-16 surrogate') },
+    ]);
+    await http().get('/admin/v1/members/surrogate.example.org').set(operatorAuth).expect(404);
+  });
+
+  it("should refuse an operator's registration of the hub's own name", async () => {
+    const res = await http().post('/admin/v1/members').set(operatorAuth).send(application('hub.test.example')).expect(400);
+    expect(res.body.invalidParams).toEqual([
+      { name: 'domain', reason: expect.stringContaining('reserved for the clearing house') },
+    ]);
   });
 
   it.each([

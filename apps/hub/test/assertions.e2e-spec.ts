@@ -175,12 +175,21 @@ describe('hub-signed assertions (e2e)', () => {
   });
 
   it('should refuse with 403 and the decision when the pair may not interconnect', async () => {
-    await http().post('/v1/interconnect/blocks').set(auth(b)).send({ peer: a.domain }).expect(204);
+    await http().put('/admin/v1/federation/mode').set(operatorAuth).send({ mode: 'agreement' }).expect(200);
     const res = await http().post('/v1/interconnect/assertions').set(auth(a)).send({ peer: b.domain, service: 'im' }).expect(403);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.body).toMatchObject({ status: 403, reason: 'blocked-by-target' });
-    expect(res.body.rules).toContainEqual(expect.objectContaining({ rule: 'member-block-by-target', outcome: 'fail' }));
+    expect(res.body).toMatchObject({ status: 403, reason: 'no-agreement' });
+    expect(res.body.rules).toContainEqual(expect.objectContaining({ rule: 'federation-policy', outcome: 'fail' }));
     expect(res.body).not.toHaveProperty('assertion');
+
+    // a peer that blocked the caller is refused like a domain that is not a member
+    await http().post('/v1/interconnect/blocks').set(auth(b)).send({ peer: a.domain }).expect(204);
+    const blocked = await http()
+      .post('/v1/interconnect/assertions')
+      .set(auth(a))
+      .send({ peer: b.domain, service: 'im' })
+      .expect(403);
+    expect(blocked.body).toMatchObject({ status: 403, reason: 'target-unknown' });
 
     const unknown = await http()
       .post('/v1/interconnect/assertions')

@@ -13,6 +13,15 @@ describe('authorized interconnection (e2e)', () => {
   const auth = (m: ActiveMember) => ({ Authorization: `Bearer ${m.token}` });
   const decision = async (from: ActiveMember, peer: string, service = 'im') =>
     (await http().get('/v1/interconnect/decisions').query({ peer, service }).set(auth(from)).expect(200)).body;
+  /** the operators' explanation: a member is told about a peer hidden from it only what it would be told about an unknown domain */
+  const operatorView = async (from: ActiveMember, peer: string, service = 'im') =>
+    (
+      await http()
+        .get('/admin/v1/interconnect/decisions')
+        .query({ requestor: from.domain, peer, service })
+        .set(operatorAuth)
+        .expect(200)
+    ).body;
   const setMode = (mode: string) => http().put('/admin/v1/federation/mode').set(operatorAuth).send({ mode }).expect(200);
 
   beforeAll(async () => {
@@ -33,14 +42,15 @@ describe('authorized interconnection (e2e)', () => {
 
   it('should refuse at once when the target blocks the requestor, and allow again when unblocked', async () => {
     await http().post('/v1/interconnect/blocks').set(auth(b)).send({ peer: a.domain }).expect(204);
-    expect(await decision(a, b.domain)).toMatchObject({ allowed: false, reason: 'blocked-by-target' });
+    expect(await operatorView(a, b.domain)).toMatchObject({ allowed: false, reason: 'blocked-by-target' });
+    expect(await decision(a, b.domain)).toMatchObject({ allowed: false, reason: 'target-unknown' });
     await http().delete(`/v1/interconnect/blocks/${a.domain}`).set(auth(b)).expect(204);
     expect((await decision(a, b.domain)).allowed).toBe(true);
   });
 
   it('should refuse a pair blocked by operators', async () => {
     await http().post('/admin/v1/blocks').set(operatorAuth).send({ a: b.domain, b: a.domain, reason: 'dispute' }).expect(204);
-    expect(await decision(a, b.domain)).toMatchObject({ allowed: false, reason: 'blocked-by-operator' });
+    expect(await operatorView(a, b.domain)).toMatchObject({ allowed: false, reason: 'blocked-by-operator' });
   });
 
   it('should refuse when the target denies the requestor in its Peer Network Privacy', async () => {
@@ -49,7 +59,7 @@ describe('authorized interconnection (e2e)', () => {
       .set(auth(b))
       .send(memberDocument(b.domain, { deny: [a.domain] }))
       .expect(201);
-    expect(await decision(a, b.domain)).toMatchObject({ allowed: false, reason: 'denied-by-privacy' });
+    expect(await operatorView(a, b.domain)).toMatchObject({ allowed: false, reason: 'denied-by-privacy' });
   });
 
   it('should refuse every interconnection of a suspended member at once', async () => {
@@ -167,15 +177,15 @@ describe('authorized interconnection (e2e)', () => {
   });
 
   it('should keep a hash-chained transparency log that verifies and detects an altered entry', async () => {
-    await http().post('/v1/interconnect/blocks').set(auth(b)).send({ peer: a.domain }).expect(204);
     await http()
       .post('/v1/interconnect/offers')
       .set(auth(a))
       .send({ peer: b.domain, services: ['im'] })
       .expect(201);
+    await http().post('/v1/interconnect/blocks').set(auth(b)).send({ peer: a.domain }).expect(204);
     await setMode('agreement');
-    const mine = await http().get('/v1/transparency/entries').set(auth(a)).expect(200);
-    expect(mine.body.items.map((e: { kind: string }) => e.kind)).toEqual(['block.member.added', 'peering.offered']);
+    const mine = await http().get('/v1/transparency/entries').set(auth(b)).expect(200);
+    expect(mine.body.items.map((e: { kind: string }) => e.kind)).toEqual(['peering.offered', 'block.member.added']);
     const chain = await http().get('/v1/transparency/chain').expect(200);
     expect(chain.body.items).toHaveLength(3);
     expect(chain.body.items[1].prevHash).toBe(chain.body.items[0].hash);
@@ -186,7 +196,7 @@ describe('authorized interconnection (e2e)', () => {
         `UPDATE transparency_log SET entry = jsonb_set(entry, '{services}', '["file-transfer"]') WHERE kind = 'peering.offered'`,
       );
     const broken = await http().get('/admin/v1/transparency/verification').set(operatorAuth).expect(200);
-    expect(broken.body).toMatchObject({ ok: false, brokenAt: chain.body.items[1].seq, reason: 'hash-mismatch' });
+    expect(broken.body).toMatchObject({ ok: false, brokenAt: chain.body.items[0].seq, reason: 'hash-mismatch' });
   });
 
   it('should protect every interconnect route', async () => {

@@ -98,9 +98,25 @@ describe('message log ingest (e2e)', () => {
     await http().post('/v1/interconnect/blocks').set(auth(b)).send({ peer: a.domain }).expect(204);
     const res = await post(a, [messageRecord(a.domain, b.domain)]).expect(422);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.body.rejected[0]).toMatchObject({ reason: 'not-allowed' });
-    expect(res.body.rejected[0].detail).toContain('blocked-by-target');
+    // a network that blocked the origin is hidden from it: rejected like one that is not a member
+    expect(res.body.rejected[0]).toMatchObject({
+      reason: 'participant-not-member',
+      field: 'recipients[0]',
+      detail: `${b.domain} is not a member network`,
+    });
     expect(await rowCount(a.domain)).toBe(1);
+  });
+
+  it("should refuse a member key of the hub's own name, so nothing enters the hub's relay chain", async () => {
+    // registered before the hub's names were reserved: only possible in the database now
+    const squatter = await createActiveMember(hub.app, 'squatter.example.net');
+    await hub.app.get(DataSource).query(`UPDATE members SET domain = 'hub.test.example' WHERE domain = $1`, [squatter.domain]);
+    const renamed = { ...squatter, domain: 'hub.test.example' };
+    await delegateLogging(hub.app, renamed);
+    const res = await post(renamed, [messageRecord(renamed.domain, b.domain)]).expect(403);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.detail).toContain('a name of the clearing house itself');
+    expect(await rowCount('hub.test.example')).toBe(0);
   });
 
   it('should log inbound messages only when a recipient belongs to the origin', async () => {

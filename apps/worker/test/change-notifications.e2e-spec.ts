@@ -3,6 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { InterconnectDecisions } from '@app/interconnect';
 import { ChangeNotificationsHandler, type ChangeNotificationBody } from '@app/provisioning';
 import { JobName, outboxJobId, type ProvisioningPublishedPayload, QueueName } from '@app/queue';
 import {
@@ -217,6 +218,30 @@ describe('change-notifications worker (e2e)', () => {
     const { jobId } = await deliveryTo(publisher.domain, watcher.domain);
     const receipt = await waitFor(() => receiptOf(jobId));
     expect(receipt.result).toMatchObject({ skipped: 'subscriber is no longer active' });
+    await pause();
+    expect(notificationsAbout(receiver, publisher.domain)).toHaveLength(1);
+  });
+
+  it('should not deliver to a subscriber the publisher blocked before its delivery is retried', async () => {
+    const publisher = await createActiveMember(hub.app);
+    let watcherDomain = '';
+    const { member: watcher, receiver } = await subscriber(async (req) => {
+      if (!about(publisher.domain)(req)) return 204;
+      await http()
+        .post('/v1/interconnect/blocks')
+        .set({ Authorization: `Bearer ${publisher.token}` })
+        .send({ peer: watcherDomain })
+        .expect(204);
+      // the retry must find the block: wait until the worker's own decisions know of it
+      await waitFor(async () => !(await worker.get(InterconnectDecisions).visible(watcherDomain, publisher.domain)));
+      return 503;
+    });
+    watcherDomain = watcher.domain;
+    await publish(publisher);
+
+    const { jobId } = await deliveryTo(publisher.domain, watcher.domain);
+    const receipt = await waitFor(() => receiptOf(jobId));
+    expect(receipt.result).toMatchObject({ skipped: 'subscriber may no longer see the publisher' });
     await pause();
     expect(notificationsAbout(receiver, publisher.domain)).toHaveLength(1);
   });

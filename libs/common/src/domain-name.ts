@@ -1,16 +1,25 @@
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { InvalidInputError } from './domain-errors.js';
+import { labelSpoofingProblem } from './label-scripts.js';
 
+// in a `u` regex a paired surrogate is one code point, so only lone halves match
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /**
  * Normalises a Peer Network domain: IDNA (UTS #46) to its A-label form, lower-cased,
  * trailing dot removed, then checked as a fully-qualified host name (at least two
- * labels, LDH rule, ≤ 253 octets, alphabetic TLD). Throws an InvalidInputError naming `field`.
+ * labels, LDH rule, ≤ 253 octets, alphabetic TLD). Internationalised labels must pass the UTS #39
+ * spoofing checks (one script per label, no whole-script Latin lookalikes); a string with an
+ * unpaired surrogate is refused rather than turned into U+FFFD. Throws an InvalidInputError
+ * naming `field`.
  */
 export function normalizeDomain(input: unknown, field = 'domain'): string {
   if (typeof input !== 'string' || input.trim() === '') {
     throw InvalidInputError.forField(field, 'must be a non-empty string');
+  }
+  if (hasLoneSurrogate(input)) {
+    throw InvalidInputError.forField(field, 'contains an unpaired UTF-16 surrogate (not a Unicode character)');
   }
   const trimmed = input.trim().replace(/\.$/, '');
   if (/[\s/:@?#[\]\\]/.test(trimmed)) {
@@ -34,5 +43,25 @@ export function normalizeDomain(input: unknown, field = 'domain'): string {
   if (!/^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(tld)) {
     throw InvalidInputError.forField(field, `'${input}' has an invalid top-level label`);
   }
+  if (labels.some((label) => label.startsWith('xn--'))) checkSpoofing(input, ascii, field);
   return ascii;
+}
+
+/** A string with a UTF-16 surrogate that is not half of a pair (JSON's "\\ud800" gives one). */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
+/** Is `domain` (normalised) `parent` itself or one of its subdomains? */
+export function isDomainOrSubdomain(domain: string, parent: string): boolean {
+  return domain === parent || domain.endsWith(`.${parent}`);
+}
+
+function checkSpoofing(input: string, ascii: string, field: string): void {
+  const labels = domainToUnicode(ascii).split('.');
+  const tld = labels[labels.length - 1];
+  for (const label of labels) {
+    const problem = labelSpoofingProblem(label, tld);
+    if (problem) throw InvalidInputError.forField(field, `'${input}': the label '${label}' ${problem}`);
+  }
 }

@@ -18,6 +18,7 @@ import {
   Service,
   SERVICES,
   decide,
+  targetVisible,
 } from './decision.js';
 
 const A = 'a.example.com';
@@ -397,5 +398,33 @@ describe(decide.name, () => {
     const privacy: PeerPrivacy = { listed: true, visibleToAll: true, allow: new Set(), deny: new Set() };
     expect(same).toEqual([true, true, true, true]);
     expect(decide(input({ mode: 'open', targetPrivacy: privacy })).allowed).toBe(true);
+  });
+});
+
+describe('targetVisible', () => {
+  const deny = (domain: string): PrivacySettings => ({ visibleToAll: true, allow: new Set(), deny: new Set([domain]) });
+
+  it.each<[string, Partial<DecisionInput>]>([
+    ['an unknown target', { target: null }],
+    ['a suspended target', { target: { domain: B, status: 'suspended' } }],
+    ['a pending target', { target: { domain: B, status: 'pending' } }],
+    ['an operator block', { operatorBlocks: [{ a: B, b: A }] }],
+    ['a block by the target', { memberBlocks: [{ blocker: B, blocked: A }] }],
+    ['a block by the requestor', { memberBlocks: [{ blocker: A, blocked: B }] }],
+    ["the target's deny list", { targetPrivacy: deny(A) }],
+    [
+      "the target's allow list without the requestor",
+      { targetPrivacy: { visibleToAll: false, allow: new Set([C]), deny: new Set() } },
+    ],
+  ])('should hide the target behind %s', (_why, change) => {
+    expect(targetVisible(decide(input(change)))).toBe(false);
+  });
+
+  it.each<[string, Partial<DecisionInput>]>([
+    ['no agreement in agreement mode', {}],
+    ["the requestor's own privacy", { requestorPrivacy: deny(B), mode: 'open' }],
+    ['an allowed decision', { mode: 'open' }],
+  ])('should not hide the target for %s', (_why, change) => {
+    expect(targetVisible(decide(input(change)))).toBe(true);
   });
 });

@@ -281,3 +281,21 @@ export function decide(input: DecisionInput): Decision {
   if (denial) return { allowed: false, reason: denial.reason, rules, validUntil: null };
   return { allowed: true, reason: ctx.grant.reason, rules, validUntil: ctx.grant.validUntil };
 }
+
+/**
+ * Rules whose failure does not hide the target from the requestor: the requestor's own privacy
+ * hides the requestor, not the target, and no agreement is needed to know a member exists.
+ */
+const RULES_THAT_DO_NOT_HIDE: ReadonlySet<DecisionRuleName> = new Set(['requestor-privacy', 'federation-policy']);
+
+/**
+ * THE visibility rule, read off a decision between two distinct parties: may the requestor see
+ * the target at all (its provisioning, its entry in lists, its name in any answer)? Yes unless
+ * the decision failed on rules 1–7: an unknown or inactive party, an operator block, a member
+ * block in either direction, or the target's Peer Network Privacy. A member that may not be seen
+ * must be answered exactly like a domain that is not a member (see `asSeenBy`).
+ */
+export function targetVisible(decision: Decision): boolean {
+  const failed = decision.rules.find((r) => r.outcome === 'fail');
+  return !failed || RULES_THAT_DO_NOT_HIDE.has(failed.rule);
+}

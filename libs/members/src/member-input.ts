@@ -1,5 +1,5 @@
 import { CONTACT_ROLES, ContactRole, MEMBER_PROTOCOLS, MemberContacts, MemberProtocol } from '@app/db';
-import { InvalidInputError, InvalidParam, normalizeDomain } from '@app/common';
+import { hasLoneSurrogate, InvalidInputError, InvalidParam, isDomainOrSubdomain, normalizeDomain } from '@app/common';
 
 export interface MemberInput {
   domain: string;
@@ -58,31 +58,43 @@ export function normalizeContacts(contacts: object, problems: InvalidParam[]): M
   return result;
 }
 
-/** Normalises and validates a registration; reports every problem at once. */
-export function normalizeMemberInput(input: MemberInput) {
+/**
+ * Normalises and validates a registration; reports every problem at once. `hubDomain` and its
+ * subdomains are the hub's own names (its relay chain, hub-hosted rooms): no member may hold them.
+ */
+export function normalizeMemberInput(input: MemberInput, hubDomain: string) {
   const problems: InvalidParam[] = [];
   let domain = '';
   try {
     domain = normalizeDomain(input.domain);
+    if (isDomainOrSubdomain(domain, hubDomain)) {
+      problems.push({ name: 'domain', reason: `'${domain}' is reserved for the clearing house itself` });
+    }
   } catch (error) {
     if (error instanceof InvalidInputError) problems.push(...error.invalidParams);
     else throw error;
   }
-  const displayName = input.displayName.trim();
-  if (!displayName) problems.push({ name: 'displayName', reason: 'must not be blank' });
+  const displayName = normalizeDisplayName(input.displayName, problems);
   const protocols = normalizeProtocols(input.protocols, problems);
   const contacts = normalizeContacts(input.contacts ?? {}, problems);
   if (problems.length) throw new InvalidInputError('the member registration is invalid', problems);
   return { domain, displayName, protocols, contacts };
 }
 
+function normalizeDisplayName(input: string, problems: InvalidParam[]): string {
+  const displayName = input.trim();
+  if (!displayName) problems.push({ name: 'displayName', reason: 'must not be blank' });
+  // stored as UTF-8, a lone surrogate would silently become U+FFFD
+  else if (hasLoneSurrogate(displayName)) {
+    problems.push({ name: 'displayName', reason: 'contains an unpaired UTF-16 surrogate (not a Unicode character)' });
+  }
+  return displayName;
+}
+
 export function normalizeMemberPatch(patch: MemberPatch) {
   const problems: InvalidParam[] = [];
   const result: { displayName?: string; protocols?: MemberProtocol[]; contacts?: MemberContacts } = {};
-  if (patch.displayName !== undefined) {
-    result.displayName = patch.displayName.trim();
-    if (!result.displayName) problems.push({ name: 'displayName', reason: 'must not be blank' });
-  }
+  if (patch.displayName !== undefined) result.displayName = normalizeDisplayName(patch.displayName, problems);
   if (patch.protocols !== undefined) result.protocols = normalizeProtocols(patch.protocols, problems);
   if (patch.contacts !== undefined) result.contacts = normalizeContacts(patch.contacts, problems);
   if (problems.length) throw new InvalidInputError('the member update is invalid', problems);

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ChangeBus, MemberEntity, MemberRepository, MemberStatus, memberChangeKey, TransactionRunner } from '@app/db';
 import { JobName, OutboxWriter } from '@app/queue';
 import {
@@ -23,10 +25,21 @@ export interface MemberListQuery {
   limit: number;
 }
 
+const APPLICATION_REFUSED = 'member.application-refused';
+
+/** What an applicant is told about its application (and may ask again by id). */
+export interface ApplicationReceipt {
+  id: string;
+  domain: string;
+  status: MemberStatus;
+  statusChangedAt: Date;
+}
+
 /** The member registry and its lifecycle. Every change is audited and announced through the outbox. */
 @Injectable()
 export class MembersService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: TransactionRunner,
     private readonly members: MemberRepository,
     private readonly audit: AuditTrail,
@@ -38,42 +51,67 @@ export class MembersService {
   /**
    * A Peer Network applies for membership itself (unauthenticated); the result is pending. The claim
    * secret, returned once and stored hashed, collects the first API key after approval
-   * (ApiKeysService.collect).
+   * (ApiKeysService.collect). An application for a domain that is already registered gets the same
+   * answer as any other, claim secret included (an unknown caller must not learn which domains are
+   * members, hidden ones included): nothing is stored but an audit entry for the operators, from which
+   * the status route keeps answering `pending` for that id; its claim secret is stored nowhere, so it
+   * collects nothing.
    */
-  async apply(input: MemberInput, actor: ActorContext): Promise<{ member: MemberEntity; claimSecret: string }> {
+  async apply(input: MemberInput, actor: ActorContext): Promise<{ application: ApplicationReceipt; claimSecret: string }> {
+    const normalized = normalizeMemberInput(input, this.config.hub.domain);
     const claim = issueToken('applicationClaim');
-    const member = await this.register(input, actor, 'self', 'member.applied', claim.hash);
-    return { member, claimSecret: claim.token };
+    const application = await this.tx.run(async (manager): Promise<ApplicationReceipt> => {
+      const member = await this.insert(normalized, actor, 'self', 'member.applied', manager, claim.hash);
+      if (member) return member;
+      const id = randomUUID();
+      await this.audit.record(
+        actor,
+        {
+          action: APPLICATION_REFUSED,
+          targetType: 'application',
+          targetId: id,
+          reason: 'the domain is already registered',
+          details: { domain: normalized.domain },
+        },
+        manager,
+      );
+      return { id, domain: normalized.domain, status: 'pending', statusChangedAt: new Date() };
+    });
+    return { application, claimSecret: claim.token };
   }
 
   /** An operator registers a Peer Network; it still starts pending and needs approval. */
-  create(input: MemberInput, actor: ActorContext): Promise<MemberEntity> {
-    return this.register(input, actor, 'operator', 'member.created');
+  async create(input: MemberInput, actor: ActorContext): Promise<MemberEntity> {
+    const normalized = normalizeMemberInput(input, this.config.hub.domain);
+    return this.tx.run(async (manager) => {
+      const member = await this.insert(normalized, actor, 'operator', 'member.created', manager);
+      if (!member)
+        throw new ConflictError(`a member with domain ${normalized.domain} is already registered`, { domain: normalized.domain });
+      return member;
+    });
   }
 
-  private async register(
-    input: MemberInput,
+  /** Inserts a pending member, audited and announced; null when the domain is taken. */
+  private async insert(
+    normalized: ReturnType<typeof normalizeMemberInput>,
     actor: ActorContext,
     appliedBy: 'self' | 'operator',
     action: string,
+    manager: EntityManager,
     claimSecretHash: string | null = null,
-  ): Promise<MemberEntity> {
-    const normalized = normalizeMemberInput(input);
-    return this.tx.run(async (manager) => {
-      const member = await this.members.insertIfDomainFree(
-        { ...normalized, status: 'pending', statusChangedAt: new Date(), statusReason: null, appliedBy, claimSecretHash },
-        manager,
-      );
-      if (!member)
-        throw new ConflictError(`a member with domain ${normalized.domain} is already registered`, { domain: normalized.domain });
-      await this.audit.record(
-        actor,
-        { action, targetType: 'member', targetId: member.domain, details: { id: member.id } },
-        manager,
-      );
-      await this.outbox.enqueue(JobName.MemberStatusChanged, this.statusEvent(member, null), manager);
-      return member;
-    });
+  ): Promise<MemberEntity | null> {
+    const member = await this.members.insertIfDomainFree(
+      { ...normalized, status: 'pending', statusChangedAt: new Date(), statusReason: null, appliedBy, claimSecretHash },
+      manager,
+    );
+    if (!member) return null;
+    await this.audit.record(
+      actor,
+      { action, targetType: 'member', targetId: member.domain, details: { id: member.id } },
+      manager,
+    );
+    await this.outbox.enqueue(JobName.MemberStatusChanged, this.statusEvent(member, null), manager);
+    return member;
   }
 
   async get(domainInput: string): Promise<MemberEntity> {
@@ -83,10 +121,17 @@ export class MembersService {
     return member;
   }
 
-  async getApplication(id: string): Promise<MemberEntity> {
-    const member = /^[0-9a-f-]{36}$/i.test(id) ? await this.members.findById(id) : null;
-    if (!member) throw new NotFoundError(`no application with id ${id}`);
-    return member;
+  async getApplication(id: string): Promise<ApplicationReceipt> {
+    const uuid = /^[0-9a-f-]{36}$/i.test(id);
+    const member = uuid ? await this.members.findById(id) : null;
+    if (member) return member;
+    const [refused] = uuid
+      ? (await this.audit.list({ action: APPLICATION_REFUSED, targetType: 'application', targetId: id.toLowerCase(), limit: 1 }))
+          .items
+      : [];
+    if (!refused) throw new NotFoundError(`no application with id ${id}`);
+    // an application for a taken domain stays pending, as a real one does until an operator decides
+    return { id: refused.targetId, domain: String(refused.details.domain), status: 'pending', statusChangedAt: refused.at };
   }
 
   async list(query: MemberListQuery): Promise<Page<MemberEntity>> {

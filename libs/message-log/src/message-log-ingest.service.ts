@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { ForbiddenError, InvalidInputError, PayloadTooLargeError } from '@app/common';
+import { ForbiddenError, InvalidInputError, isDomainOrSubdomain, PayloadTooLargeError } from '@app/common';
 import { isDuplicateKeyError, isMissingPartitionError, LogBatchText, MessageLogRepository, utcDay } from '@app/db';
 import { type DecisionDirectory, InterconnectDecisions } from '@app/interconnect';
 import { JobName, OutboxWriter } from '@app/queue';
@@ -59,6 +59,10 @@ export class MessageLogIngest {
   /** A member's batch: the member must have delegated logging to the hub, and be each record's origin. */
   async ingestFromMember(caller: string, inputs: unknown[]): Promise<IngestResult> {
     checkBatchSize(inputs);
+    if (isDomainOrSubdomain(caller, this.config.hub.domain)) {
+      // only the hub logs into its own relay chain (a member registered under its name before names were reserved)
+      throw new ForbiddenError(`${caller} is a name of the clearing house itself, not of a member`);
+    }
     const directory = await this.decisions.directory();
     if (!directory.delegatedServices(caller).has('logging')) {
       throw new ForbiddenError(

@@ -1,31 +1,45 @@
-import { decide, type DecisionDirectory, type Service } from '@app/interconnect';
+import { decide, targetVisible, type DecisionDirectory, type Service } from '@app/interconnect';
 import { parseRecord, type ParsedRecord } from './message-record.js';
 import { authorizeRecord, type AuthorizationContext } from './record-authorization.js';
 
-const MEMBERS = ['a.example.com', 'b.example.org', 'c.example.net'];
+const MEMBERS = ['a.example.com', 'b.example.org', 'c.example.net', 'd.example.info'];
 const HUB = 'hub.example';
 const now = new Date('2026-12-01T12:00:00Z');
 
-/** A directory over an open federation of MEMBERS where c blocked a. */
+/**
+ * A directory over an open federation of MEMBERS where c blocked a (so c is hidden from a), d
+ * blocked b, and a's own Peer Network Privacy denies d (a still sees d, but may not interconnect with it).
+ */
 function directory(): DecisionDirectory {
   const state = (d: string) => (MEMBERS.includes(d) ? { domain: d, status: 'active' as const } : null);
-  const privacy = { visibleToAll: true, allow: new Set<string>(), deny: new Set<string>() };
+  const privacy = (d: string) => ({
+    visibleToAll: true,
+    allow: new Set<string>(),
+    deny: new Set<string>(d === 'a.example.com' ? ['d.example.info'] : []),
+  });
+  const decideFor = (requestor: string, target: string, service: Service, at = now) =>
+    decide({
+      requestor: state(requestor),
+      target: state(target),
+      service,
+      at,
+      mode: 'open',
+      agreements: [],
+      memberBlocks: [
+        { blocker: 'c.example.net', blocked: 'a.example.com' },
+        { blocker: 'd.example.info', blocked: 'b.example.org' },
+      ],
+      operatorBlocks: [],
+      requestorPrivacy: privacy(requestor),
+      targetPrivacy: privacy(target),
+    });
+  const visible = (viewer: string, target: string) => viewer === target || targetVisible(decideFor(viewer, target, 'presence'));
   return {
-    ownerOf: (host) => MEMBERS.find((m) => host === m || host.endsWith(`.${m}`)) ?? null,
+    ownerOf: (host, viewer) =>
+      MEMBERS.find((m) => (host === m || host.endsWith(`.${m}`)) && (viewer === undefined || visible(viewer, m))) ?? null,
+    visible,
     delegatedServices: () => new Set(['logging']),
-    decide: (requestor: string, target: string, service: Service, at = now) =>
-      decide({
-        requestor: state(requestor),
-        target: state(target),
-        service,
-        at,
-        mode: 'open',
-        agreements: [],
-        memberBlocks: [{ blocker: 'c.example.net', blocked: 'a.example.com' }],
-        operatorBlocks: [],
-        requestorPrivacy: privacy,
-        targetPrivacy: privacy,
-      }),
+    decide: decideFor,
   };
 }
 
@@ -72,11 +86,12 @@ describe('authorizeRecord', () => {
     [{ recipients: ['sip:bob@b.example.org', 'sip:eve@evil.example'] }, 'participant-not-member', 'recipients[1]'],
     [{ sender: 'sip:mallory@b.example.org' }, 'origin-not-party', 'sender'],
     [
-      { direction: 'inbound', sender: 'sip:bob@b.example.org', recipients: ['sip:carol@c.example.net'] },
+      { direction: 'inbound', sender: 'sip:bob@b.example.org', recipients: ['sip:dave@d.example.info'] },
       'origin-not-party',
       'recipients',
     ],
-    [{ recipients: ['sip:carol@c.example.net'] }, 'not-allowed', undefined],
+    [{ recipients: ['sip:carol@c.example.net'] }, 'participant-not-member', 'recipients[0]'],
+    [{ recipients: ['sip:dave@d.example.info'] }, 'not-allowed', undefined],
   ])('should reject %o as %s', (change, reason, field) => {
     const verdict = authorizeRecord(record(change), ctx());
     expect(verdict).toMatchObject({ ok: false, rejected: { reason, field } });
@@ -93,9 +108,47 @@ describe('authorizeRecord', () => {
   it('should check a room message as n-way chat with the room host network, and tag the room', () => {
     const verdict = authorizeRecord(record({ recipients: [], room: 'xmpp:lobby@conference.b.example.org' }), ctx());
     expect(verdict).toMatchObject({ ok: true, tags: expect.arrayContaining(['r:xmpp:lobby@conference.b.example.org']) });
-    const blocked = authorizeRecord(record({ recipients: [], room: 'xmpp:lobby@conference.c.example.net' }), ctx());
-    expect(blocked).toMatchObject({ ok: false, rejected: { reason: 'not-allowed' } });
-    expect(!blocked.ok && blocked.rejected.detail).toContain('n-way-chat');
+    const refused = authorizeRecord(record({ recipients: [], room: 'xmpp:lobby@conference.d.example.info' }), ctx());
+    expect(refused).toMatchObject({ ok: false, rejected: { reason: 'not-allowed' } });
+    expect(!refused.ok && refused.rejected.detail).toContain('n-way-chat');
+  });
+
+  it('should reject a participant of a member hidden from the origin exactly like one of an unknown domain', () => {
+    const hidden = authorizeRecord(record({ recipients: ['sip:carol@c.example.net'] }), ctx());
+    const unknown = authorizeRecord(record({ recipients: ['sip:carol@c.example.nope'] }), ctx());
+    const inbound = { direction: 'inbound', recipients: ['sip:al@a.example.com'] };
+    const hiddenSender = authorizeRecord(record({ ...inbound, sender: 'sip:carol@c.example.net' }), ctx());
+    const unknownSender = authorizeRecord(record({ ...inbound, sender: 'sip:carol@c.example.nope' }), ctx());
+    const hiddenRoom = authorizeRecord(record({ recipients: [], room: 'xmpp:r@conference.c.example.net' }), ctx());
+    const unknownRoom = authorizeRecord(record({ recipients: [], room: 'xmpp:r@conference.c.example.nope' }), ctx());
+    const named = (v: unknown) => JSON.stringify(v).replaceAll('c.example.nope', 'c.example.net');
+    expect(hidden).toMatchObject({ ok: false, rejected: { reason: 'participant-not-member', field: 'recipients[0]' } });
+    expect(JSON.stringify(hidden)).toBe(named(unknown));
+    expect(hiddenSender).toMatchObject({ ok: false, rejected: { reason: 'participant-not-member', field: 'sender' } });
+    expect(JSON.stringify(hiddenSender)).toBe(named(unknownSender));
+    expect(JSON.stringify(hiddenRoom)).toBe(named(unknownRoom));
+  });
+
+  it('should not tell the origin why two other members may not interconnect', () => {
+    const verdict = authorizeRecord(
+      record({
+        direction: 'inbound',
+        sender: 'sip:bob@b.example.org',
+        recipients: ['sip:al@a.example.com', 'sip:dave@d.example.info'],
+      }),
+      ctx(),
+    );
+    expect(verdict).toMatchObject({
+      ok: false,
+      rejected: { reason: 'not-allowed', detail: 'b.example.org may not interconnect with d.example.info for im' },
+    });
+  });
+
+  it('should give the reason when the origin is one of the pair', () => {
+    const verdict = authorizeRecord(record({ recipients: ['sip:dave@d.example.info'] }), ctx());
+    expect(!verdict.ok && verdict.rejected.detail).toBe(
+      'a.example.com may not interconnect with d.example.info for im: denied-by-privacy',
+    );
   });
 
   it('should log messages the hub relays in its own rooms with the hub as origin', () => {

@@ -72,7 +72,9 @@ export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): Rec
     if (target === senderNet || target === hubDomain || senderNet === hubDomain) continue;
     const decision = ctx.directory.decide(senderNet, target, service, ctx.now);
     if (!decision.allowed) {
-      return reject(r, 'not-allowed', `${senderNet} may not interconnect with ${target} for ${service}: ${decision.reason}`);
+      // why two other members may not interconnect (one blocked the other…) is theirs to know
+      const why = origin === senderNet || origin === target || origin === hubDomain ? `: ${decision.reason}` : '';
+      return reject(r, 'not-allowed', `${senderNet} may not interconnect with ${target} for ${service}${why}`);
     }
   }
   // distinct tags in this order: the origin's, the sender's and the targets' networks, the
@@ -93,8 +95,14 @@ export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): Rec
   return { ok: true, tags };
 }
 
+/**
+ * The network a participant belongs to, as the origin may know it: a member hidden from the origin
+ * (the one visibility rule) is passed over exactly like a domain that is not a member, so both get
+ * the same `participant-not-member` rejection. The hub itself sees every member.
+ */
 function networkOf(host: string, ctx: AuthorizationContext): string | null {
-  return host === ctx.hubDomain ? ctx.hubDomain : ctx.directory.ownerOf(host);
+  if (host === ctx.hubDomain) return ctx.hubDomain;
+  return ctx.origin === ctx.hubDomain ? ctx.directory.ownerOf(host) : ctx.directory.ownerOf(host, ctx.origin, ctx.now);
 }
 
 function takenBefore(participants: readonly ParticipantUri[], end: number, uri: string): boolean {

@@ -4,7 +4,7 @@ import { JobReceiptRepository, MemberRepository, ProvisioningRepository, Transac
 import type { JobRef } from '@app/members';
 import { DeliverChangeNotificationPayload, JobName, OutboxWriter, ProvisioningPublishedPayload, QueueName } from '@app/queue';
 import type { ProvisioningDocument } from '@app/xml';
-import { mayView, membershipFor, privacyOf } from '@app/interconnect';
+import { membershipFor } from '@app/interconnect';
 import { ProvisioningViews } from './provisioning-views.service.js';
 
 /** Value of the `X-Hub-Event` header of a change notification. */
@@ -123,8 +123,10 @@ export class ChangeNotificationsHandler {
     const publisher = await this.members.findByDomain(payload.domain);
     if (!publisher) return { skipped: 'publisher no longer exists' };
     const published = await this.provisioning.findCurrent(publisher.id);
-    const privacy = privacyOf(published?.document as unknown as ProvisioningDocument | undefined, this.config.hub.domain);
-    if (!mayView(subscriber.domain, publisher, privacy)) return { skipped: 'subscriber may no longer see the publisher' };
+    // the rule of the fan-out (blocks included), not only the publisher's privacy
+    if (!(await this.views.canSee(subscriber.domain, publisher, published?.document))) {
+      return { skipped: 'subscriber may no longer see the publisher' };
+    }
     const own = await this.provisioning.findCurrent(subscriber.id);
     const uri = membershipFor(own?.document as unknown as ProvisioningDocument | undefined, this.config.hub.domain)
       ?.changeNotification?.uri;

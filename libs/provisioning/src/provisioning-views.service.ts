@@ -175,10 +175,10 @@ export class ProvisioningViews {
 
   /**
    * Anonymous callers and a member looking at itself are answered from the Peer Network Privacy
-   * alone; between members the interconnection decision function decides (blocks included), so
-   * provisioning views and verification never disagree.
+   * alone; between members the one visibility rule of the decision function decides (blocks
+   * included), so provisioning views, change notifications and verification never disagree.
    */
-  private async canSee(requestor: string | null, target: MemberEntity, document: unknown): Promise<boolean> {
+  async canSee(requestor: string | null, target: MemberEntity, document: unknown): Promise<boolean> {
     if (requestor === null || requestor === target.domain) {
       return mayView(requestor, target, privacyOf(document as ProvisioningDocument | null | undefined, this.config.hub.domain));
     }

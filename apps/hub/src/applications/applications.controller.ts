@@ -27,8 +27,8 @@ export class ApplicationsController {
       '`POST /v1/applications/{domain}/api-key`.',
   })
   async apply(@Body() body: CreateMemberDto, @Actor() actor: ActorContext) {
-    const { member, claimSecret } = await this.members.apply(body, actor);
-    return { applicationId: member.id, domain: member.domain, status: member.status, claimSecret };
+    const { application, claimSecret } = await this.members.apply(body, actor);
+    return { applicationId: application.id, domain: application.domain, status: application.status, claimSecret };
   }
 
   @Get(':id')

@@ -27,7 +27,7 @@ export class MemberInterconnectController {
   @Get('decisions')
   @ApiOperation({ summary: 'May I interconnect with this peer for this service now? With the rules that decided it' })
   decision(@Query() query: DecisionQueryDto, @CurrentPrincipal() me: MemberPrincipal) {
-    return this.decisions.decide(me.domain, query.peer, query.service);
+    return this.decisions.asSeenBy(me.domain, me.domain, query.peer, query.service);
   }
 
   @Post('verify')

@@ -27,7 +27,7 @@ export class TransparencyController {
   @UseGuards(MemberAuthGuard)
   @ApiOperation({ summary: 'The entries that concern the calling member, with their contents' })
   async entries(@Query() query: TransparencyQueryDto, @CurrentPrincipal() me: MemberPrincipal) {
-    const items = await this.transparency.list({ subject: me.domain, afterSeq: query.afterSeq, limit: 500 });
+    const items = await this.transparency.list({ readableBy: me.domain, afterSeq: query.afterSeq, limit: 500 });
     return { items: items.map(toTransparencyResponse) };
   }
 }

@@ -24,13 +24,25 @@ export class TransparencyRepository {
     return repo.save(repo.create(entry));
   }
 
-  list(query: { subject?: string; afterSeq?: string; limit: number }): Promise<TransparencyEntryEntity[]> {
+  /**
+   * Entries in chain order. `readableBy`: only those a member may read — the ones naming it among
+   * their subjects, except a member block's entries, which only the blocker reads (the blocked
+   * member must not learn that the blocker exists, let alone its reason).
+   */
+  list(query: { readableBy?: string; afterSeq?: string; limit: number }): Promise<TransparencyEntryEntity[]> {
     const qb = this.dataSource
       .getRepository(TransparencyEntryEntity)
       .createQueryBuilder('t')
       .orderBy('t.seq', 'ASC')
       .limit(query.limit);
-    if (query.subject) qb.andWhere(':subject = ANY(t.subjects)', { subject: query.subject });
+    if (query.readableBy) {
+      qb.andWhere(
+        ":member = ANY(t.subjects) AND NOT (t.kind LIKE 'block.member.%' AND t.entry->>'blocker' IS DISTINCT FROM :member)",
+        {
+          member: query.readableBy,
+        },
+      );
+    }
     if (query.afterSeq) qb.andWhere('t.seq > :afterSeq', { afterSeq: query.afterSeq });
     return qb.getMany();
   }

@@ -36,7 +36,8 @@ export class AssertionsService {
     }
     const requestor = normalizeDomain(requestorDomain, 'requestor');
     const peer = normalizeDomain(peerInput, 'peer');
-    const decision = await this.decisions.decide(requestor, peer, service, now);
+    // a peer hidden from the requestor is refused exactly like a domain that is not a member
+    const decision = await this.decisions.asSeenBy(requestor, requestor, peer, service, now);
     if (!decision.allowed) {
       throw new ForbiddenError(`${requestor} may not interconnect with ${peer} for ${service}: ${decision.reason}`, {
         reason: decision.reason,

@@ -13,10 +13,11 @@ import {
   PartyState,
   PrivacySettings,
   Service,
+  targetVisible,
 } from '../decision.js';
 import { DecisionCache } from '../decision-cache.js';
 import { DEFAULT_PRIVACY, delegatedServicesOf, privacyOf } from '../peer-visibility.js';
-import { POLICY_CHANGE_KEY } from './peering-policy.service.js';
+import { POLICY_CHANGE_KEY } from './policy-change.js';
 
 interface MemberFacts {
   state: NonNullable<PartyState>;
@@ -30,8 +31,14 @@ interface MemberFacts {
  * synchronous over the same snapshot.
  */
 export interface DecisionDirectory {
-  /** The member whose domain is `host` or its nearest parent domain (sip.a.example → a.example); null if none. */
-  ownerOf(host: string): string | null;
+  /**
+   * The member whose domain is `host` or its nearest parent domain (sip.a.example → a.example);
+   * null if none. With `viewer`, members hidden from the viewer are passed over as if they were
+   * not members.
+   */
+  ownerOf(host: string, viewer?: string, at?: Date): string | null;
+  /** The one visibility rule (`InterconnectDecisions.visible`) over this snapshot. */
+  visible(viewer: string, target: string, at?: Date): boolean;
   /** Clearing-house services the member delegated to this hub in its current document. */
   delegatedServices(domain: string): ReadonlySet<string>;
   decide(requestor: string, target: string, service: Service, at?: Date): Decision;
@@ -47,7 +54,6 @@ export interface PolicySnapshot {
 }
 
 const NOTHING_DELEGATED: ReadonlySet<string> = new Set();
-const VISIBILITY_IRRELEVANT_RULES = new Set<string>(['requestor-privacy', 'federation-policy']);
 
 /**
  * `may A interconnect with B for service S now?` — the one place the hub answers it. The
@@ -83,16 +89,45 @@ export class InterconnectDecisions {
   }
 
   /**
-   * May `requestor` see `target` at all (its provisioning, its entry in lists and feeds)? The
-   * same rules as interconnection — both active, no operator or member block, the target's Peer
-   * Network Privacy — except that no agreement is needed (members read each other's provisioning
-   * to set peering up) and the requestor's own privacy does not hide others from it.
+   * May `requestor` see `target` at all (its provisioning, its entry in lists and feeds, its name
+   * in any answer)? The one visibility rule of the hub (`targetVisible`): the same rules as
+   * interconnection — both active, no operator or member block, the target's Peer Network
+   * Privacy — except that no agreement is needed (members read each other's provisioning to set
+   * peering up) and the requestor's own privacy does not hide others from it. Every member-facing
+   * route answers about a member that is not visible exactly as about a domain that is not a member.
    */
   async visible(requestor: string, target: string, at = new Date()): Promise<boolean> {
-    if (requestor === target) return true;
-    const decision = await this.decide(requestor, target, 'presence', at);
-    const failed = decision.rules.find((r) => r.outcome === 'fail');
-    return !failed || VISIBILITY_IRRELEVANT_RULES.has(failed.rule);
+    return this.visibleIn(await this.current(), requestor, target, at);
+  }
+
+  /**
+   * The decision between `requestorInput` and `targetInput` as `viewer` (one of the two) may
+   * learn it: when the other party is hidden from the viewer, the decision is taken as if that
+   * party were not a member, so its reason and every rule's detail are those of an unknown domain.
+   */
+  async asSeenBy(
+    viewer: string,
+    requestorInput: string,
+    targetInput: string,
+    service: Service,
+    at = new Date(),
+    fields: { requestor: string; target: string } = { requestor: 'requestor', target: 'peer' },
+  ): Promise<Decision> {
+    const requestor = normalizeDomain(requestorInput, fields.requestor);
+    const target = normalizeDomain(targetInput, fields.target);
+    const snapshot = await this.current();
+    const inputs = this.inputs(snapshot, requestor, target);
+    if (viewer === requestor && !this.visibleIn(snapshot, viewer, target, at)) {
+      Object.assign(inputs, { target: null, targetPrivacy: DEFAULT_PRIVACY });
+    } else if (viewer === target && !this.visibleIn(snapshot, viewer, requestor, at)) {
+      Object.assign(inputs, { requestor: null, requestorPrivacy: DEFAULT_PRIVACY });
+    }
+    return decide({ ...inputs, service, at });
+  }
+
+  private visibleIn(snapshot: PolicySnapshot, viewer: string, target: string, at: Date): boolean {
+    if (viewer === target) return true;
+    return targetVisible(decide({ ...this.inputs(snapshot, viewer, target), service: 'presence', at }));
   }
 
   /**
@@ -109,13 +144,21 @@ export class InterconnectDecisions {
 
   private directoryOf(snapshot: PolicySnapshot): DecisionDirectory {
     const decisions = new DecisionCache();
+    const visible = (viewer: string, target: string, at = new Date()) =>
+      viewer === target ||
+      targetVisible(
+        decisions.decide(viewer, target, 'presence', at, () =>
+          decide({ ...this.inputs(snapshot, viewer, target), service: 'presence', at }),
+        ),
+      );
     return {
-      ownerOf: (host) => {
+      ownerOf: (host, viewer, at) => {
         for (let name = host; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) {
-          if (snapshot.members.has(name)) return name;
+          if (snapshot.members.has(name) && (viewer === undefined || visible(viewer, name, at))) return name;
         }
         return null;
       },
+      visible,
       delegatedServices: (domain) => snapshot.members.get(domain)?.delegated ?? NOTHING_DELEGATED,
       decide: (requestor, target, service, at = new Date()) =>
         decisions.decide(requestor, target, service, at, () =>

@@ -1,20 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  ChangeBus,
-  FederationMode,
-  MemberRepository,
-  PeeringAgreementEntity,
-  PeeringService,
-  PolicyRepository,
-  TransactionRunner,
-} from '@app/db';
+import { ChangeBus, FederationMode, PeeringAgreementEntity, PeeringService, PolicyRepository, TransactionRunner } from '@app/db';
 import { ActorContext, ConflictError, ForbiddenError, InvalidInputError, NotFoundError, normalizeDomain } from '@app/common';
 import { AuditTrail } from '@app/members';
+import { InterconnectDecisions } from './interconnect-decisions.service.js';
+import { POLICY_CHANGE_KEY } from './policy-change.js';
 import { TransparencyLog } from './transparency-log.service.js';
-
-/** Announced on every policy change: decision caches in every process start over. */
-export const POLICY_CHANGE_KEY = 'interconnect:policy';
 
 /**
  * Federation mode, peering offers/agreements and blocks. Every change is audited, appended to
@@ -26,10 +17,10 @@ export class PeeringPolicyService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly policy: PolicyRepository,
-    private readonly members: MemberRepository,
     private readonly audit: AuditTrail,
     private readonly transparency: TransparencyLog,
     private readonly changes: ChangeBus,
+    private readonly decisions: InterconnectDecisions,
   ) {}
 
   mode(): Promise<FederationMode> {
@@ -59,8 +50,9 @@ export class PeeringPolicyService {
     const to = normalizeDomain(toInput, 'peer');
     if (to === from) throw InvalidInputError.forField('peer', 'a member cannot peer with itself');
     if (expiresAt && expiresAt.getTime() <= Date.now()) throw InvalidInputError.forField('expiresAt', 'must be in the future');
-    const peer = await this.members.findByDomain(to);
-    if (!peer || peer.status !== 'active') throw new NotFoundError(`no active member ${to}`);
+    // the one visibility rule: a member that is inactive, blocked either way or hiding from the
+    // caller is answered exactly like a domain that is not a member, and gets no offer
+    if (!(await this.decisions.visible(from, to))) throw new NotFoundError(`no active member ${to}`);
     return this.change(async (manager) => {
       const agreement = await this.policy.insertAgreement(
         { offererDomain: from, offereeDomain: to, services: [...new Set(services)], expiresAt, state: 'offered' },

@@ -24,7 +24,8 @@ export class TransparencyLog {
     return this.repo.append({ ...record, at, prevHash, hash: chainHash(prevHash, hashed) }, manager);
   }
 
-  list(query: { subject?: string; afterSeq?: string; limit: number }): Promise<TransparencyEntryEntity[]> {
+  /** With `readableBy`, only the entries that member may read (see TransparencyRepository.list). */
+  list(query: { readableBy?: string; afterSeq?: string; limit: number }): Promise<TransparencyEntryEntity[]> {
     return this.repo.list(query);
   }
 

@@ -43,8 +43,12 @@ export class InterconnectVerification {
         { name: 'certificatePin', reason: 'give exactly one of certificatePin and keyId' },
       ]);
     }
-    const decision = await this.decisions.decide(claimed, verifier, request.service, at);
-    const credential = await this.findCredential(claimed, request, at);
+    const pin = request.certificatePin ? normalizePinSha256(request.certificatePin, 'certificatePin') : null;
+    // a claimed domain hidden from the verifier is answered like one that is not a member: no
+    // credential of it is looked up, and the decision is that of an unknown requestor
+    const decision = await this.decisions.asSeenBy(verifier, claimed, verifier, request.service, at);
+    const visible = await this.decisions.visible(verifier, claimed, at);
+    const credential = visible ? await this.findCredential(claimed, pin, request.keyId, at) : null;
     const authentic = credential !== null;
     const validUntil = earliest(credential?.notAfter ?? null, decision.validUntil);
     return {
@@ -56,16 +60,15 @@ export class InterconnectVerification {
     };
   }
 
-  private async findCredential(domain: string, request: VerificationRequest, at: Date) {
+  private async findCredential(domain: string, pin: string | null, keyId: string | undefined, at: Date) {
     const usable = (c: { revokedAt: Date | null; notBefore: Date; notAfter: Date | null }) =>
       !c.revokedAt && c.notBefore <= at && (!c.notAfter || c.notAfter > at);
-    if (request.certificatePin) {
-      const pin = normalizePinSha256(request.certificatePin, 'certificatePin');
+    if (pin) {
       const found = await this.credentials.findPinned(pin);
       return found.find((f) => f.member.domain === domain && usable(f.credential))?.credential ?? null;
     }
     const member = await this.members.findByDomain(domain);
-    const key = member ? await this.credentials.findJwk(member.id, request.keyId as string) : null;
+    const key = member ? await this.credentials.findJwk(member.id, keyId as string) : null;
     return key && usable(key) ? key : null;
   }
 }
