@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { problemContent, REQUEST_BODY_EXTENSION } from './openapi.decorators.js';
 import { InvalidParam, ProblemDetails } from './problem-details.schema.js';
-import { LogBatchRequest, LogRecordRequest } from '../message-log/message-log.schemas.js';
+import { logRecordComponents } from '../message-log/message-log.schemas.js';
 import { wellKnownMemberPathItem } from '../provisioning/provisioning.openapi.js';
 
 export const OPENAPI_JSON_PATH = '/docs/openapi.json';
@@ -36,10 +36,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       content: problemContent(),
     })
     .build();
-  const document = SwaggerModule.createDocument(app, config, {
-    extraModels: [ProblemDetails, InvalidParam, LogRecordRequest, LogBatchRequest],
-  });
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails, InvalidParam] });
   document.paths['/.well-known/pres-im-provisioning/{domain}'] = wellKnownMemberPathItem();
+  Object.assign(document.components!.schemas!, logRecordComponents());
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item)) {
       if (!isOperation(operation)) continue;

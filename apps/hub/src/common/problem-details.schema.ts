@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
 /** One offending field of a request (RFC 9457 §3.2 extension member). */
 export class InvalidParam {
@@ -13,6 +13,11 @@ export class InvalidParam {
  * The body of every 4xx and 5xx answer (`application/problem+json`, RFC 9457): the OpenAPI
  * component `ProblemDetails` that each route's error responses refer to.
  */
+@ApiSchema({
+  description:
+    'RFC 9457 problem details. Some problems add extension members: a 409 may name the current state (currentStatus), ' +
+    "a 422 on POST /v1/message-log carries the batch's per-record result (batchId, accepted, duplicates, rejected, counts).",
+})
 export class ProblemDetails {
   @ApiProperty({
     format: 'uri-reference',

@@ -1,5 +1,7 @@
-import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { z } from 'zod';
 import { LEGAL_HOLD_SCOPES } from '@app/db';
+import { messageRecordSchema } from '@app/message-log';
 import { JSON_LINES_MEDIA_TYPES } from './message-log-body.js';
 
 /** OpenAPI schemas of the message-log requests and responses. */
@@ -28,33 +30,38 @@ export const EXAMPLE_LOG_RECORDS = [
   },
 ];
 
-export class LogRecordRequest {
-  @ApiProperty({ example: 'msg-20261207-0001', description: 'unique per origin: a repeated id is a duplicate, not stored twice' })
-  messageId: string;
-  @ApiProperty({ example: 'a.example.com', description: "the calling member's domain" }) origin: string;
-  @ApiProperty({ example: 'sip:alice@a.example.com' }) sender: string;
-  @ApiProperty({ type: [String], example: ['sip:bob@b.example.org'] }) recipients: string[];
-  @ApiPropertyOptional({ example: 'xmpp:room@conference.a.example.com' }) room?: string;
-  @ApiProperty({ format: 'date-time' }) timestamp: string;
-  @ApiProperty({ enum: ['inbound', 'outbound'] }) direction: string;
-  @ApiProperty({ example: 'text/plain' }) contentType: string;
-  @ApiPropertyOptional({ description: 'the message body (at most 64 KiB)' }) body?: string;
-}
+const LOG_RECORD_REF = '#/components/schemas/LogRecord';
 
-export class LogBatchRequest {
-  @ApiProperty({ type: [LogRecordRequest], minItems: 1, maxItems: 1000 }) records: LogRecordRequest[];
+/**
+ * The OpenAPI components of one submitted record and of a batch object, derived from the schema
+ * the ingest validates records with (so the contract cannot drift from the checks).
+ */
+export function logRecordComponents(): Record<'LogRecord' | 'LogBatch', object> {
+  const record = z.toJSONSchema(messageRecordSchema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
+  return {
+    LogRecord: {
+      ...record,
+      description: 'one record: exactly one of body (at most 64 KiB) and bodySha256, and at least one recipient or a room',
+      example: EXAMPLE_LOG_RECORDS[0],
+    },
+    LogBatch: {
+      type: 'object',
+      required: ['records'],
+      properties: { records: { type: 'array', items: { $ref: LOG_RECORD_REF }, minItems: 1, maxItems: 1000 } },
+    },
+  };
 }
 
 /**
  * The request body of `POST /v1/message-log` per media type (openapi.ts registers the two schema
- * components it refers to).
+ * components it refers to, from logRecordComponents).
  */
 export const INGEST_REQUEST_CONTENT = {
   'application/json': {
     schema: {
       oneOf: [
-        { type: 'array', items: { $ref: getSchemaPath(LogRecordRequest) }, minItems: 1, maxItems: 1000 },
-        { $ref: getSchemaPath(LogBatchRequest) },
+        { type: 'array', items: { $ref: LOG_RECORD_REF }, minItems: 1, maxItems: 1000 },
+        { $ref: '#/components/schemas/LogBatch' },
       ],
     },
     examples: {
