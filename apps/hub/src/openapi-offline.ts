@@ -11,7 +11,8 @@ import { HubModule } from './hub.module.js';
  * document needs. The same function builds the document served at /docs, so the two cannot differ.
  */
 export async function createOfflineOpenApiDocument(): Promise<OpenAPIObject> {
-  const config = loadConfig({ ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined });
+  // the defaults: the document depends on no setting, and the export must not fail on a local .env
+  const config = loadConfig({});
   const app = await NestFactory.create<NestFastifyApplication>(HubModule.forRoot(config, {}), new FastifyAdapter(), {
     preview: true,
     logger: false,
