@@ -29,6 +29,7 @@ describe('problem type pages (e2e)', () => {
   it('should describe a problem type in JSON when asked for JSON', async () => {
     const res = await http().get('/problems/invalid-input').set('Accept', 'application/json').expect(200);
     expect(res.body).toEqual({ slug: 'invalid-input', title: 'Invalid input', status: 400, description: expect.any(String) });
+    expect(res.headers['cache-control']).toBe('public, max-age=86400');
   });
 
   it('should list every problem type', async () => {
@@ -40,6 +41,7 @@ describe('problem type pages (e2e)', () => {
     const res = await http().get('/problems/no-such-problem').expect(404);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.type).toBe('/problems/not-found');
+    expect(res.headers['cache-control']).toBeUndefined();
   });
 
   it('should resolve the type of every problem the hub answers with', async () => {

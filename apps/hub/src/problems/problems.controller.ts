@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -32,6 +32,13 @@ function wantsJson(request: FastifyRequest): boolean {
   return /json/i.test(accept) && !/text\/html/i.test(accept);
 }
 
+/** The pages change only with a new release of the hub. */
+function sendPage(request: FastifyRequest, reply: FastifyReply, json: object, html: () => string): void {
+  void reply.header('Cache-Control', 'public, max-age=86400').header('Vary', 'Accept');
+  if (wantsJson(request)) void reply.type('application/json; charset=utf-8').send(json);
+  else void reply.type('text/html; charset=utf-8').send(html());
+}
+
 const pageContent = (json: object) => ({
   'text/html': { schema: { type: 'string' } },
   'application/json': { schema: json },
@@ -47,8 +54,6 @@ const pageContent = (json: object) => ({
 @Controller('problems')
 export class ProblemsController {
   @Get()
-  @Header('Cache-Control', 'public, max-age=86400')
-  @Header('Vary', 'Accept')
   @ApiOperation({ summary: 'Every problem type the hub uses, with links to their pages' })
   @ApiProduces('text/html', 'application/json')
   @ApiOkResponse({
@@ -57,13 +62,10 @@ export class ProblemsController {
   })
   index(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const types = [...PROBLEM_TYPES.values()];
-    if (wantsJson(request)) void reply.type('application/json; charset=utf-8').send({ items: types });
-    else void reply.type('text/html; charset=utf-8').send(problemIndexHtml(types));
+    sendPage(request, reply, { items: types }, () => problemIndexHtml(types));
   }
 
   @Get(':slug')
-  @Header('Cache-Control', 'public, max-age=86400')
-  @Header('Vary', 'Accept')
   @ApiOperation({ summary: 'What a problem type means: the page its `type` URI names' })
   @ApiParam({ name: 'slug', example: 'invalid-input' })
   @ApiProduces('text/html', 'application/json')
@@ -75,7 +77,6 @@ export class ProblemsController {
   page(@Param('slug') slug: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const type = PROBLEM_TYPES.get(slug);
     if (!type) throw new NotFoundError(`no problem type ${slug}`);
-    if (wantsJson(request)) void reply.type('application/json; charset=utf-8').send(type);
-    else void reply.type('text/html; charset=utf-8').send(problemTypeHtml(type));
+    sendPage(request, reply, type, () => problemTypeHtml(type));
   }
 }
