@@ -50,6 +50,14 @@ describe('OpenAPI contract (e2e)', () => {
     expect(undocumented).toEqual([]);
   });
 
+  /** The body has exactly the properties the named schema component lists (top level). */
+  async function expectShapeOf(body: object, component: string) {
+    const document = (await http().get('/docs/openapi.json').expect(200)).body as {
+      components: { schemas: Record<string, { properties: object }> };
+    };
+    expect(Object.keys(body).sort()).toEqual(Object.keys(document.components.schemas[component].properties).sort());
+  }
+
   async function requestContent(method: 'put' | 'post', path: string) {
     const document = (await http().get('/docs/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, Operation>>;
@@ -75,6 +83,7 @@ describe('OpenAPI contract (e2e)', () => {
       .send(content['application/json'].example as object);
     expect(json.status).toBe(200);
     expect(json.body).toMatchObject({ created: false, ver: xml.body.ver });
+    await expectShapeOf(xml.body as object, 'PublishResponse');
   });
 
   it('should take the JSON array, JSON object and JSON Lines examples of POST /v1/message-log as the same records', async () => {
@@ -101,6 +110,7 @@ describe('OpenAPI contract (e2e)', () => {
       .send((examples.array.value as object[]).map(recent));
     expect(array.status).toBe(200);
     expect(array.body.counts).toEqual({ accepted: 2, duplicates: 0, rejected: 0 });
+    await expectShapeOf(array.body as object, 'IngestResponse');
     const object = await http()
       .post('/v1/message-log')
       .set(auth)
