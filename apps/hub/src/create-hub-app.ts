@@ -2,13 +2,13 @@ import rateLimit from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { AppConfig, createJsonLogger, requireDatabaseUrl } from '@app/config';
 import { migrateDatabase } from '@app/db';
 import { OperatorsService } from '@app/members';
 import { configureQueueBackend, redisOptionsFromUrl } from '@app/queue';
+import { setupOpenApi } from './common/openapi.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { serverWithShortcut, type ShortcutSlot } from './common/hub-server.js';
 import { requestIdFor } from './common/request-id.js';
@@ -82,33 +82,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   app.useGlobalPipes(validationPipe);
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Presence & IM clearing house')
-      .setDescription('Member registry, provisioning and interconnection for a federation of Peer Networks.')
-      .setVersion('1')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        description:
-          'operator token (hubop_…), member API key (hubmk_…) or a member-signed JWS; members may also use a pinned TLS client certificate',
-      })
-      .build(),
-  );
-  document.paths['/.well-known/pres-im-provisioning/{domain}'] = {
-    get: {
-      tags: ['provisioning'],
-      summary: "A member's current document as served to the caller (with the caller's override); a plain Fastify route",
-      parameters: [{ name: 'domain', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: {
-        '200': { description: 'the document (XML, or JSON by Accept)' },
-        '304': { description: 'not modified' },
-        '404': { description: 'unknown or not visible' },
-      },
-    },
-  };
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  setupOpenApi(app);
 
   await app.get(OperatorsService).ensureBootstrapOperator(config.hub.bootstrapOperatorToken);
   await app.init();

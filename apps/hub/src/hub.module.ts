@@ -35,6 +35,7 @@ import {
 import { AdminMessageLogStatsController } from './message-log/admin-message-log-stats.controller.js';
 import { MemberMessageLogSearchController } from './message-log/member-message-log-search.controller.js';
 import { AdminMessageLogController } from './message-log/admin-message-log.controller.js';
+import { ProblemsController } from './problems/problems.controller.js';
 
 @Module({})
 export class HubModule {
@@ -75,6 +76,7 @@ export class HubModule {
         AdminMessageLogStatsController,
         MemberMessageLogSearchController,
         AdminMessageLogController,
+        ProblemsController,
       ],
       providers: [SipListenerService],
     };

@@ -1,14 +1,18 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, bearerToken } from '@app/auth';
 import type { ActorContext } from '@app/common';
 import { ApiKeysService, MembersService } from '@app/members';
+import { ApiProblems, ApiPublic } from '../common/openapi.decorators.js';
 import { CreateMemberDto } from '../members/member.dto.js';
 import { toIssuedApiKeyResponse } from '../members/member.response.js';
+import { ApplicationCreatedResponse, ApplicationStatusResponse, IssuedApiKeyResponse } from '../members/member.schemas.js';
 
 /** Unauthenticated: a Peer Network applies for membership. Rate-limited per client address. */
 @ApiTags('applications')
+@ApiPublic()
+@ApiProblems(429)
 @Controller('v1/applications')
 export class ApplicationsController {
   constructor(
@@ -26,6 +30,17 @@ export class ApplicationsController {
       'The answer carries `claimSecret`, shown only here: after approval it collects the API key at ' +
       '`POST /v1/applications/{domain}/api-key`.',
   })
+  @ApiBody({
+    type: CreateMemberDto,
+    examples: {
+      application: {
+        summary: 'a Peer Network applies',
+        value: { domain: 'a.example.com', displayName: 'Example A Networks', protocols: ['sip', 'xmpp'] },
+      },
+    },
+  })
+  @ApiAcceptedResponse({ type: ApplicationCreatedResponse, description: 'the application, pending until an operator decides' })
+  @ApiProblems(400)
   async apply(@Body() body: CreateMemberDto, @Actor() actor: ActorContext) {
     const { application, claimSecret } = await this.members.apply(body, actor);
     return { applicationId: application.id, domain: application.domain, status: application.status, claimSecret };
@@ -34,6 +49,8 @@ export class ApplicationsController {
   @Get(':id')
   @RouteConfig({ rateLimit: {} })
   @ApiOperation({ summary: 'Status of an application, by the id returned when applying' })
+  @ApiOkResponse({ type: ApplicationStatusResponse })
+  @ApiProblems(400, [404, 'no application with this id'])
   async status(@Param('id') id: string) {
     const member = await this.members.getApplication(id);
     return {
@@ -55,9 +72,8 @@ export class ApplicationsController {
       'Authorization: `Bearer <claimSecret>` from the application. Works once, after approval; the key is shown only in ' +
       'this answer. A wrong secret, an unknown domain, a pending application and a used secret all answer the same 404.',
   })
-  @ApiResponse({ status: 200, description: 'the API key, with its secret `token`' })
-  @ApiResponse({ status: 401, description: 'no `Authorization: Bearer` credentials' })
-  @ApiResponse({ status: 404, description: 'no approved application for this domain and claim secret' })
+  @ApiOkResponse({ type: IssuedApiKeyResponse, description: 'the API key, with its secret `token`' })
+  @ApiProblems([401, 'no `Authorization: Bearer` credentials'], [404, 'no approved application for this domain and claim secret'])
   async collectApiKey(
     @Param('domain') domain: string,
     @Headers('authorization') authorization: string | undefined,

@@ -1,9 +1,11 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { OperatorAuthGuard } from '@app/auth';
 import { AuditTrail } from '@app/members';
+import { ApiOperatorAuth, ApiProblems } from '../common/openapi.decorators.js';
+import { AuditPageResponse } from './audit.schemas.js';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ example: 'member.suspend' }) @IsOptional() @IsString() @MaxLength(64) action?: string;
@@ -22,13 +24,16 @@ export class AuditQueryDto {
 
 /** The audit trail, newest first. Any operator may read it. */
 @ApiTags('admin: audit')
-@ApiBearerAuth()
+@ApiOperatorAuth()
 @UseGuards(OperatorAuthGuard)
 @Controller('admin/v1/audit')
 export class AdminAuditController {
   constructor(private readonly audit: AuditTrail) {}
 
   @Get()
+  @ApiOperation({ summary: 'The audit trail, newest first, filtered, with cursor pagination' })
+  @ApiOkResponse({ type: AuditPageResponse })
+  @ApiProblems(400)
   async list(@Query() query: AuditQueryDto) {
     const page = await this.audit.list(query);
     return {

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { DomainError, InvalidInputError } from '@app/common';
 import { PROBLEM_CONTENT_TYPE, ProblemDocument, problemTitle, problemType, STATUS_BY_KIND } from './problem-details.js';
+import { problemSlugForCode } from './problem-types.js';
 
 interface ErrorWithStatus {
   statusCode?: number;
@@ -36,7 +37,7 @@ export function toProblem(error: unknown, request: FastifyRequest, logger: Logge
   const status = candidate?.statusCode ?? candidate?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return {
-      type: problemType(candidate.code?.toLowerCase().replace(/_/g, '-') ?? String(status)),
+      type: problemType(problemSlugForCode(candidate.code) ?? String(status)),
       title: problemTitle(status),
       status,
       detail: candidate.message,

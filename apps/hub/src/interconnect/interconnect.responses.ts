@@ -1,6 +1,7 @@
+import type { AgreementResponse, BlockResponse, CredentialResponse, TransparencyEntryResponse } from './interconnect.schemas.js';
 import type { InterconnectBlockEntity, MemberCredentialEntity, PeeringAgreementEntity, TransparencyEntryEntity } from '@app/db';
 
-export const toAgreementResponse = (a: PeeringAgreementEntity, at = new Date()) => ({
+export const toAgreementResponse = (a: PeeringAgreementEntity, at = new Date()): AgreementResponse => ({
   id: a.id,
   offerer: a.offererDomain,
   offeree: a.offereeDomain,
@@ -15,7 +16,7 @@ export const toAgreementResponse = (a: PeeringAgreementEntity, at = new Date()) 
   revokedBy: a.revokedBy,
 });
 
-export const toBlockResponse = (b: InterconnectBlockEntity) => ({
+export const toBlockResponse = (b: InterconnectBlockEntity): BlockResponse => ({
   scope: b.scope,
   blocker: b.blockerDomain,
   blocked: b.blockedDomain,
@@ -23,7 +24,7 @@ export const toBlockResponse = (b: InterconnectBlockEntity) => ({
   createdAt: b.createdAt.toISOString(),
 });
 
-export const toCredentialResponse = (c: MemberCredentialEntity) => ({
+export const toCredentialResponse = (c: MemberCredentialEntity): CredentialResponse => ({
   id: c.id,
   kind: c.kind,
   kid: c.kid,
@@ -36,7 +37,7 @@ export const toCredentialResponse = (c: MemberCredentialEntity) => ({
   revokedAt: c.revokedAt?.toISOString() ?? null,
 });
 
-export const toTransparencyResponse = (t: TransparencyEntryEntity) => ({
+export const toTransparencyResponse = (t: TransparencyEntryEntity): TransparencyEntryResponse => ({
   seq: Number(t.seq),
   at: t.at.toISOString(),
   kind: t.kind,

@@ -1,9 +1,11 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, MemberAuthGuard, type MemberPrincipal } from '@app/auth';
 import { TransparencyLog } from '@app/interconnect';
 import { TransparencyQueryDto } from './interconnect.dto.js';
 import { toTransparencyResponse } from './interconnect.responses.js';
+import { ApiMemberAuth, ApiProblems, ApiPublic } from '../common/openapi.decorators.js';
+import { ChainLinkListResponse, TransparencyListResponse } from './interconnect.schemas.js';
 
 /**
  * The transparency log for everyone: the chain of hashes is public (anyone can check its links
@@ -17,15 +19,20 @@ export class TransparencyController {
 
   @Get('chain')
   @ApiOperation({ summary: 'Public: seq, prevHash and hash of every entry, 500 per page' })
+  @ApiPublic()
+  @ApiOkResponse({ type: ChainLinkListResponse })
+  @ApiProblems(400)
   async chain(@Query() query: TransparencyQueryDto) {
     const items = await this.transparency.list({ afterSeq: query.afterSeq, limit: 500 });
     return { items: items.map((t) => ({ seq: Number(t.seq), prevHash: t.prevHash, hash: t.hash })) };
   }
 
   @Get('entries')
-  @ApiBearerAuth()
+  @ApiMemberAuth()
   @UseGuards(MemberAuthGuard)
   @ApiOperation({ summary: 'The entries that concern the calling member, with their contents' })
+  @ApiOkResponse({ type: TransparencyListResponse })
+  @ApiProblems(400)
   async entries(@Query() query: TransparencyQueryDto, @CurrentPrincipal() me: MemberPrincipal) {
     const items = await this.transparency.list({ readableBy: me.domain, afterSeq: query.afterSeq, limit: 500 });
     return { items: items.map(toTransparencyResponse) };

@@ -1,7 +1,8 @@
 import type { MemberApiKeyEntity, MemberEntity } from '@app/db';
 import type { IssuedApiKey } from '@app/members';
+import type { ApiKeyResponse, IssuedApiKeyResponse, MemberResponse } from './member.schemas.js';
 
-export function toMemberResponse(m: MemberEntity) {
+export function toMemberResponse(m: MemberEntity): MemberResponse {
   return {
     id: m.id,
     domain: m.domain,
@@ -16,7 +17,7 @@ export function toMemberResponse(m: MemberEntity) {
   };
 }
 
-export function toApiKeyResponse(k: MemberApiKeyEntity) {
+export function toApiKeyResponse(k: MemberApiKeyEntity): ApiKeyResponse {
   return {
     id: k.id,
     prefix: k.tokenPrefix,
@@ -27,6 +28,6 @@ export function toApiKeyResponse(k: MemberApiKeyEntity) {
 }
 
 /** The only response that ever contains a key's secret. */
-export function toIssuedApiKeyResponse(issued: IssuedApiKey) {
+export function toIssuedApiKeyResponse(issued: IssuedApiKey): IssuedApiKeyResponse {
   return { ...toApiKeyResponse(issued.key), token: issued.token };
 }

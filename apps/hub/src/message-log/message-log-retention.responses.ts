@@ -1,7 +1,8 @@
 import type { LegalHoldEntity } from '@app/db';
 import type { ChainVerification, RetentionSettings } from '@app/message-log';
+import type { ChainVerificationResponse, LegalHoldResponse, RetentionSettingsResponse } from './message-log.schemas.js';
 
-export const toRetentionResponse = (s: RetentionSettings) => ({
+export const toRetentionResponse = (s: RetentionSettings): RetentionSettingsResponse => ({
   defaultDays: s.defaultDays,
   overrides: s.overrides.map((o) => ({
     memberDomain: o.memberDomain,
@@ -11,7 +12,7 @@ export const toRetentionResponse = (s: RetentionSettings) => ({
   })),
 });
 
-export const toLegalHoldResponse = (h: LegalHoldEntity) => ({
+export const toLegalHoldResponse = (h: LegalHoldEntity): LegalHoldResponse => ({
   id: h.id,
   scope: h.scope,
   value: h.value,
@@ -23,7 +24,7 @@ export const toLegalHoldResponse = (h: LegalHoldEntity) => ({
   releasedBy: h.releasedBy,
 });
 
-export const toVerificationResponse = (v: ChainVerification) => ({
+export const toVerificationResponse = (v: ChainVerification): ChainVerificationResponse => ({
   origin: v.origin,
   ok: v.ok,
   checkedRecords: v.checkedRecords,

@@ -1,15 +1,17 @@
 import { Controller, Get, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, MemberAuthGuard, type MemberPrincipal } from '@app/auth';
 import { InvalidInputError, UnprocessableError, UnsupportedMediaTypeError } from '@app/common';
 import { type IngestResult, MessageLogIngest, MessageLogStats, parseJsonLines } from '@app/message-log';
 import { StatsQueryDto } from './stats-query.dto.js';
 import { JSON_LINES_MEDIA_TYPES } from './message-log-body.js';
+import { ApiMemberAuth, ApiProblems, ApiRequestBody } from '../common/openapi.decorators.js';
+import { DailyStatListResponse, INGEST_REQUEST_CONTENT, IngestResponse } from './message-log.schemas.js';
 
 /** Central message logging for members that delegated it to the hub (active members only). */
 @ApiTags('message-log')
-@ApiBearerAuth()
+@ApiMemberAuth()
 @UseGuards(MemberAuthGuard)
 @Controller('v1/message-log')
 export class MessageLogController {
@@ -20,11 +22,21 @@ export class MessageLogController {
 
   @Post()
   @HttpCode(200)
-  @ApiConsumes('application/json', 'application/jsonl', 'application/x-ndjson')
   @ApiOperation({
     summary:
       'Log a batch of 1–1,000 records (JSON array, {"records":[…]}, or JSON Lines). 200: every accepted record is committed; duplicates and rejections are listed per record; 422 when every record was rejected',
   })
+  @ApiRequestBody(INGEST_REQUEST_CONTENT, 'a batch of 1–1,000 records: a JSON array, {"records": [...]}, or JSON Lines')
+  @ApiOkResponse({
+    type: IngestResponse,
+    description: 'every accepted record is committed; duplicates and rejections are listed',
+  })
+  @ApiProblems(
+    [400, 'not a batch of 1 to 1,000 records'],
+    [413, 'the batch exceeds 16 MiB'],
+    [415, 'neither JSON nor JSON Lines'],
+    [422, 'every record was rejected: the problem carries the per-record result (rejected, counts)'],
+  )
   async log(@Req() request: FastifyRequest, @CurrentPrincipal() me: MemberPrincipal) {
     const result = await this.ingest.ingestFromMember(me.domain, takeRecords(request));
     if (result.accepted.length === 0 && result.duplicates.length === 0) {
@@ -35,6 +47,8 @@ export class MessageLogController {
 
   @Get('stats')
   @ApiOperation({ summary: 'Records logged for you (as origin) per UTC day, kept by the worker from committed batches' })
+  @ApiOkResponse({ type: DailyStatListResponse })
+  @ApiProblems(400)
   async myStats(@Query() query: StatsQueryDto, @CurrentPrincipal() me: MemberPrincipal) {
     return { items: await this.stats.daily({ origin: me.domain, from: query.from, to: query.to }) };
   }

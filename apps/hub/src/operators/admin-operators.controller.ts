@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { Actor, OperatorAuthGuard } from '@app/auth';
 import type { ActorContext } from '@app/common';
 import { OPERATOR_ROLES, type OperatorEntity } from '@app/db';
 import { OperatorsService } from '@app/members';
+import { ApiOperatorAuth, ApiProblems } from '../common/openapi.decorators.js';
+import { CreatedOperatorResponse, OperatorListResponse, OperatorResponse } from './operator.schemas.js';
 
 export class CreateOperatorDto {
   @ApiProperty({ example: 'alice' })
@@ -29,25 +31,37 @@ const toOperatorResponse = (o: OperatorEntity) => ({
 });
 
 @ApiTags('admin: operators')
-@ApiBearerAuth()
+@ApiOperatorAuth()
 @UseGuards(OperatorAuthGuard)
 @Controller('admin/v1/operators')
 export class AdminOperatorsController {
   constructor(private readonly operators: OperatorsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create an operator (admins); its token is shown once' })
+  @ApiBody({
+    type: CreateOperatorDto,
+    examples: { auditor: { summary: 'a read-only auditor', value: { name: 'alice', role: 'auditor' } } },
+  })
+  @ApiCreatedResponse({ type: CreatedOperatorResponse })
+  @ApiProblems(400, [409, 'an operator with this name exists'])
   async create(@Body() body: CreateOperatorDto, @Actor() actor: ActorContext) {
     const { operator, token } = await this.operators.create(body.name, body.role, actor);
     return { ...toOperatorResponse(operator), token };
   }
 
   @Get()
+  @ApiOperation({ summary: 'Every operator (never a token)' })
+  @ApiOkResponse({ type: OperatorListResponse })
   async list() {
     return { items: (await this.operators.list()).map(toOperatorResponse) };
   }
 
   @Delete(':id')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Disable an operator; its token stops working at once (admins)' })
+  @ApiOkResponse({ type: OperatorResponse })
+  @ApiProblems(400, 404, [409, 'already disabled, or the caller itself'])
   async disable(@Param('id') id: string, @Actor() actor: ActorContext) {
     return toOperatorResponse(await this.operators.disable(id, actor));
   }

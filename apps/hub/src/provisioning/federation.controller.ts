@@ -5,10 +5,13 @@ import { Readable } from 'node:stream';
 import { CurrentPrincipal, OptionalMemberAuthGuard, type MemberPrincipal } from '@app/auth';
 import { ProvisioningViews } from '@app/provisioning';
 import { contentTypeOf } from './content-negotiation.js';
+import { ApiOptionalMemberAuth, ApiProblems } from '../common/openapi.decorators.js';
+import { ApiProvisioningView } from './provisioning.openapi.js';
 import { parseSince, requestedFormat } from './send-view.js';
 
 /** The whole federation in one document, streamed member by member. */
 @ApiTags('provisioning')
+@ApiOptionalMemberAuth()
 @UseGuards(OptionalMemberAuthGuard)
 @Controller('v1/federation/provisioning')
 export class FederationController {
@@ -17,6 +20,8 @@ export class FederationController {
   @Get()
   @ApiOperation({ summary: 'Every member visible to the caller with its document; ?since= for changes only' })
   @ApiQuery({ name: 'since', required: false, description: 'ISO 8601 timestamp' })
+  @ApiProvisioningView('the federation document, streamed', { conditional: false })
+  @ApiProblems([400, 'since is not an ISO 8601 timestamp'])
   aggregated(
     @Query('since') since: string | undefined,
     @Req() request: FastifyRequest,

@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,6 +18,16 @@ import { etagOf, MAX_DOCUMENT_BYTES, ProvisioningService, ProvisioningViews } fr
 import { toProvisioningXml, type ProvisioningDocument } from '@app/xml';
 import { XML_MEDIA_TYPES } from './xml-body-parser.js';
 import { requestedFormat, sendView } from './send-view.js';
+import { ApiMemberAuth, ApiProblems, ApiRequestBody } from '../common/openapi.decorators.js';
+import { ApiProvisioningView, PUBLISH_REQUEST_CONTENT } from './provisioning.openapi.js';
+import {
+  ProvisioningChangesResponse,
+  ProvisioningOverrideListResponse,
+  ProvisioningOverrideResponse,
+  ProvisioningVersionDetailResponse,
+  ProvisioningVersionPageResponse,
+  PublishResponse,
+} from './provisioning.schemas.js';
 
 export class PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
@@ -25,7 +43,7 @@ const toOverrideResponse = (o: ProvisioningOverrideEntity) => ({
 
 /** A member manages its own provisioning with its API key (active members only). */
 @ApiTags('provisioning')
-@ApiBearerAuth()
+@ApiMemberAuth()
 @UseGuards(MemberAuthGuard)
 @Controller('v1/provisioning')
 export class ProvisioningController {
@@ -35,15 +53,17 @@ export class ProvisioningController {
   ) {}
 
   @Put()
-  @ApiConsumes(
-    'application/pres-im-provisioning+xml',
-    'application/xml',
-    'application/json',
-    'application/pres-im-provisioning+json',
-  )
   @ApiOperation({
     summary: 'Publish a new version of your document (XML or the equivalent JSON); 201 new version, 200 unchanged',
   })
+  @ApiRequestBody(PUBLISH_REQUEST_CONTENT, 'the document, in XML or in its JSON form')
+  @ApiCreatedResponse({ type: PublishResponse, description: 'a new version was stored (ETag: its ver)' })
+  @ApiOkResponse({ type: PublishResponse, description: 'the document equals the current version; nothing was stored' })
+  @ApiProblems(
+    [400, 'not well formed, not valid against the schema, or not publishable (`invalidParams` names each JSON pointer)'],
+    [413, 'larger than the document limit'],
+    [415, 'neither XML nor JSON'],
+  )
   async publish(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -69,6 +89,8 @@ export class ProvisioningController {
 
   @Get()
   @ApiOperation({ summary: 'Your current document as stored (XML or JSON by Accept)' })
+  @ApiProvisioningView('your current document')
+  @ApiProblems([404, 'you have not published a document yet'])
   async current(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: MemberPrincipal) {
     const format = requestedFormat(request);
     const version = await this.provisioning.current(principal.domain);
@@ -83,6 +105,8 @@ export class ProvisioningController {
 
   @Get('versions')
   @ApiOperation({ summary: 'Your published versions, newest first' })
+  @ApiOkResponse({ type: ProvisioningVersionPageResponse })
+  @ApiProblems(400)
   async versions(@Query() query: PageQueryDto, @CurrentPrincipal() principal: MemberPrincipal) {
     const page = await this.provisioning.versions(principal.domain, query.cursor, query.limit);
     return { items: page.items.map(toVersionResponse), nextCursor: page.nextCursor };
@@ -90,6 +114,8 @@ export class ProvisioningController {
 
   @Get('versions/:seq')
   @ApiOperation({ summary: 'One of your versions (JSON model)' })
+  @ApiOkResponse({ type: ProvisioningVersionDetailResponse })
+  @ApiProblems([400, 'seq is not an integer'], [404, 'no such version of yours'])
   async version(@Param('seq', ParseIntPipe) seq: number, @CurrentPrincipal() principal: MemberPrincipal) {
     const version = await this.provisioning.version(principal.domain, seq);
     return { ...toVersionResponse(version), document: version.document };
@@ -97,18 +123,35 @@ export class ProvisioningController {
 
   @Get('changes')
   @ApiOperation({ summary: 'Documents published by members you may see, after the cursor (poll with nextCursor)' })
+  @ApiOkResponse({ type: ProvisioningChangesResponse })
+  @ApiProblems([400, 'the cursor is not one this API returned'])
   async changes(@Query() query: PageQueryDto, @CurrentPrincipal() principal: MemberPrincipal) {
     return this.views.changes(principal.domain, query.cursor, query.limit);
   }
 
   @Get('overrides')
   @ApiOperation({ summary: 'Your per-peer overrides' })
+  @ApiOkResponse({ type: ProvisioningOverrideListResponse })
   async overrides(@CurrentPrincipal() principal: MemberPrincipal) {
     return { items: (await this.provisioning.listOverrides(principal.domain)).map(toOverrideResponse) };
   }
 
   @Put('overrides/:peerDomain')
   @ApiOperation({ summary: 'Set the JSON Merge Patch applied to your document when served to one peer' })
+  @ApiBody({
+    schema: { type: 'object', additionalProperties: true, description: 'a JSON Merge Patch (RFC 7396) of your document' },
+    examples: {
+      edge: {
+        summary: 'another edge proxy for this peer',
+        value: { connectivity: { dnsNames: { dnsName: [{ service: 'any', protocol: 'sip', value: 'edge-b.a.example.com' }] } } },
+      },
+    },
+  })
+  @ApiOkResponse({ type: ProvisioningOverrideResponse })
+  @ApiProblems(
+    [400, 'not a JSON object, or the patched document would not be valid'],
+    [409, 'no document published yet, or your own domain'],
+  )
   async putOverride(
     @Param('peerDomain') peerDomain: string,
     @Body() patch: unknown,
@@ -120,6 +163,9 @@ export class ProvisioningController {
 
   @Delete('overrides/:peerDomain')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Remove your override for one peer' })
+  @ApiNoContentResponse({ description: 'removed' })
+  @ApiProblems(400, [404, 'no override for this peer'])
   async deleteOverride(
     @Param('peerDomain') peerDomain: string,
     @CurrentPrincipal() principal: MemberPrincipal,

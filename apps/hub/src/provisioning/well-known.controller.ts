@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, OptionalMemberAuthGuard, type MemberPrincipal } from '@app/auth';
 import { ProvisioningViews } from '@app/provisioning';
 import { requestedFormat, sendView } from './send-view.js';
+import { ApiOptionalMemberAuth } from '../common/openapi.decorators.js';
+import { ApiProvisioningView } from './provisioning.openapi.js';
 
 /**
  * (`GET /.well-known/pres-im-provisioning/{domain}`, the hot path, is a plain Fastify route: see
@@ -14,6 +16,7 @@ import { requestedFormat, sendView } from './send-view.js';
  * see is a 404 exactly like an unknown domain.
  */
 @ApiTags('provisioning')
+@ApiOptionalMemberAuth()
 @UseGuards(OptionalMemberAuthGuard)
 @Controller('.well-known/pres-im-provisioning')
 export class WellKnownController {
@@ -21,6 +24,7 @@ export class WellKnownController {
 
   @Get()
   @ApiOperation({ summary: "The hub's own document, listing the members visible to the caller" })
+  @ApiProvisioningView("the hub's document (role clearing-house)")
   async hub(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal?: MemberPrincipal) {
     const format = requestedFormat(request);
     const requestor = principal?.domain ?? null;

@@ -1,0 +1,11 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+class HealthChecks {
+  @ApiProperty({ enum: ['ok', 'down'] }) database: string;
+  @ApiProperty({ enum: ['ok', 'down'] }) queue: string;
+}
+
+export class HealthResponse {
+  @ApiProperty({ enum: ['ok', 'unavailable'] }) status: string;
+  @ApiPropertyOptional({ type: HealthChecks, description: 'readiness only: each dependency' }) checks?: HealthChecks;
+}
