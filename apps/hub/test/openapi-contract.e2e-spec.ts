@@ -22,6 +22,16 @@ function servedRoutes(printed: string): string[] {
   return routes;
 }
 
+/**
+ * Routes with differently named parameters at one position share a router node, printed as
+ * `{id}|{domain}`: each name is a spelling the route may be documented with.
+ */
+function spellings(route: string): string[] {
+  return route
+    .split('/')
+    .reduce<string[]>((heads, segment) => heads.flatMap((h) => segment.split('|').map((s) => (h ? `${h}/${s}` : s))), ['']);
+}
+
 describe('OpenAPI contract (e2e)', () => {
   let hub: TestHub;
   const http = () => request(hub.app.getHttpServer());
@@ -44,7 +54,7 @@ describe('OpenAPI contract (e2e)', () => {
     const printed = hub.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
     const undocumented = servedRoutes(printed).filter(
       // HEAD mirrors GET; /docs is the contract itself
-      (route) => !route.startsWith('HEAD ') && !/^\w+ \/docs/.test(route) && !documented.has(route),
+      (route) => !route.startsWith('HEAD ') && !/^\w+ \/docs/.test(route) && !spellings(route).some((r) => documented.has(r)),
     );
     expect(servedRoutes(printed).length).toBeGreaterThan(50);
     expect(undocumented).toEqual([]);

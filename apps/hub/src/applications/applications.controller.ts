@@ -9,9 +9,11 @@ import { CreateMemberDto } from '../members/member.dto.js';
 import { toIssuedApiKeyResponse } from '../members/member.response.js';
 import { ApplicationCreatedResponse, ApplicationStatusResponse, IssuedApiKeyResponse } from '../members/member.schemas.js';
 
-/** Unauthenticated: a Peer Network applies for membership. Rate-limited per client address. */
+/**
+ * Unauthenticated: a Peer Network applies for membership and asks for its status; after approval it
+ * collects its API key with the claim secret it got when applying. Rate-limited per client address.
+ */
 @ApiTags('applications')
-@ApiPublic()
 @ApiProblems(429)
 @Controller('v1/applications')
 export class ApplicationsController {
@@ -24,6 +26,7 @@ export class ApplicationsController {
   @HttpCode(202)
   @Header('Cache-Control', 'no-store')
   @RouteConfig({ rateLimit: {} })
+  @ApiPublic()
   @ApiOperation({
     summary: 'Apply for membership; an operator approves or rejects it',
     description:
@@ -48,6 +51,7 @@ export class ApplicationsController {
 
   @Get(':id')
   @RouteConfig({ rateLimit: {} })
+  @ApiPublic()
   @ApiOperation({ summary: 'Status of an application, by the id returned when applying' })
   @ApiOkResponse({ type: ApplicationStatusResponse })
   @ApiProblems(400, [404, 'no application with this id'])
@@ -65,7 +69,7 @@ export class ApplicationsController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @RouteConfig({ rateLimit: {} })
-  @ApiBearerAuth()
+  @ApiBearerAuth('claimSecret')
   @ApiOperation({
     summary: "Collect an approved application's API key with the claim secret (once)",
     description:

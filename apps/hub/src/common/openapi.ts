@@ -29,6 +29,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       description:
         'operator token (hubop_…), member API key (hubmk_…) or a member-signed JWS; members may instead present a pinned TLS client certificate',
     })
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: "an applicant's claim secret (hubac_…), returned once by POST /v1/applications",
+      },
+      'claimSecret',
+    )
     .addSecurityRequirements('bearer')
     .addGlobalResponse({
       status: 500,
