@@ -1,17 +1,17 @@
-import rateLimit from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyBaseLogger } from 'fastify';
-import { Redis } from 'ioredis';
-import { AppConfig, createJsonLogger, requireDatabaseUrl } from '@app/config';
+import { AppConfig, createProcessLogger, requireDatabaseUrl } from '@app/config';
 import { migrateDatabase } from '@app/db';
 import { OperatorsService } from '@app/members';
-import { configureQueueBackend, redisOptionsFromUrl } from '@app/queue';
+import { configureQueueBackend } from '@app/queue';
 import { setupOpenApi } from './common/openapi.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { serverWithShortcut, type ShortcutSlot } from './common/hub-server.js';
 import { requestIdFor } from './common/request-id.js';
+import { installRouteProtection } from './common/route-protection.js';
+import { installSecurityHeaders } from './common/security-headers.js';
 import { tlsServerOptions } from './common/tls-server-options.js';
 import { validationPipe } from './common/validation.js';
 import { HubModule } from './hub.module.js';
@@ -25,8 +25,8 @@ import { registerMessageLogBodyParsing } from './message-log/message-log-body.js
  * migrations applied and the bootstrap operator installed before it serves.
  */
 export async function createHubApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const logger = createJsonLogger(config.hub.logLevel, 'hub');
-  Logger.overrideLogger(logger);
+  const logger = createProcessLogger(config.hub.logLevel, 'hub');
+  Logger.overrideLogger(logger.nest);
   await migrateDatabase(requireDatabaseUrl(config), (m) => Logger.log(m, 'Migrations'));
   const queueConnection = await configureQueueBackend(config);
   // Fastify writes two log lines per request at info and below; nothing per request above it.
@@ -34,11 +34,9 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   const shortcut: ShortcutSlot = {};
   const adapter = new FastifyAdapter({
     // our own node server, so that cache hits of the well-known route can skip Fastify (see below)
-    serverFactory: serverWithShortcut(shortcut),
-    logger: {
-      level: config.hub.logLevel,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-    },
+    serverFactory: serverWithShortcut(shortcut, config.hub.timeouts),
+    // the process's pino logger: Fastify's request logs and Nest's lines in one format
+    loggerInstance: logger.pino,
     genReqId: requestIdFor,
     trustProxy: config.hub.trustProxy,
     bodyLimit: 1024 * 1024,
@@ -48,7 +46,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     ...(requestLogsOff ? { childLoggerFactory: (logger: FastifyBaseLogger) => logger } : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(HubModule.forRoot(config, queueConnection), adapter, {
-    logger,
+    logger: logger.nest,
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
@@ -57,22 +55,8 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     reply.header('X-Request-Id', request.id);
     done();
   });
-  // Shared counters across hub replicas when Redis exists; a Redis outage must not block applications.
-  const rateLimitStore = config.queue.redisUrl
-    ? new Redis({ ...redisOptionsFromUrl(config.queue.redisUrl), maxRetriesPerRequest: 1, connectTimeout: 500 })
-    : undefined;
-  rateLimitStore?.on('error', () => undefined);
-  fastify.addHook('onClose', async () => {
-    rateLimitStore?.disconnect();
-  });
-  await app.register(rateLimit, {
-    global: false,
-    max: config.hub.applicationsRateLimitPerMinute,
-    timeWindow: 60_000,
-    skipOnError: true,
-    ...(rateLimitStore ? { redis: rateLimitStore } : {}),
-    nameSpace: `${config.queue.prefix}:rate-limit:`,
-  });
+  await installRouteProtection(app, config);
+  await installSecurityHeaders(app, config);
   registerProvisioningBodyParsers(fastify);
   registerMessageLogBodyParsing(fastify);
   registerWellKnownMemberRoute(app);

@@ -6,3 +6,4 @@ export * from './operator-auth.guard.js';
 export * from './principal.decorator.js';
 export * from './principal.js';
 export * from './optional-member-auth.guard.js';
+export * from './request-authentication.js';

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ForbiddenError, UnauthenticatedError } from '@app/common';
 import { CredentialVerifier } from './credential-verifier.service.js';
 import type { AuthenticatedRequest } from './principal.js';
+import { authenticateRequest } from './request-authentication.js';
 
 /**
  * Member-authenticated endpoints: an active member, authenticated by an unrevoked API key, a signed
@@ -12,15 +12,7 @@ export class MemberAuthGuard implements CanActivate {
   constructor(private readonly verifier: CredentialVerifier) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const member = await this.verifier.memberForRequest(request);
-    if (!member) {
-      throw new UnauthenticatedError(
-        'missing member credentials: send Authorization: Bearer <API key or signed request>, or a registered TLS client certificate',
-      );
-    }
-    if (member.status !== 'active') throw new ForbiddenError(`member ${member.domain} is ${member.status}`);
-    request.principal = member;
+    await authenticateRequest(this.verifier, context.switchToHttp().getRequest<AuthenticatedRequest>(), 'member');
     return true;
   }
 }

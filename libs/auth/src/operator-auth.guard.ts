@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { OperatorRole } from '@app/db';
-import { ForbiddenError, UnauthenticatedError } from '@app/common';
-import { bearerToken } from './bearer-token.js';
+import { ForbiddenError } from '@app/common';
 import { CredentialVerifier } from './credential-verifier.service.js';
-import type { AuthenticatedRequest } from './principal.js';
+import type { AuthenticatedRequest, OperatorPrincipal } from './principal.js';
+import { authenticateRequest } from './request-authentication.js';
 
 const ROLES_KEY = 'operatorRoles';
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -25,19 +25,14 @@ export class OperatorAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(request.headers.authorization);
-    const operator = await this.verifier.operator(token);
-    if (!operator) {
-      if (await this.verifier.member(token)) throw new ForbiddenError('member credentials cannot use the operator API');
-      throw new UnauthenticatedError('unknown or disabled operator token');
-    }
+    await authenticateRequest(this.verifier, request, 'operator');
+    const operator = request.principal as OperatorPrincipal;
     const roles =
       this.reflector.getAllAndOverride<OperatorRole[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]) ??
       (READ_METHODS.has(request.method) ? ['admin', 'auditor'] : ['admin']);
     if (!roles.includes(operator.role)) {
       throw new ForbiddenError(`this action requires the ${roles.join(' or ')} role; you are ${operator.role}`);
     }
-    request.principal = operator;
     return true;
   }
 }

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ForbiddenError } from '@app/common';
 import { CredentialVerifier } from './credential-verifier.service.js';
 import type { AuthenticatedRequest } from './principal.js';
+import { authenticateRequest } from './request-authentication.js';
 
 /**
  * Public endpoints whose answer depends on who asks (provisioning views): no Authorization
@@ -15,11 +15,7 @@ export class OptionalMemberAuthGuard implements CanActivate {
   constructor(private readonly verifier: CredentialVerifier) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const member = await this.verifier.memberForRequest(request);
-    if (!member) return true;
-    if (member.status !== 'active') throw new ForbiddenError(`member ${member.domain} is ${member.status}`);
-    request.principal = member;
+    await authenticateRequest(this.verifier, context.switchToHttp().getRequest<AuthenticatedRequest>(), 'optional-member');
     return true;
   }
 }

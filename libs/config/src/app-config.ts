@@ -15,6 +15,10 @@ export interface AppConfig {
     bootstrapOperatorToken: string | undefined;
     logLevel: string;
     applicationsRateLimitPerMinute: number;
+    /** per client address and route, on the other routes callable without credentials */
+    publicRateLimitPerMinute: number;
+    /** Node server timeouts, in ms (slow or idle clients are cut off) */
+    timeouts: { headersMs: number; requestMs: number; keepAliveMs: number; idleMs: number };
     trustProxy: boolean;
     /** set: the hub serves HTTPS itself and asks for (optional) client certificates */
     tls: HubTlsConfig | undefined;
@@ -72,6 +76,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       bootstrapOperatorToken: e.HUB_BOOTSTRAP_OPERATOR_TOKEN,
       logLevel: e.HUB_LOG_LEVEL,
       applicationsRateLimitPerMinute: e.HUB_APPLICATIONS_RATE_LIMIT,
+      publicRateLimitPerMinute: e.HUB_PUBLIC_RATE_LIMIT,
+      timeouts: {
+        headersMs: e.HUB_HEADERS_TIMEOUT_MS,
+        requestMs: e.HUB_REQUEST_TIMEOUT_MS,
+        keepAliveMs: e.HUB_KEEP_ALIVE_TIMEOUT_MS,
+        idleMs: e.HUB_IDLE_TIMEOUT_MS,
+      },
       trustProxy: e.HUB_TRUST_PROXY,
       tls:
         e.HUB_TLS_CERT && e.HUB_TLS_KEY

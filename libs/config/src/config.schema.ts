@@ -73,6 +73,14 @@ export const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   HUB_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUB_APPLICATIONS_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** Requests per minute per client address and route on the other routes callable without credentials. */
+  HUB_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
+  /** Time allowed to receive a request's headers, then its whole request (body included), in ms. */
+  HUB_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  HUB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** How long a connection may stay idle between requests, and silent at any time, before it is closed (ms). */
+  HUB_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
+  HUB_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   HUB_TRUST_PROXY: z.stringbool().default(false),
   /** AES-256-GCM key for the hub's signing keys at rest; unset: a random key per process (dev). */
   HUB_SECRET_KEY: secretKey32,
@@ -105,6 +113,10 @@ export const envSchema = z.object({
 });
 
 /** envSchema with the rules between variables (HUB_TLS_CERT and HUB_TLS_KEY: both or neither, matching). */
-export const checkedEnvSchema = envSchema.superRefine(checkTlsPair);
+export const checkedEnvSchema = envSchema.superRefine(checkTlsPair).superRefine((e, ctx) => {
+  if (e.HUB_HEADERS_TIMEOUT_MS > e.HUB_REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['HUB_HEADERS_TIMEOUT_MS'], message: 'must not exceed HUB_REQUEST_TIMEOUT_MS' });
+  }
+});
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from '../../../migrations/index.js';
+import { ParameterFreeTypeOrmLogger } from './typeorm-logger.js';
 
 export interface DataSourceParams {
   url: string;
@@ -25,7 +26,8 @@ export function buildDataSourceOptions({ url, poolMax = 10, applicationName = 'h
     migrationsTransactionMode: 'each',
     synchronize: false,
     uuidExtension: 'pgcrypto',
-    logging: ['error'],
+    // failed statements are logged without their parameters (typeorm-logger.ts)
+    logger: new ParameterFreeTypeOrmLogger(),
     applicationName,
     extra: { max: poolMax, options: SESSION_OPTIONS },
   };

@@ -6,3 +6,4 @@ export * from './db.module.js';
 export { startEmbeddedPostgres, freePort } from './embedded-postgres.js';
 export type { EmbeddedPostgresHandle } from './embedded-postgres.js';
 export * from './change-bus.js';
+export * from './typeorm-logger.js';

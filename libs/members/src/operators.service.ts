@@ -16,17 +16,25 @@ export class OperatorsService {
     private readonly audit: AuditTrail,
   ) {}
 
-  /** Makes HUB_BOOTSTRAP_OPERATOR_TOKEN the bootstrap admin's token (created or rotated). */
+  /**
+   * Makes HUB_BOOTSTRAP_OPERATOR_TOKEN the bootstrap admin's token (created or rotated). Its token
+   * prefix stays empty: the token is chosen by whoever deploys the hub, not issued by it, so no part
+   * of it may be shown (an issued token's prefix is the kind and a few random characters).
+   */
   async ensureBootstrapOperator(token: string | undefined): Promise<void> {
     if (!token) return;
     const hash = hashToken(token);
     await this.tx.run(async (manager) => {
       const existing = await this.operators.findByName(BOOTSTRAP_OPERATOR_NAME, manager);
-      if (existing?.tokenHash === hash && !existing.disabledAt) return;
+      if (existing?.tokenHash === hash && !existing.disabledAt) {
+        // rows written before the prefix was left empty held the token's first characters
+        if (existing.tokenPrefix !== '') await this.operators.save(Object.assign(existing, { tokenPrefix: '' }), manager);
+        return;
+      }
       const actor = systemActor('bootstrap');
       if (existing) {
         existing.tokenHash = hash;
-        existing.tokenPrefix = token.slice(0, 6);
+        existing.tokenPrefix = '';
         existing.disabledAt = null;
         await this.operators.save(existing, manager);
         await this.audit.record(
@@ -36,7 +44,7 @@ export class OperatorsService {
         );
       } else {
         const op = await this.operators.insert(
-          { name: BOOTSTRAP_OPERATOR_NAME, role: 'admin', tokenHash: hash, tokenPrefix: token.slice(0, 6), createdBy: null },
+          { name: BOOTSTRAP_OPERATOR_NAME, role: 'admin', tokenHash: hash, tokenPrefix: '', createdBy: null },
           manager,
         );
         await this.audit.record(

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { FastifyServerFactory, FastifyServerFactoryHandler } from 'fastify';
+import type { AppConfig } from '@app/config';
 
 /** Answers a request and returns true, or returns false having written nothing. */
 export type RequestShortcut = (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
@@ -17,11 +18,17 @@ export interface ShortcutSlot {
  * the shortcut declines. An exception in the shortcut before it wrote anything also hands the
  * request to Fastify, so the shortcut can never make a request fail that Fastify would answer.
  *
+ * The timeouts are the hub's (HUB_HEADERS_TIMEOUT_MS, HUB_REQUEST_TIMEOUT_MS, HUB_KEEP_ALIVE_TIMEOUT_MS,
+ * HUB_IDLE_TIMEOUT_MS), not Fastify's defaults (no request or idle limit): a client that sends its
+ * headers or body too slowly gets Node's 408 and its connection closed, and a silent connection is
+ * closed. Node checks the header and request deadlines every connectionsCheckingInterval, so that
+ * interval follows the shortest deadline.
+ *
  * One difference with Fastify's own server: with a serverFactory Fastify does not bind the extra
  * addresses of a host name that resolves to several (HUB_HOST=localhost → 127.0.0.1 and ::1);
  * it listens on the first only. The hub's default and production hosts are addresses.
  */
-export function serverWithShortcut(slot: ShortcutSlot): FastifyServerFactory {
+export function serverWithShortcut(slot: ShortcutSlot, timeouts: AppConfig['hub']['timeouts']): FastifyServerFactory {
   return (handler: FastifyServerFactoryHandler, options: Record<string, unknown>) => {
     const listener = (request: http.IncomingMessage, response: http.ServerResponse) => {
       const shortcut = slot.current;
@@ -34,13 +41,21 @@ export function serverWithShortcut(slot: ShortcutSlot): FastifyServerFactory {
       }
       handler(request, response);
     };
+    const limits: http.ServerOptions = {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: Math.min(
+        30_000,
+        Math.max(50, Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs) / 4)),
+      ),
+    };
     const tls = options.https === true ? {} : (options.https as https.ServerOptions | undefined);
     const server = tls
-      ? https.createServer(tls, listener)
-      : http.createServer((options.http ?? {}) as http.ServerOptions, listener);
-    server.keepAliveTimeout = options.keepAliveTimeout as number;
-    server.requestTimeout = options.requestTimeout as number;
-    server.setTimeout(options.connectionTimeout as number);
+      ? https.createServer({ ...tls, ...limits }, listener)
+      : http.createServer({ ...((options.http ?? {}) as http.ServerOptions), ...limits }, listener);
+    server.keepAliveTimeout = timeouts.keepAliveMs;
+    server.setTimeout(timeouts.idleMs);
     const maxRequestsPerSocket = options.maxRequestsPerSocket as number | null | undefined;
     if (maxRequestsPerSocket && maxRequestsPerSocket > 0) server.maxRequestsPerSocket = maxRequestsPerSocket;
     return server;

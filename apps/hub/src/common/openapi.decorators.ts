@@ -38,15 +38,19 @@ export function ApiProblems(...entries: Array<number | [number, string]>) {
 }
 
 /**
- * Anyone may call the route without credentials. Marked with an empty requirement here;
- * buildOpenApiDocument turns a lone empty requirement into `security: []`.
+ * Anyone may call the route without credentials (rate-limited per client address). Marked with an
+ * empty requirement here; buildOpenApiDocument turns a lone empty requirement into `security: []`.
  */
-export const ApiPublic = () => ApiSecurity({});
+export const ApiPublic = () => applyDecorators(ApiSecurity({}), ApiProblem(429));
 
-/** Anonymous callers get the public view; a member's credentials, when sent, must be valid. */
+/**
+ * Anonymous callers get the public view (rate-limited per client address); a member's credentials,
+ * when sent, must be valid.
+ */
 export const ApiOptionalMemberAuth = () =>
   applyDecorators(
     ApiSecurity({}),
+    ApiProblem(429),
     ApiBearerAuth(),
     ApiProblem(401, 'credentials were sent but are unknown, revoked or expired (anonymous callers send none)'),
     ApiProblem(403, 'the calling member is not active'),

@@ -24,7 +24,8 @@ const toOperatorResponse = (o: OperatorEntity) => ({
   id: o.id,
   name: o.name,
   role: o.role,
-  prefix: o.tokenPrefix,
+  // null for the bootstrap operator, whose token comes from the deployment (no part of it is shown)
+  prefix: o.tokenPrefix || null,
   createdBy: o.createdBy,
   createdAt: o.createdAt.toISOString(),
   disabledAt: o.disabledAt?.toISOString() ?? null,

@@ -59,14 +59,17 @@ export class WellKnownFastPath {
     if (!view) return false;
 
     // The names, their order and the values are those Fastify writes for the route (its onRequest
-    // hook sets X-Request-Id first, then sendView); Node adds Date, Connection and Keep-Alive to both.
-    // A flat [name, value, …] array, the form Node's writeHead takes without enumerating an object.
+    // hooks set X-Request-Id, then X-Content-Type-Options and a default Cache-Control, which
+    // sendView replaces in place; then sendView's ETag and Vary); Node adds Date, Connection and
+    // Keep-Alive to both. A flat [name, value, …] array, the form Node's writeHead takes without
+    // enumerating an object.
     // prettier-ignore
     const headers = [
       'x-request-id', cheapRequestIdFor(request),
+      'x-content-type-options', 'nosniff',
+      'cache-control', viewCacheControl(member.domain),
       'etag', view.etag,
       'vary', VIEW_VARY,
-      'cache-control', viewCacheControl(member.domain),
     ];
     if (matchesIfNoneMatch(request.headers['if-none-match'], view.etag)) {
       response.writeHead(304, headers);

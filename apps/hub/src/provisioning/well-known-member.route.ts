@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { CredentialVerifier, type AuthenticatedRequest } from '@app/auth';
-import { ForbiddenError } from '@app/common';
+import { authenticateRequest, CredentialVerifier, type AuthenticatedRequest, type MemberPrincipal } from '@app/auth';
 import { ProvisioningViews } from '@app/provisioning';
 import type { ShortcutSlot } from '../common/hub-server.js';
 import { sendProblem, toProblem } from '../common/problem-details.filter.js';
@@ -29,8 +28,9 @@ export function registerWellKnownMemberRoute(app: NestFastifyApplication): void 
     .getInstance()
     .get<{ Params: { domain: string } }>(WELL_KNOWN_MEMBER_PATH, async (request, reply) => {
       try {
-        const member = await verifier.memberForRequest(request as unknown as AuthenticatedRequest);
-        if (member && member.status !== 'active') throw new ForbiddenError(`member ${member.domain} is ${member.status}`);
+        // usually done already, before the body (route-protection.ts); then this returns at once
+        await authenticateRequest(verifier, request as unknown as AuthenticatedRequest, 'optional-member');
+        const member = (request as unknown as AuthenticatedRequest).principal as MemberPrincipal | undefined;
         const format = requestedFormat(request);
         const requestor = member?.domain ?? null;
         sendView(request, reply, await views.memberView(request.params.domain, requestor, format), format, requestor);

@@ -1,0 +1,54 @@
+import helmet from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RouteOptions } from 'fastify';
+import type { AppConfig } from '@app/config';
+
+/** Where SwaggerModule serves the UI (create-hub-app.ts). */
+const DOCS_PATH = '/docs';
+
+/**
+ * Headers every response carries, and the Swagger UI's Content-Security-Policy. Call before the
+ * routes are registered (SwaggerModule.setup, app.init()).
+ *
+ * - `X-Content-Type-Options: nosniff` on every response Fastify writes, problem documents included
+ *   (the well-known fast path writes it too).
+ * - `Cache-Control: no-store` unless the route says otherwise: API keys, operator tokens and every
+ *   other answer of an authenticated route stay out of caches; the routes meant to be cached
+ *   (provisioning views, the federation stream, the JWKS) set their own Cache-Control.
+ * - @fastify/helmet on the /docs pages: a CSP allowing only the hub's own scripts (Swagger UI loads
+ *   its bundle and its init script from /docs, no inline script) and its inline styles. No
+ *   upgrade-insecure-requests on a hub served over plain HTTP, where it would break the page.
+ */
+export async function installSecurityHeaders(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  // synchronous, like the request-id hook: an async hook makes every reply wait for a promise
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Cache-Control', 'no-store');
+    done();
+  });
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    if (route.url === DOCS_PATH || route.url.startsWith(`${DOCS_PATH}/`) || route.url.startsWith(`${DOCS_PATH}-`)) {
+      (route as RouteOptions & { helmet?: object }).helmet = {};
+    }
+  });
+  await app.register(helmet, {
+    global: false,
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'form-action': ["'self'"],
+        'upgrade-insecure-requests': config.hub.tls ? [] : null,
+      },
+    },
+    // HSTS only where the hub itself serves HTTPS
+    strictTransportSecurity: config.hub.tls ? undefined : false,
+  });
+}
