@@ -11,6 +11,7 @@ import { OperatorsService } from '@app/members';
 import { configureQueueBackend, redisOptionsFromUrl } from '@app/queue';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { serverWithShortcut, type ShortcutSlot } from './common/hub-server.js';
+import { registerJsonBodyParser } from './common/json-body.js';
 import { requestIdFor } from './common/request-id.js';
 import { tlsServerOptions } from './common/tls-server-options.js';
 import { validationPipe } from './common/validation.js';
@@ -73,6 +74,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     ...(rateLimitStore ? { redis: rateLimitStore } : {}),
     nameSpace: `${config.queue.prefix}:rate-limit:`,
   });
+  registerJsonBodyParser(app);
   registerProvisioningBodyParsers(fastify);
   registerMessageLogBodyParsing(fastify);
   registerWellKnownMemberRoute(app);

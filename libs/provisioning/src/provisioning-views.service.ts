@@ -110,8 +110,7 @@ export class ProvisioningViews {
   ): Promise<{ items: ChangeEntry[]; nextCursor: string }> {
     let afterId = '0';
     if (cursor) {
-      afterId = decodeCursor(cursor, ['id'] as const).id;
-      if (!/^\d+$/.test(afterId)) throw InvalidInputError.forField('cursor', 'is not a cursor returned by this API');
+      afterId = decodeCursor(cursor, { id: 'bigint' }).id;
     }
     const rows = await this.provisioning.listPublishedAfter(afterId, limit);
     const items: ChangeEntry[] = [];

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CurrentPrincipal, MemberAuthGuard, type MemberPrincipal } from '@app/auth';
 import { PEERING_SERVICES } from '@app/db';
 import { AssertionsService, HubKeysService, MAX_ASSERTION_TTL_SECONDS } from '@app/interconnect';
+import { IsIntegerIn } from '../common/validation.js';
 
 export class AssertionRequestDto {
   @ApiProperty({ example: 'b.example.org', description: 'the member the assertion is for (its audience)' })
@@ -15,9 +16,7 @@ export class AssertionRequestDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_ASSERTION_TTL_SECONDS, default: MAX_ASSERTION_TTL_SECONDS })
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ASSERTION_TTL_SECONDS)
+  @IsIntegerIn(1, MAX_ASSERTION_TTL_SECONDS)
   ttlSeconds?: number;
 }
 

@@ -18,7 +18,7 @@ export class TransparencyController {
   @Get('chain')
   @ApiOperation({ summary: 'Public: seq, prevHash and hash of every entry, 500 per page' })
   async chain(@Query() query: TransparencyQueryDto) {
-    const items = await this.transparency.list({ afterSeq: query.afterSeq, limit: 500 });
+    const items = await this.transparency.list({ afterSeq: query.afterSeq?.toString(), limit: 500 });
     return { items: items.map((t) => ({ seq: Number(t.seq), prevHash: t.prevHash, hash: t.hash })) };
   }
 
@@ -27,7 +27,7 @@ export class TransparencyController {
   @UseGuards(MemberAuthGuard)
   @ApiOperation({ summary: 'The entries that concern the calling member, with their contents' })
   async entries(@Query() query: TransparencyQueryDto, @CurrentPrincipal() me: MemberPrincipal) {
-    const items = await this.transparency.list({ subject: me.domain, afterSeq: query.afterSeq, limit: 500 });
+    const items = await this.transparency.list({ subject: me.domain, afterSeq: query.afterSeq?.toString(), limit: 500 });
     return { items: items.map(toTransparencyResponse) };
   }
 }

@@ -5,16 +5,14 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { MEMBER_PROTOCOLS, MEMBER_STATUSES, type MemberStatus } from '@app/db';
+import { IsIntegerIn } from '../common/validation.js';
 
 export class MemberContactsDto {
   @ApiPropertyOptional({ type: [String], example: ['mailto:admin@a.example.com'] })
@@ -130,9 +128,6 @@ export class ListMembersQueryDto {
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IsIntegerIn(1, 200)
   limit: number = 50;
 }
