@@ -9,6 +9,7 @@ import { AppConfig, createJsonLogger, requireDatabaseUrl } from '@app/config';
 import { migrateDatabase } from '@app/db';
 import { OperatorsService } from '@app/members';
 import { configureQueueBackend, redisOptionsFromUrl } from '@app/queue';
+import { clientErrorAsProblem, frameworkErrorAsProblem } from './common/framework-errors.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { serverWithShortcut, type ShortcutSlot } from './common/hub-server.js';
 import { registerJsonBodyParser } from './common/json-body.js';
@@ -41,6 +42,9 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
     },
     genReqId: requestIdFor,
+    // errors answered below Nest (router, Node's HTTP parser) in problem+json too
+    frameworkErrors: frameworkErrorAsProblem,
+    clientErrorHandler: clientErrorAsProblem,
     trustProxy: config.hub.trustProxy,
     bodyLimit: 1024 * 1024,
     // HUB_TLS_CERT/HUB_TLS_KEY: HTTPS with optional client certificates (mutual TLS by pin)

@@ -90,6 +90,7 @@ describe('parseRecord', () => {
     const reasons = (parsed.rejected.invalidParams ?? []).map((p) => p.reason).join(' | ');
     expect(reasons).not.toMatch(/Invalid|received|expected/);
     expect(parsed.rejected.invalidParams).toContainEqual({ name: 'contentType', reason: 'is required' });
+    expect(parsed.rejected.invalidParams).toContainEqual({ name: 'recipients[0]', reason: 'must be text' });
   });
 
   it('should list every invalid participant', () => {

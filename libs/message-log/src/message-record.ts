@@ -208,7 +208,7 @@ const withoutFinalDot = (domain: string): string => (domain.endsWith('.') ? doma
 
 function shapeRejection(input: unknown, index: number, issues: z.core.$ZodIssue[]): RejectedRecord {
   const id = (input as { messageId?: unknown } | null)?.messageId;
-  const params = issues.flatMap(plainIssue);
+  const params = issues.flatMap((issue) => plainIssue(issue, input));
   // zod skips the checks between fields when a field failed; a rejection still names them all
   if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
     for (const extra of crossFieldIssues(input)) {
@@ -222,7 +222,7 @@ function shapeRejection(input: unknown, index: number, issues: z.core.$ZodIssue[
     reason: 'invalid',
     field: first?.name || undefined,
     detail: first?.reason ?? 'is not a valid record',
-    invalidParams: params.filter((p) => p.name !== ''),
+    ...(params.some((p) => p.name !== '') ? { invalidParams: params.filter((p) => p.name !== '') } : {}),
   };
 }
 
@@ -232,6 +232,12 @@ const pathOf = (path: readonly PropertyKey[]): string =>
     .join('')
     .replace(/^\./, '');
 
+const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>(
+    (v, key) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined),
+    input,
+  );
+
 const TYPE_WORDS: Record<string, string> = {
   string: 'text',
   array: 'a list',
@@ -240,7 +246,7 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 /** zod's issue in plain words, one entry per offending field (an unknown key names itself). */
-function plainIssue(issue: z.core.$ZodIssue): InvalidParam[] {
+function plainIssue(issue: z.core.$ZodIssue, input: unknown): InvalidParam[] {
   const name = pathOf(issue.path);
   switch (issue.code) {
     case 'unrecognized_keys':
@@ -248,7 +254,11 @@ function plainIssue(issue: z.core.$ZodIssue): InvalidParam[] {
     case 'invalid_type':
       if (name === '') return [{ name, reason: 'a record must be a JSON object' }];
       return [
-        { name, reason: issue.input === undefined ? 'is required' : `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}` },
+        {
+          name,
+          reason:
+            valueAt(input, issue.path) === undefined ? 'is required' : `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}`,
+        },
       ];
     case 'too_big':
       return [
@@ -272,7 +282,11 @@ function plainIssue(issue: z.core.$ZodIssue): InvalidParam[] {
       ];
     case 'invalid_value':
       return [{ name, reason: `must be one of: ${issue.values.map(String).join(', ')}` }];
-    default:
+    case 'custom':
+    case 'invalid_element':
+    case 'invalid_key':
+    case 'invalid_union':
+    case 'not_multiple_of':
       return [{ name, reason: issue.message }];
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { MemberEntity, MemberRepository, ProvisioningRepository, ProvisioningVersionEntity } from '@app/db';
-import { decodeCursor, encodeCursor, InvalidInputError, NotFoundError, normalizeDomain } from '@app/common';
+import { decodeCursor, encodeCursor, NotFoundError, normalizeDomain } from '@app/common';
 import {
   computeVer,
   federationDocumentJsonStream,

@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, applyDecorators, type PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ValidateBy } from 'class-validator';
+import { ValidateBy, ValidateIf } from 'class-validator';
 import {
   DATE_REASON,
   InvalidInputError,
@@ -136,3 +136,9 @@ export class IntegerParamPipe implements PipeTransform<string, number> {
     return n;
   }
 }
+
+/**
+ * Optional in a partial update, but never null: an absent field is left as it is, while null
+ * would try to clear a column that must hold a value (IsOptional lets null through).
+ */
+export const IsOmittable = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== undefined);

@@ -12,7 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MEMBER_PROTOCOLS, MEMBER_STATUSES, type MemberStatus } from '@app/db';
-import { IsIntegerIn } from '../common/validation.js';
+import { IsIntegerIn, IsOmittable } from '../common/validation.js';
 
 export class MemberContactsDto {
   @ApiPropertyOptional({ type: [String], example: ['mailto:admin@a.example.com'] })
@@ -77,14 +77,14 @@ export class CreateMemberDto {
 
 export class UpdateMemberDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   displayName?: string;
 
   @ApiPropertyOptional({ enum: MEMBER_PROTOCOLS, isArray: true })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(3)
@@ -92,7 +92,7 @@ export class UpdateMemberDto {
   protocols?: string[];
 
   @ApiPropertyOptional({ type: MemberContactsDto })
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => MemberContactsDto)
   contacts?: MemberContactsDto;
