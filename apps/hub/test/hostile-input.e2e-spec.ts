@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createActiveMember, delegateLogging, messageRecord, operatorAuth, testConfig, type ActiveMember } from '@app/testing';
+import {
+  createActiveMember,
+  delegateLogging,
+  memberDocument,
+  messageRecord,
+  operatorAuth,
+  testConfig,
+  type ActiveMember,
+} from '@app/testing';
 import { startTestHub, TestHub } from './test-hub.js';
 
 const NUL = 'a\u0000b';
@@ -76,6 +84,22 @@ describe('hostile input (e2e)', () => {
       expectProblem(res, 400, field);
       expect(res.body.invalidParams).toContainEqual({ name: field, reason: 'must not contain the NUL character (U+0000)' });
     }
+    expect(await snapshot(hub.app.get(DataSource))).toEqual(before);
+  });
+
+  it('should refuse a NUL character in a provisioning document, JSON or XML, storing nothing', async () => {
+    const before = await snapshot(hub.app.get(DataSource));
+    const doc = memberDocument(a.domain, { edge: `edge${NUL}.a.example.com` });
+    const json = await http().put('/v1/provisioning').set(auth(a)).send(doc);
+    expectProblem(json, 400, '/connectivity/dnsNames/dnsName/0/value');
+    const xml = await http()
+      .put('/v1/provisioning')
+      .set(auth(a))
+      .set('Content-Type', 'application/xml')
+      .send('<?xml version="1.0"?><provisioning domain="a\u0000b"/>');
+    expect(xml.status).toBeGreaterThanOrEqual(400);
+    expect(xml.status).toBeLessThan(500);
+    expect(xml.headers['content-type']).toMatch(PROBLEM);
     expect(await snapshot(hub.app.get(DataSource))).toEqual(before);
   });
 
