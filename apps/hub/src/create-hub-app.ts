@@ -55,6 +55,8 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(HubModule.forRoot(config, queueConnection), adapter, {
     logger,
     abortOnError: false,
+    // JSON only, through the depth-limited parser (registerJsonBodyParser); no form bodies
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   // synchronous: an async hook makes every reply wait for a promise (measured on the hot path)

@@ -216,10 +216,25 @@ describe('hostile input (e2e)', () => {
   });
 
   it('should answer 415 when a JSON route is given another content type', async () => {
-    for (const type of ['application/xml', 'text/plain', 'application/jsonl', 'application/octet-stream']) {
+    for (const type of [
+      'application/xml',
+      'text/plain',
+      'application/jsonl',
+      'application/octet-stream',
+      'application/x-www-form-urlencoded',
+    ]) {
       const res = await http().post('/admin/v1/operators').set(operatorAuth).set('Content-Type', type).send('name=x');
       expectProblem(res, 415);
     }
+    expect(await hub.app.get(DataSource).query(`SELECT 1 FROM operators WHERE name = 'x'`)).toEqual([]);
+    expectProblem(
+      await http()
+        .post('/admin/v1/operators')
+        .set(operatorAuth)
+        .send([{ name: 'x', role: 'admin' }]),
+      400,
+      'body',
+    );
   });
 
   it('should give 409 to all but one of concurrent creations of the same operator', async () => {

@@ -25,7 +25,13 @@ export function depthLimitedJsonParser(fastify: FastifyInstance): JsonBodyParser
   };
 }
 
-/** Every application/json route parses through the depth-limited parser (Nest would install its own at init). */
+/**
+ * Every application/json route parses through the depth-limited parser. The hub takes no form or
+ * plain-text bodies (Nest's own parsers are off, see createHubApp), so Fastify answers those
+ * content types with 415 before any handler runs.
+ */
 export function registerJsonBodyParser(app: NestFastifyApplication): void {
-  app.useBodyParser('application/json', {}, depthLimitedJsonParser(app.getHttpAdapter().getInstance()));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  app.useBodyParser('application/json', {}, depthLimitedJsonParser(fastify));
 }

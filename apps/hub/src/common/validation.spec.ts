@@ -39,11 +39,13 @@ describe(HubValidationPipe.name, () => {
     expect(await invalidParams(param)).toEqual([{ name: 'domain', reason: 'must not contain the NUL character (U+0000)' }]);
   });
 
-  it('should answer 415 for a body another parser read', async () => {
+  it('should answer 415 for a body another parser read, 400 for JSON that is not an object', async () => {
     await expect(pipe.transform(Buffer.from('<a/>'), { type: 'body', metatype: PatchDto })).rejects.toBeInstanceOf(
       UnsupportedMediaTypeError,
     );
-    await expect(pipe.transform('text', { type: 'body', metatype: PatchDto })).rejects.toBeInstanceOf(UnsupportedMediaTypeError);
+    expect(await invalidParams(pipe.transform('text', { type: 'body', metatype: PatchDto }))).toEqual([
+      { name: 'body', reason: 'must be a JSON object' },
+    ]);
   });
 
   it('should state failures in plain words without the field name in front', async () => {

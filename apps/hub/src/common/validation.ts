@@ -13,6 +13,8 @@ import {
   UnsupportedMediaTypeError,
 } from '@app/common';
 
+const PLAIN_TYPES = new Set<unknown>([Object, String, Number, Boolean, Array]);
+
 /** class-validator's default messages that are not plain words, by constraint. */
 const PLAIN_REASONS: Record<string, string> = {
   whitelistValidation: 'is not a field of this request',
@@ -63,8 +65,17 @@ export class HubValidationPipe extends ValidationPipe implements PipeTransform {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'custom') return value;
-    if (metadata.type === 'body' && (Buffer.isBuffer(value) || typeof value === 'string') && metadata.metatype !== String) {
+    if (metadata.type === 'body' && Buffer.isBuffer(value)) {
       throw new UnsupportedMediaTypeError('this route takes a JSON body: send Content-Type: application/json');
+    }
+    const dto = metadata.metatype !== undefined && !PLAIN_TYPES.has(metadata.metatype);
+    if (
+      metadata.type === 'body' &&
+      dto &&
+      value !== undefined &&
+      (typeof value !== 'object' || value === null || Array.isArray(value))
+    ) {
+      throw InvalidInputError.forField('body', 'must be a JSON object');
     }
     const paths = nulPaths(value, metadata.data ?? '');
     if (paths.length > 0) {
