@@ -6,9 +6,11 @@ import { AppConfig, createProcessLogger, requireDatabaseUrl } from '@app/config'
 import { migrateDatabase } from '@app/db';
 import { OperatorsService } from '@app/members';
 import { configureQueueBackend } from '@app/queue';
+import { clientErrorAsProblem, frameworkErrorAsProblem } from './common/framework-errors.js';
 import { setupOpenApi } from './common/openapi.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { serverWithShortcut, type ShortcutSlot } from './common/hub-server.js';
+import { registerJsonBodyParser } from './common/json-body.js';
 import { requestIdFor } from './common/request-id.js';
 import { installRouteProtection } from './common/route-protection.js';
 import { installSecurityHeaders } from './common/security-headers.js';
@@ -38,6 +40,9 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     // the process's pino logger: Fastify's request logs and Nest's lines in one format
     loggerInstance: logger.pino,
     genReqId: requestIdFor,
+    // errors answered below Nest (router, Node's HTTP parser) in problem+json too
+    frameworkErrors: frameworkErrorAsProblem,
+    clientErrorHandler: clientErrorAsProblem,
     trustProxy: config.hub.trustProxy,
     bodyLimit: 1024 * 1024,
     // HUB_TLS_CERT/HUB_TLS_KEY: HTTPS with optional client certificates (mutual TLS by pin)
@@ -48,6 +53,8 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(HubModule.forRoot(config, queueConnection), adapter, {
     logger: logger.nest,
     abortOnError: false,
+    // JSON only, through the depth-limited parser (registerJsonBodyParser); no form bodies
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   // synchronous: an async hook makes every reply wait for a promise (measured on the hot path)
@@ -57,6 +64,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   });
   await installRouteProtection(app, config);
   await installSecurityHeaders(app, config);
+  registerJsonBodyParser(app);
   registerProvisioningBodyParsers(fastify);
   registerMessageLogBodyParsing(fastify);
   registerWellKnownMemberRoute(app);

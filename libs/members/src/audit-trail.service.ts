@@ -33,8 +33,7 @@ export class AuditTrail {
   }
 
   async list(query: Omit<AuditQuery, 'beforeId'> & { cursor?: string }): Promise<Page<AuditEntryEntity>> {
-    const beforeId = query.cursor ? decodeCursor(query.cursor, ['id'] as const).id : undefined;
-    if (beforeId !== undefined && !/^\d+$/.test(beforeId)) decodeCursor('', ['id']);
+    const beforeId = query.cursor ? decodeCursor(query.cursor, { id: 'bigint' }).id : undefined;
     const items = await this.audit.list({ ...query, beforeId });
     const last = items.at(-1);
     return { items, nextCursor: items.length === query.limit && last ? encodeCursor({ id: last.id }) : null };

@@ -135,7 +135,7 @@ export class MembersService {
   }
 
   async list(query: MemberListQuery): Promise<Page<MemberEntity>> {
-    const afterDomain = query.cursor ? decodeCursor(query.cursor, ['domain'] as const).domain : undefined;
+    const afterDomain = query.cursor ? decodeCursor(query.cursor, { domain: 'text' }).domain : undefined;
     const items = await this.members.list({ status: query.status, afterDomain, limit: query.limit });
     const last = items.at(-1);
     return { items, nextCursor: items.length === query.limit && last ? encodeCursor({ domain: last.domain }) : null };

@@ -63,11 +63,11 @@ export class OperatorsService {
     }
     const issued = issueToken('operator');
     return this.tx.run(async (manager) => {
-      if (await this.operators.findByName(name, manager)) throw new ConflictError(`an operator named ${name} already exists`);
-      const operator = await this.operators.insert(
+      const operator = await this.operators.insertIfNameFree(
         { name, role: role as OperatorRole, tokenHash: issued.hash, tokenPrefix: issued.prefix, createdBy: actor.id },
         manager,
       );
+      if (!operator) throw new ConflictError(`an operator named ${name} already exists`);
       await this.audit.record(
         actor,
         { action: 'operator.created', targetType: 'operator', targetId: operator.id, details: { name, role } },

@@ -45,7 +45,7 @@ export const MAX_SEARCH_LIMIT = 1000;
 export const MAX_EXPORT_DAYS = 31;
 const EXPORT_PAGE_ROWS = 500;
 const DAY_MS = 86_400_000;
-const CURSOR_FIELDS = ['t', 'o', 's'] as const;
+const CURSOR_FIELDS = { t: 'bigint', o: 'text', s: 'bigint' } as const;
 
 interface Normalised {
   criteria: Omit<LogCriteria, 'limit' | 'after'>;
@@ -238,7 +238,7 @@ function uriOf(input: string, field: string): string {
 
 function positionOf(cursor: string): LogPosition {
   const c = decodeCursor(cursor, CURSOR_FIELDS);
-  if (!/^\d{1,18}$/.test(c.t) || !/^\d{1,18}$/.test(c.s) || c.o === '' || c.o.length > 253) decodeCursor('', CURSOR_FIELDS);
+  if (c.o.length > 253) decodeCursor('', CURSOR_FIELDS);
   return { tsMicros: c.t, origin: c.o, seq: c.s };
 }
 

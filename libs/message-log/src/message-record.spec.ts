@@ -67,6 +67,46 @@ describe('parseRecord', () => {
     expect(parsed.rejected.detail).toContain(detail);
   });
 
+  it.each([
+    [{ body: 'a\u0000b' }, 'body'],
+    [{ origin: 'a.example.com\u0000' }, 'origin'],
+    [{ contentType: 'text/plain; x=\u0000' }, 'contentType'],
+    [{ sender: 'sip:alice\u0000@a.example.com' }, 'sender'],
+    [{ room: 'xmpp:r\u0000@conference.b.example.org' }, 'room'],
+  ])('should reject a NUL character in %o naming the field', (change, field) => {
+    const parsed = parseRecord({ ...valid, ...change }, 0);
+    expect(parsed).toMatchObject({ ok: false, rejected: { reason: 'invalid', field } });
+  });
+
+  it('should list every invalid field in plain words, not only the first', () => {
+    const parsed = parseRecord(
+      { ...valid, body: 'a\u0000', timestamp: 'yesterday', direction: 'up', recipients: [7], contentType: undefined, extra: 1 },
+      0,
+    );
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    const names = (parsed.rejected.invalidParams ?? []).map((p) => p.name).sort();
+    expect(names).toEqual(['body', 'contentType', 'direction', 'extra', 'recipients[0]', 'timestamp']);
+    const reasons = (parsed.rejected.invalidParams ?? []).map((p) => p.reason).join(' | ');
+    expect(reasons).not.toMatch(/Invalid|received|expected/);
+    expect(parsed.rejected.invalidParams).toContainEqual({ name: 'contentType', reason: 'is required' });
+    expect(parsed.rejected.invalidParams).toContainEqual({ name: 'recipients[0]', reason: 'must be text' });
+  });
+
+  it('should list every invalid participant', () => {
+    const parsed = parseRecord({ ...valid, sender: 'nonsense', recipients: ['sip:bob@b.example.org', 'x y'], room: 'zzz' }, 0);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.rejected.invalidParams?.map((p) => p.name)).toEqual(['sender', 'recipients[1]', 'room']);
+  });
+
+  it('should name the fields between which a record is inconsistent even when another field failed', () => {
+    const parsed = parseRecord({ ...valid, body: undefined, direction: 'up' }, 0);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.rejected.invalidParams?.map((p) => p.name).sort()).toEqual(['body', 'direction']);
+  });
+
   it('should reject a value that is not an object without a message id', () => {
     expect(parseRecord('nope', 0)).toMatchObject({ ok: false, rejected: { messageId: null, reason: 'invalid' } });
   });
@@ -118,6 +158,14 @@ describe('passesRecordShape (the shape check that spares valid records the zod r
 });
 
 describe('parseJsonLines', () => {
+  it('should keep a line nested too deeply as a malformed line, without parsing it', () => {
+    const deep = '['.repeat(400_000) + ']'.repeat(400_000);
+    const [record, next] = parseJsonLines(`${deep}\n{"a":1}`);
+    expect(record).toBeInstanceOf(MalformedLine);
+    expect((record as MalformedLine).detail).toMatch(/line 1 nests/);
+    expect(next).toEqual({ a: 1 });
+  });
+
   it('should parse one record per line, skip blank lines and keep malformed lines in place', () => {
     const records = parseJsonLines('{"a":1}\n\n{oops\r\n{"b":2}\n');
     expect(records).toHaveLength(3);

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { z } from 'zod';
+import { exceedsJsonDepth, hasNul, type InvalidParam, MAX_JSON_DEPTH, NUL_REASON } from '@app/common';
 import { parseParticipantUri, ParticipantUriError, type ParticipantUri } from './participant-uri.js';
 
 /** Most records a batch may carry (issue 5: 1–1,000). */
@@ -11,14 +12,16 @@ export const MAX_RECIPIENTS = 100;
 export const DIRECTIONS = ['inbound', 'outbound'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
-const uri = z.string().min(1).max(512);
+// PostgreSQL text cannot hold U+0000: a record carrying it is rejected by name, not failed in COPY
+const text = () => z.string().refine((s) => !hasNul(s), NUL_REASON);
+const uri = text().min(1).max(512);
 // printable, no separators that would break JSON Lines or the array encoding of the repository
 const MESSAGE_ID = /^[\x21-\x7e]+$/;
 const messageId = z.string().min(1).max(256).regex(MESSAGE_ID, 'must be 1–256 visible ASCII characters');
 const timestamp = z.iso.datetime({ offset: true });
 // parameters on one line and without surrogates: a lone one would make the record's canonical
 // chain entry impossible (RFC 8785 refuses it), which failed the whole batch
-const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;[^\r\n\u2028\u2029\ud800-\udfff]*)?$/i;
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;[^\0\r\n\u2028\u2029\ud800-\udfff]*)?$/i;
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 /** A JSON Lines line that is not JSON: rejected as that record, not as the whole batch. */
@@ -30,28 +33,35 @@ export class MalformedLine {
 export const messageRecordSchema = z
   .object({
     messageId,
-    origin: z.string().min(1).max(253),
+    origin: text().min(1).max(253),
     sender: uri,
     recipients: z.array(uri).max(MAX_RECIPIENTS).default([]),
     room: uri.optional(),
     timestamp,
     direction: z.enum(DIRECTIONS),
     contentType: z.string().max(255).regex(MEDIA_TYPE, 'must be a media type such as text/plain'),
-    body: z.string().optional(),
+    body: text().optional(),
     bodySha256: z.string().regex(SHA256_HEX, 'must be 64 hexadecimal characters').optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
-    if ((r.body === undefined) === (r.bodySha256 === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['body'], message: 'give exactly one of body and bodySha256' });
-    }
-    if (r.body !== undefined && Buffer.byteLength(r.body, 'utf8') > MAX_BODY_BYTES) {
-      ctx.addIssue({ code: 'custom', path: ['body'], message: `is over ${MAX_BODY_BYTES} bytes: log it by bodySha256` });
-    }
-    if (r.recipients.length === 0 && r.room === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['recipients'], message: 'give at least one recipient or a room' });
-    }
+    for (const p of crossFieldIssues(r)) ctx.addIssue({ code: 'custom', path: [p.name], message: p.reason });
   });
+
+/** The checks between fields; also run on a record that failed the shape, so a rejection lists them too. */
+function crossFieldIssues(r: { body?: unknown; bodySha256?: unknown; recipients?: unknown; room?: unknown }): InvalidParam[] {
+  const issues: InvalidParam[] = [];
+  if ((r.body === undefined) === (r.bodySha256 === undefined)) {
+    issues.push({ name: 'body', reason: 'give exactly one of body and bodySha256' });
+  }
+  if (typeof r.body === 'string' && Buffer.byteLength(r.body, 'utf8') > MAX_BODY_BYTES) {
+    issues.push({ name: 'body', reason: `is over ${MAX_BODY_BYTES} bytes: log it by bodySha256` });
+  }
+  if ((r.recipients === undefined || (Array.isArray(r.recipients) && r.recipients.length === 0)) && r.room === undefined) {
+    issues.push({ name: 'recipients', reason: 'give at least one recipient or a room' });
+  }
+  return issues;
+}
 
 export type MessageRecordInput = z.input<typeof messageRecordSchema>;
 
@@ -76,9 +86,11 @@ export interface RejectedRecord {
   index: number;
   messageId: string | null;
   reason: RejectionReason;
-  /** the offending field, as a path into the record (`recipients[2]`) */
+  /** the (first) offending field, as a path into the record (`recipients[2]`) */
   field?: string;
   detail: string;
+  /** every offending field of an invalid record with its reason, `field` and `detail` first */
+  invalidParams?: InvalidParam[];
 }
 
 export type RejectionReason =
@@ -107,7 +119,7 @@ export function passesRecordShape(input: unknown): input is MessageRecordInput {
   const r = input as Record<string, unknown>;
   const { messageId: id, origin, recipients, room, body, bodySha256, contentType } = r;
   if (typeof id !== 'string' || id.length < 1 || id.length > 256 || !MESSAGE_ID.test(id)) return false;
-  if (typeof origin !== 'string' || origin.length < 1 || origin.length > 253) return false;
+  if (typeof origin !== 'string' || origin.length < 1 || origin.length > 253 || hasNul(origin)) return false;
   if (!isUri(r.sender)) return false;
   if (recipients !== undefined) {
     if (!Array.isArray(recipients) || recipients.length > MAX_RECIPIENTS) return false;
@@ -119,7 +131,7 @@ export function passesRecordShape(input: unknown): input is MessageRecordInput {
   if (!TIMESTAMP_PATTERN.test(r.timestamp)) return false;
   if (r.direction !== 'inbound' && r.direction !== 'outbound') return false;
   if (typeof contentType !== 'string' || contentType.length > 255 || !MEDIA_TYPE.test(contentType)) return false;
-  if (body !== undefined && typeof body !== 'string') return false;
+  if (body !== undefined && (typeof body !== 'string' || hasNul(body))) return false;
   if (bodySha256 !== undefined && (typeof bodySha256 !== 'string' || !SHA256_HEX.test(bodySha256))) return false;
   // the refinements
   if ((body === undefined) === (bodySha256 === undefined)) return false;
@@ -138,16 +150,39 @@ export function parseRecord(input: unknown, index: number): RecordParse {
     r = input;
   } else {
     const result = messageRecordSchema.safeParse(input);
-    if (!result.success) return { ok: false, rejected: shapeRejection(input, index, result.error.issues[0]) };
+    if (!result.success) return { ok: false, rejected: shapeRejection(input, index, result.error.issues) };
     r = result.data;
   }
-  let i = -1;
-  try {
-    const sender = parseParticipantUri(r.sender);
-    const inputs = r.recipients ?? [];
-    const recipients: ParticipantUri[] = [];
-    for (i = 0; i < inputs.length; i++) recipients.push(parseParticipantUri(inputs[i]));
-    const room = r.room === undefined ? null : parseParticipantUri(r.room);
+  const uriIssues: InvalidParam[] = [];
+  const participant = (value: string, name: string): ParticipantUri => {
+    try {
+      return parseParticipantUri(value);
+    } catch (error) {
+      if (!(error instanceof ParticipantUriError)) throw error;
+      uriIssues.push({ name, reason: error.message });
+      return { uri: '', host: '' };
+    }
+  };
+  const sender = participant(r.sender, 'sender');
+  const inputs = r.recipients ?? [];
+  const recipients: ParticipantUri[] = [];
+  for (let i = 0; i < inputs.length; i++) recipients.push(participant(inputs[i], `recipients[${i}]`));
+  const room = r.room === undefined ? null : participant(r.room, 'room');
+  if (uriIssues.length > 0) {
+    const [first] = uriIssues;
+    return {
+      ok: false,
+      rejected: {
+        index,
+        messageId: r.messageId,
+        reason: 'invalid',
+        field: first.name,
+        detail: first.reason,
+        invalidParams: uriIssues,
+      },
+    };
+  }
+  {
     const ts = new Date(r.timestamp);
     return {
       ok: true,
@@ -166,29 +201,94 @@ export function parseRecord(input: unknown, index: number): RecordParse {
         bodySha256: r.body !== undefined ? hash('sha256', r.body, 'hex') : (r.bodySha256 as string).toLowerCase(),
       },
     };
-  } catch (error) {
-    if (!(error instanceof ParticipantUriError)) throw error;
-    // i: -1 while parsing the sender, the recipient's index, then past the last one for the room
-    const field = i < 0 ? 'sender' : i < (r.recipients ?? []).length ? `recipients[${i}]` : 'room';
-    return { ok: false, rejected: { index, messageId: r.messageId, reason: 'invalid', field, detail: error.message } };
   }
 }
 
 const withoutFinalDot = (domain: string): string => (domain.endsWith('.') ? domain.slice(0, -1) : domain);
 
-function shapeRejection(input: unknown, index: number, issue: z.core.$ZodIssue): RejectedRecord {
+function shapeRejection(input: unknown, index: number, issues: z.core.$ZodIssue[]): RejectedRecord {
   const id = (input as { messageId?: unknown } | null)?.messageId;
-  const field = issue.path
+  const params = issues.flatMap((issue) => plainIssue(issue, input));
+  // zod skips the checks between fields when a field failed; a rejection still names them all
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    for (const extra of crossFieldIssues(input)) {
+      if (!params.some((p) => p.name === extra.name && p.reason === extra.reason)) params.push(extra);
+    }
+  }
+  const [first] = params;
+  return {
+    index,
+    messageId: typeof id === 'string' && !hasNul(id) ? id.slice(0, 256) : null,
+    reason: 'invalid',
+    field: first?.name || undefined,
+    detail: first?.reason ?? 'is not a valid record',
+    ...(params.some((p) => p.name !== '') ? { invalidParams: params.filter((p) => p.name !== '') } : {}),
+  };
+}
+
+const pathOf = (path: readonly PropertyKey[]): string =>
+  path
     .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
     .join('')
     .replace(/^\./, '');
-  return {
-    index,
-    messageId: typeof id === 'string' ? id.slice(0, 256) : null,
-    reason: 'invalid',
-    field: field || undefined,
-    detail: issue.message,
-  };
+
+const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>(
+    (v, key) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined),
+    input,
+  );
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  array: 'a list',
+  object: 'a JSON object',
+  number: 'a number',
+};
+
+/** zod's issue in plain words, one entry per offending field (an unknown key names itself). */
+function plainIssue(issue: z.core.$ZodIssue, input: unknown): InvalidParam[] {
+  const name = pathOf(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({ name: pathOf([...issue.path, key]), reason: 'is not a field of a record' }));
+    case 'invalid_type':
+      if (name === '') return [{ name, reason: 'a record must be a JSON object' }];
+      return [
+        {
+          name,
+          reason:
+            valueAt(input, issue.path) === undefined ? 'is required' : `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}`,
+        },
+      ];
+    case 'too_big':
+      return [
+        {
+          name,
+          reason:
+            issue.origin === 'array'
+              ? `must have at most ${issue.maximum} entries`
+              : `must be at most ${issue.maximum} characters`,
+        },
+      ];
+    case 'too_small':
+      return [{ name, reason: issue.origin === 'array' ? `must have at least ${issue.minimum} entries` : 'must not be empty' }];
+    case 'invalid_format':
+      return [
+        {
+          name,
+          reason:
+            issue.format === 'datetime' ? 'must be a date and time with a zone, such as 2026-12-01T10:00:00Z' : issue.message,
+        },
+      ];
+    case 'invalid_value':
+      return [{ name, reason: `must be one of: ${issue.values.map(String).join(', ')}` }];
+    case 'custom':
+    case 'invalid_element':
+    case 'invalid_key':
+    case 'invalid_union':
+    case 'not_multiple_of':
+      return [{ name, reason: issue.message }];
+  }
 }
 
 /** JSON Lines (one record per line, blank lines ignored); a line that is not JSON becomes a MalformedLine. */
@@ -198,6 +298,10 @@ export function parseJsonLines(text: string): unknown[] {
   for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
     if (line === '') continue;
+    if (exceedsJsonDepth(line)) {
+      records.push(new MalformedLine(`line ${i + 1} nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`));
+      continue;
+    }
     try {
       records.push(JSON.parse(line));
     } catch (error) {

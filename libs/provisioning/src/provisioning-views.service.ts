@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { MemberEntity, MemberRepository, ProvisioningRepository, ProvisioningVersionEntity } from '@app/db';
-import { decodeCursor, encodeCursor, InvalidInputError, NotFoundError, normalizeDomain } from '@app/common';
+import { decodeCursor, encodeCursor, NotFoundError, normalizeDomain } from '@app/common';
 import {
   computeVer,
   federationDocumentJsonStream,
@@ -110,8 +110,7 @@ export class ProvisioningViews {
   ): Promise<{ items: ChangeEntry[]; nextCursor: string }> {
     let afterId = '0';
     if (cursor) {
-      afterId = decodeCursor(cursor, ['id'] as const).id;
-      if (!/^\d+$/.test(afterId)) throw InvalidInputError.forField('cursor', 'is not a cursor returned by this API');
+      afterId = decodeCursor(cursor, { id: 'bigint' }).id;
     }
     const rows = await this.provisioning.listPublishedAfter(afterId, limit);
     const items: ChangeEntry[] = [];

@@ -104,7 +104,7 @@ export class ProvisioningService {
 
   async versions(memberDomain: string, cursor: string | undefined, limit: number): Promise<Page<ProvisioningVersionEntity>> {
     const member = await this.requireMember(memberDomain);
-    const before = cursor ? Number(decodeCursor(cursor, ['seq'] as const).seq) : undefined;
+    const before = cursor ? Number(decodeCursor(cursor, { seq: 'int' }).seq) : undefined;
     const items = await this.provisioning.listVersions(member.id, before, limit);
     const last = items.at(-1);
     return { items, nextCursor: items.length === limit && last ? encodeCursor({ seq: last.seq }) : null };

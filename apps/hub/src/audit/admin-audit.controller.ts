@@ -1,10 +1,10 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { OperatorAuthGuard } from '@app/auth';
 import { AuditTrail } from '@app/members';
 import { ApiOperatorAuth, ApiProblems } from '../common/openapi.decorators.js';
+import { IsIntegerIn, IsSaneDate } from '../common/validation.js';
 import { AuditPageResponse } from './audit.schemas.js';
 
 export class AuditQueryDto {
@@ -16,10 +16,10 @@ export class AuditQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) actorId?: string;
   @ApiPropertyOptional({ example: 'member' }) @IsOptional() @IsString() @MaxLength(32) targetType?: string;
   @ApiPropertyOptional({ example: 'a.example.com' }) @IsOptional() @IsString() @MaxLength(255) targetId?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() since?: Date;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() until?: Date;
+  @ApiPropertyOptional() @IsOptional() @IsSaneDate() since?: Date;
+  @ApiPropertyOptional() @IsOptional() @IsSaneDate() until?: Date;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit: number = 100;
+  @ApiPropertyOptional({ default: 100 }) @IsOptional() @IsIntegerIn(1, 500) limit: number = 100;
 }
 
 /** The audit trail, newest first. Any operator may read it. */

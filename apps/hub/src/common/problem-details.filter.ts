@@ -12,6 +12,18 @@ interface ErrorWithStatus {
   message?: string;
 }
 
+const UNIQUE_VIOLATION = '23505';
+// string too long, numeric out of range, bad datetime format or out of range, NUL or an
+// untranslatable character, bad text representation
+const UNSTORABLE_VALUE = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05']);
+
+/** The SQLSTATE of a TypeORM QueryFailedError (the driver's code is copied onto it). */
+function sqlStateOf(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.name !== 'QueryFailedError') return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** Builds the problem document for any error; unknown errors become an opaque 500 with a logged error id. */
 export function toProblem(error: unknown, request: FastifyRequest, logger: Logger): ProblemDocument {
   const base = { instance: request.url, requestId: String(request.id) };
@@ -41,6 +53,22 @@ export function toProblem(error: unknown, request: FastifyRequest, logger: Logge
       title: problemTitle(status),
       status,
       detail: candidate.message,
+      ...base,
+    };
+  }
+  // Last line of defence for values that passed validation but not PostgreSQL: a unique violation
+  // is a conflict (two concurrent creations), a value the column cannot hold is bad input. Logged,
+  // since validation should have caught it first.
+  const sqlState = sqlStateOf(error);
+  if (sqlState && (sqlState === UNIQUE_VIOLATION || UNSTORABLE_VALUE.has(sqlState))) {
+    const conflict = sqlState === UNIQUE_VIOLATION;
+    logger.warn(`database refused a value on ${request.method} ${request.url} (SQLSTATE ${sqlState})`);
+    const status = conflict ? 409 : 400;
+    return {
+      type: problemType(conflict ? 'conflict' : 'invalid-input'),
+      title: problemTitle(status),
+      status,
+      detail: conflict ? 'conflicts with an existing resource' : 'a value is outside what the hub can store',
       ...base,
     };
   }

@@ -126,7 +126,9 @@ export class AdminInterconnectController {
   @ApiOkResponse({ type: TransparencyListResponse })
   @ApiProblems(400)
   async log(@Query() query: TransparencyQueryDto) {
-    return { items: (await this.transparency.list({ afterSeq: query.afterSeq, limit: 500 })).map(toTransparencyResponse) };
+    return {
+      items: (await this.transparency.list({ afterSeq: query.afterSeq?.toString(), limit: 500 })).map(toTransparencyResponse),
+    };
   }
 
   @Get('transparency/verification')

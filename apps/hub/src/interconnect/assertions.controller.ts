@@ -9,12 +9,13 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CurrentPrincipal, MemberAuthGuard, type MemberPrincipal } from '@app/auth';
 import { PEERING_SERVICES } from '@app/db';
 import { AssertionsService, HubKeysService, MAX_ASSERTION_TTL_SECONDS } from '@app/interconnect';
 import { ApiMemberAuth, ApiProblems, ApiPublic } from '../common/openapi.decorators.js';
 import { AssertionResponse, JwksResponse } from './interconnect.schemas.js';
+import { IsIntegerIn } from '../common/validation.js';
 
 export class AssertionRequestDto {
   @ApiProperty({ example: 'b.example.org', description: 'the member the assertion is for (its audience)' })
@@ -26,9 +27,7 @@ export class AssertionRequestDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_ASSERTION_TTL_SECONDS, default: MAX_ASSERTION_TTL_SECONDS })
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ASSERTION_TTL_SECONDS)
+  @IsIntegerIn(1, MAX_ASSERTION_TTL_SECONDS)
   ttlSeconds?: number;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsDate, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { FEDERATION_MODES, PEERING_SERVICES, PIN_TYPES } from '@app/db';
+import { IsIntegerIn, IsSaneDate } from '../common/validation.js';
 
 export class DecisionQueryDto {
   @ApiProperty({ example: 'b.example.org' }) @IsString() @MaxLength(300) peer: string;
@@ -19,7 +19,7 @@ export class OfferDto {
   @ArrayMinSize(1)
   @IsIn(PEERING_SERVICES, { each: true })
   services: (typeof PEERING_SERVICES)[number][];
-  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() expiresAt?: Date;
+  @ApiPropertyOptional() @IsOptional() @IsSaneDate() expiresAt?: Date;
 }
 
 export class BlockDto {
@@ -64,8 +64,8 @@ export class CredentialDto {
   @IsString()
   @MaxLength(20000)
   certificatePem?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() notBefore?: Date;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() notAfter?: Date;
+  @ApiPropertyOptional() @IsOptional() @IsSaneDate() notBefore?: Date;
+  @ApiPropertyOptional() @IsOptional() @IsSaneDate() notAfter?: Date;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) label?: string;
 }
 
@@ -77,5 +77,5 @@ export class VerifyDto {
 }
 
 export class TransparencyQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(30) afterSeq?: string;
+  @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @IsIntegerIn(0) afterSeq?: number;
 }

@@ -23,7 +23,7 @@ export class TransparencyController {
   @ApiOkResponse({ type: ChainLinkListResponse })
   @ApiProblems(400)
   async chain(@Query() query: TransparencyQueryDto) {
-    const items = await this.transparency.list({ afterSeq: query.afterSeq, limit: 500 });
+    const items = await this.transparency.list({ afterSeq: query.afterSeq?.toString(), limit: 500 });
     return { items: items.map((t) => ({ seq: Number(t.seq), prevHash: t.prevHash, hash: t.hash })) };
   }
 
@@ -34,7 +34,7 @@ export class TransparencyController {
   @ApiOkResponse({ type: TransparencyListResponse })
   @ApiProblems(400)
   async entries(@Query() query: TransparencyQueryDto, @CurrentPrincipal() me: MemberPrincipal) {
-    const items = await this.transparency.list({ readableBy: me.domain, afterSeq: query.afterSeq, limit: 500 });
+    const items = await this.transparency.list({ readableBy: me.domain, afterSeq: query.afterSeq?.toString(), limit: 500 });
     return { items: items.map(toTransparencyResponse) };
   }
 }

@@ -5,16 +5,14 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { MEMBER_PROTOCOLS, MEMBER_STATUSES, type MemberStatus } from '@app/db';
+import { IsIntegerIn, IsOmittable } from '../common/validation.js';
 
 export class MemberContactsDto {
   @ApiPropertyOptional({ type: [String], example: ['mailto:admin@a.example.com'] })
@@ -79,14 +77,14 @@ export class CreateMemberDto {
 
 export class UpdateMemberDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   displayName?: string;
 
   @ApiPropertyOptional({ enum: MEMBER_PROTOCOLS, isArray: true })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(3)
@@ -94,7 +92,7 @@ export class UpdateMemberDto {
   protocols?: string[];
 
   @ApiPropertyOptional({ type: MemberContactsDto })
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => MemberContactsDto)
   contacts?: MemberContactsDto;
@@ -130,9 +128,6 @@ export class ListMembersQueryDto {
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IsIntegerIn(1, 200)
   limit: number = 50;
 }

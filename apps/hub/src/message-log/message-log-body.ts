@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { UnsupportedMediaTypeError } from '@app/common';
 
 /** The ingest route: a batch of up to 1,000 records, each with an inline body of up to 64 KiB. */
 export const MESSAGE_LOG_INGEST_PATH = '/v1/message-log';
@@ -15,5 +16,9 @@ export function registerMessageLogBodyParsing(fastify: FastifyInstance): void {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (route.url === MESSAGE_LOG_INGEST_PATH && methods.includes('POST')) route.bodyLimit = MAX_BATCH_BYTES;
   });
-  fastify.addContentTypeParser(JSON_LINES_MEDIA_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  fastify.addContentTypeParser(JSON_LINES_MEDIA_TYPES, { parseAs: 'string' }, (request, body, done) =>
+    request.routeOptions.url === MESSAGE_LOG_INGEST_PATH
+      ? done(null, body)
+      : done(new UnsupportedMediaTypeError(`JSON Lines is accepted only by POST ${MESSAGE_LOG_INGEST_PATH}`)),
+  );
 }

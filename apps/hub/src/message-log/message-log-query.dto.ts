@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT } from '@app/message-log';
+import { IsIntegerIn, IsSaneDate } from '../common/validation.js';
 
 /** Filters shared by search and export; URIs and domains are normalised by the service as at ingest. */
 export class MessageLogFiltersDto {
@@ -38,14 +38,12 @@ export class MessageLogFiltersDto {
 export class MessageLogSearchQueryDto extends MessageLogFiltersDto {
   @ApiPropertyOptional({ description: 'records at or after (ISO 8601)' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsSaneDate()
   from?: Date;
 
   @ApiPropertyOptional({ description: 'records before (ISO 8601, exclusive)' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsSaneDate()
   to?: Date;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
@@ -56,10 +54,7 @@ export class MessageLogSearchQueryDto extends MessageLogFiltersDto {
 
   @ApiPropertyOptional({ default: DEFAULT_SEARCH_LIMIT, maximum: MAX_SEARCH_LIMIT })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_SEARCH_LIMIT)
+  @IsIntegerIn(1, MAX_SEARCH_LIMIT)
   limit: number = DEFAULT_SEARCH_LIMIT;
 }
 
@@ -68,13 +63,11 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export class MessageLogExportQueryDto extends MessageLogFiltersDto {
   @ApiProperty({ description: 'records at or after (ISO 8601)' })
-  @Type(() => Date)
-  @IsDate()
+  @IsSaneDate()
   from!: Date;
 
   @ApiProperty({ description: 'records before (ISO 8601, exclusive; at most 31 days after from)' })
-  @Type(() => Date)
-  @IsDate()
+  @IsSaneDate()
   to!: Date;
 
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, description: 'default: from the Accept header, else jsonl' })

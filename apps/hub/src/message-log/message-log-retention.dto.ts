@@ -1,14 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { LEGAL_HOLD_SCOPES, type LegalHoldScope } from '@app/db';
 import { MAX_RETENTION_DAYS, MAX_VERIFY_RANGE } from '@app/message-log';
+import { IsIntegerIn } from '../common/validation.js';
 
 export class RetentionDto {
   @ApiProperty({ minimum: 1, maximum: MAX_RETENTION_DAYS, example: 30 })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_RETENTION_DAYS)
+  @IsIntegerIn(1, MAX_RETENTION_DAYS)
   days: number;
 }
 
@@ -35,12 +34,10 @@ export class HoldsQueryDto {
 }
 
 export class VerifyQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) from?: number;
+  @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @IsIntegerIn(1) from?: number;
   @ApiPropertyOptional({ minimum: 1, description: `default: the head, at most ${MAX_VERIFY_RANGE} positions after from` })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsIntegerIn(1)
   to?: number;
 }
 

@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsSaneDateText } from '../common/validation.js';
 
 export class StatsQueryDto {
-  @ApiPropertyOptional({ example: '2026-12-01', description: 'first UTC day' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ example: '2026-12-31', description: 'last UTC day' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ example: '2026-12-01', description: 'first UTC day' }) @IsOptional() @IsSaneDateText() from?: string;
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'last UTC day' }) @IsOptional() @IsSaneDateText() to?: string;
 }
 
 export class AdminStatsQueryDto extends StatsQueryDto {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
@@ -8,11 +8,10 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Actor, CurrentPrincipal, MemberAuthGuard, type MemberPrincipal } from '@app/auth';
-import { type ActorContext, PayloadTooLargeError, UnsupportedMediaTypeError } from '@app/common';
+import { type ActorContext, MAX_INT32, PayloadTooLargeError, UnsupportedMediaTypeError } from '@app/common';
 import type { ProvisioningOverrideEntity, ProvisioningVersionEntity } from '@app/db';
 import { etagOf, MAX_DOCUMENT_BYTES, ProvisioningService, ProvisioningViews } from '@app/provisioning';
 import { toProvisioningXml, type ProvisioningDocument } from '@app/xml';
@@ -28,10 +27,11 @@ import {
   ProvisioningVersionPageResponse,
   PublishResponse,
 } from './provisioning.schemas.js';
+import { IntegerParamPipe, IsIntegerIn } from '../common/validation.js';
 
 export class PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit: number = 50;
+  @ApiPropertyOptional({ default: 50 }) @IsOptional() @IsIntegerIn(1, 500) limit: number = 50;
 }
 
 const toVersionResponse = (v: ProvisioningVersionEntity) => ({ seq: v.seq, ver: v.ver, published: v.publishedAt.toISOString() });
@@ -116,7 +116,7 @@ export class ProvisioningController {
   @ApiOperation({ summary: 'One of your versions (JSON model)' })
   @ApiOkResponse({ type: ProvisioningVersionDetailResponse })
   @ApiProblems([400, 'seq is not an integer'], [404, 'no such version of yours'])
-  async version(@Param('seq', ParseIntPipe) seq: number, @CurrentPrincipal() principal: MemberPrincipal) {
+  async version(@Param('seq', new IntegerParamPipe(1, MAX_INT32)) seq: number, @CurrentPrincipal() principal: MemberPrincipal) {
     const version = await this.provisioning.version(principal.domain, seq);
     return { ...toVersionResponse(version), document: version.document };
   }

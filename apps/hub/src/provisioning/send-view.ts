@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidInputError } from '@app/common';
+import { DATE_REASON, InvalidInputError, parseSaneDate } from '@app/common';
 import type { RenderedView, ViewFormat } from '@app/provisioning';
 import { contentTypeOf, matchesIfNoneMatch, negotiateFormat } from './content-negotiation.js';
 
@@ -43,9 +43,7 @@ export function sendView(
 
 export function parseSince(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    throw InvalidInputError.forField('since', 'must be an ISO 8601 timestamp');
-  }
+  const date = parseSaneDate(value);
+  if (!date) throw InvalidInputError.forField('since', DATE_REASON);
   return date;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_DOCUMENT_BYTES } from '@app/provisioning';
+import { depthLimitedJsonParser } from '../common/json-body.js';
 
 export const XML_MEDIA_TYPES = ['application/pres-im-provisioning+xml', 'application/xml', 'text/xml'];
 
@@ -15,6 +16,6 @@ export function registerProvisioningBodyParsers(fastify: FastifyInstance): void 
   fastify.addContentTypeParser(
     'application/pres-im-provisioning+json',
     { parseAs: 'string', bodyLimit: MAX_DOCUMENT_BYTES },
-    fastify.getDefaultJsonParser('error', 'error'),
+    depthLimitedJsonParser(fastify),
   );
 }

@@ -26,6 +26,17 @@ export class OperatorRepository {
     return this.repo(manager).save(this.repo(manager).create(operator));
   }
 
+  /**
+   * Inserts unless the name is taken, also by a transaction that commits meanwhile (then null,
+   * where a check before the insert would have let both through to a unique violation).
+   */
+  async insertIfNameFree(operator: Partial<OperatorEntity>, manager: EntityManager): Promise<OperatorEntity | null> {
+    const result = await this.repo(manager).createQueryBuilder().insert().values(operator).orIgnore().returning(['id']).execute();
+    const rows = result.raw as Array<{ id: string }>;
+    if (rows.length === 0) return null;
+    return this.repo(manager).findOneByOrFail({ id: rows[0].id });
+  }
+
   save(operator: OperatorEntity, manager: EntityManager): Promise<OperatorEntity> {
     return this.repo(manager).save(operator);
   }
