@@ -132,6 +132,17 @@ export type QueueJobName<Q extends QueueName> = {
   [N in JobName]: (typeof JOB_CATALOGUE)[N]['queue'] extends Q ? N : never;
 }[JobName];
 
+/** What a job's handler in a domain library knows of the job: its id (receipts are keyed by it) and its attempts so far. */
+export interface JobRef {
+  id: string;
+  attemptsMade: number;
+}
+
+export const jobRef = (job: Pick<Job, 'id' | 'attemptsMade'>): JobRef => ({
+  id: String(job.id),
+  attemptsMade: job.attemptsMade,
+});
+
 /** A consumer's handler for job `N`: gets the job with its catalogue payload type. */
 export type JobHandler<N extends JobName> = (job: Job<JobPayloads[N]>) => Promise<unknown>;
 

@@ -7,6 +7,7 @@ import {
   type DeliverChangeNotificationPayload,
   JOB_CATALOGUE,
   type JobHandlerMap,
+  jobRef,
   JobName,
   QueueName,
   WEBHOOK_BACKOFF,
@@ -38,7 +39,7 @@ export class ChangeNotificationsProcessor extends CatalogueWorkerHost<QueueName.
   protected readonly handlers: JobHandlerMap<QueueName.ChangeNotifications> = {
     [JobName.DeliverChangeNotification]: async (job) => {
       try {
-        return await this.handler.deliver({ id: String(job.id), attemptsMade: job.attemptsMade }, job.data);
+        return await this.handler.deliver(jobRef(job), job.data);
       } catch (error) {
         if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(error.message);
         throw error;

@@ -2,15 +2,14 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ChangeNotificationsHandler } from '@app/provisioning';
-import { type JobHandlerMap, JobName, QueueName } from '@app/queue';
+import { type JobHandlerMap, jobRef, JobName, QueueName } from '@app/queue';
 import { CatalogueWorkerHost } from './catalogue-worker-host.js';
 
 /** Transport only: a published version is fanned out to its subscribers by the provisioning library. */
 @Processor(QueueName.ProvisioningChanges, { autorun: false })
 export class ProvisioningChangesProcessor extends CatalogueWorkerHost<QueueName.ProvisioningChanges> {
   protected readonly handlers: JobHandlerMap<QueueName.ProvisioningChanges> = {
-    [JobName.ProvisioningPublished]: (job) =>
-      this.handler.fanOut({ id: String(job.id), attemptsMade: job.attemptsMade }, job.data),
+    [JobName.ProvisioningPublished]: (job) => this.handler.fanOut(jobRef(job), job.data),
   };
 
   constructor(
