@@ -3,3 +3,4 @@ export * from './actor-context.js';
 export * from './domain-name.js';
 export * from './cursor.js';
 export * from './secret-token.js';
+export * from './canonical-json.js';
