@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ChangeBus, MemberEntity, MemberRepository, MemberStatus, memberChangeKey, TransactionRunner } from '@app/db';
+import { MemberEntity, MemberRepository, MemberStatus, memberChangeKey, TransactionRunner } from '@app/db';
 import { JobName, OutboxWriter } from '@app/queue';
 import { ActorContext, ConflictError, decodeCursor, encodeCursor, NotFoundError, Page, normalizeDomain } from '@app/common';
 import { AuditTrail } from './audit-trail.service.js';
@@ -23,7 +23,6 @@ export class MembersService {
     private readonly audit: AuditTrail,
     private readonly outbox: OutboxWriter,
     private readonly apiKeys: ApiKeysService,
-    private readonly changes: ChangeBus,
   ) {}
 
   /** A Peer Network applies for membership itself (unauthenticated); the result is pending. */
@@ -133,16 +132,11 @@ export class MembersService {
     work: (member: MemberEntity, manager: EntityManager) => Promise<T>,
   ): Promise<T> {
     const domain = normalizeDomain(domainInput);
-    const keys = [memberChangeKey(domain)];
-    const result = await this.tx.run(async (manager) => {
+    return this.tx.runAndAnnounce([memberChangeKey(domain)], async (manager) => {
       const member = await this.members.lockByDomain(domain, manager);
       if (!member) throw new NotFoundError(`no member with domain ${domain}`);
-      const outcome = await work(member, manager);
-      await this.changes.announce(keys, manager);
-      return outcome;
+      return work(member, manager);
     });
-    this.changes.deliverLocally(keys);
-    return result;
   }
 
   private statusEvent(member: MemberEntity, from: MemberStatus | null) {

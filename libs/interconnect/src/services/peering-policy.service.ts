@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
-  ChangeBus,
   FederationMode,
   MemberRepository,
   PeeringAgreementEntity,
@@ -29,7 +28,6 @@ export class PeeringPolicyService {
     private readonly members: MemberRepository,
     private readonly audit: AuditTrail,
     private readonly transparency: TransparencyLog,
-    private readonly changes: ChangeBus,
   ) {}
 
   mode(): Promise<FederationMode> {
@@ -183,13 +181,7 @@ export class PeeringPolicyService {
     });
   }
 
-  private async change<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.tx.run(async (manager) => {
-      const outcome = await work(manager);
-      await this.changes.announce([POLICY_CHANGE_KEY], manager);
-      return outcome;
-    });
-    this.changes.deliverLocally([POLICY_CHANGE_KEY]);
-    return result;
+  private change<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.tx.runAndAnnounce([POLICY_CHANGE_KEY], work);
   }
 }
