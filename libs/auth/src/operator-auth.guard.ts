@@ -1,7 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { OperatorRole } from '@app/db';
-import { ForbiddenError, UnauthenticatedError } from '@app/common';
+import { ForbiddenError, UnauthenticatedError, type OperatorRole } from '@app/common';
 import { bearerToken } from './bearer-token.js';
 import { CredentialVerifier } from './credential-verifier.service.js';
 import type { AuthenticatedRequest } from './principal.js';

@@ -4,3 +4,4 @@ export * from './domain-name.js';
 export * from './cursor.js';
 export * from './secret-token.js';
 export * from './canonical-json.js';
+export * from './vocabulary.js';

@@ -1,5 +1,13 @@
-import { CONTACT_ROLES, ContactRole, MEMBER_PROTOCOLS, MemberContacts, MemberProtocol } from '@app/db';
-import { InvalidInputError, InvalidParam, normalizeDomain } from '@app/common';
+import {
+  InvalidInputError,
+  InvalidParam,
+  normalizeDomain,
+  CONTACT_ROLES,
+  ContactRole,
+  MEMBER_PROTOCOLS,
+  MemberContacts,
+  MemberProtocol,
+} from '@app/common';
 
 export interface MemberInput {
   domain: string;

@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { MemberEntity, MemberRepository, MemberStatus, memberChangeKey, TransactionRunner } from '@app/db';
+import { MemberEntity, MemberRepository, memberChangeKey, TransactionRunner } from '@app/db';
 import { JobName, OutboxWriter } from '@app/queue';
-import { ActorContext, ConflictError, decodeCursor, encodeCursor, NotFoundError, Page, normalizeDomain } from '@app/common';
+import {
+  ActorContext,
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  NotFoundError,
+  Page,
+  normalizeDomain,
+  MemberStatus,
+} from '@app/common';
 import { AuditTrail } from './audit-trail.service.js';
 import { ApiKeysService, IssuedApiKey } from './api-keys.service.js';
 import { LifecycleAction, nextStatus } from './member-lifecycle.js';

@@ -1,5 +1,5 @@
 import type { Job, JobsOptions } from 'bullmq';
-import type { MemberStatus } from '@app/db';
+import { type MemberStatus } from '@app/common';
 
 /** Every queue the hub uses. Consumers live only in apps/worker. */
 export enum QueueName {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Post, UseGuards } from '@nestj
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CurrentPrincipal, MemberAuthGuard, type MemberPrincipal } from '@app/auth';
-import { PEERING_SERVICES } from '@app/db';
+import { PEERING_SERVICES } from '@app/common';
 import { AssertionsService, HubKeysService, MAX_ASSERTION_TTL_SECONDS } from '@app/interconnect';
 
 export class AssertionRequestDto {

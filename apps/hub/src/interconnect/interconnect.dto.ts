@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsDate, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { FEDERATION_MODES, PEERING_SERVICES, PIN_TYPES } from '@app/db';
+import { FEDERATION_MODES, PEERING_SERVICES, PIN_TYPES } from '@app/common';
 
 export class DecisionQueryDto {
   @ApiProperty({ example: 'b.example.org' }) @IsString() @MaxLength(300) peer: string;

@@ -14,7 +14,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { MEMBER_PROTOCOLS, MEMBER_STATUSES, type MemberStatus } from '@app/db';
+import { MEMBER_PROTOCOLS, MEMBER_STATUSES, type MemberStatus } from '@app/common';
 
 export class MemberContactsDto {
   @ApiPropertyOptional({ type: [String], example: ['mailto:admin@a.example.com'] })

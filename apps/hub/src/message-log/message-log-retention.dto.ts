@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { LEGAL_HOLD_SCOPES, type LegalHoldScope } from '@app/db';
+import { LEGAL_HOLD_SCOPES, type LegalHoldScope } from '@app/common';
 import { MAX_RETENTION_DAYS, MAX_VERIFY_RANGE } from '@app/message-log';
 
 export class RetentionDto {

@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  CredentialRepository,
-  MemberCredentialEntity,
-  MemberRepository,
-  memberChangeKey,
-  PinType,
-  TransactionRunner,
-} from '@app/db';
-import { ActorContext, ConflictError, InvalidInputError, NotFoundError, normalizeDomain } from '@app/common';
+import { CredentialRepository, MemberCredentialEntity, MemberRepository, memberChangeKey, TransactionRunner } from '@app/db';
+import { ActorContext, ConflictError, InvalidInputError, NotFoundError, normalizeDomain, PinType } from '@app/common';
 import { AuditTrail } from '@app/members';
 import { certificatePins, normalizePinSha256 } from '../certificate-pin.js';
 import { jwkThumbprint, parsePublicSigningJwk } from '../signing-jwk.js';

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { MemberRepository, PeeringAgreementEntity, PolicyRepository, TransactionRunner } from '@app/db';
 import {
+  ActorContext,
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  normalizeDomain,
   FederationMode,
-  MemberRepository,
-  PeeringAgreementEntity,
   PeeringService,
-  PolicyRepository,
-  TransactionRunner,
-} from '@app/db';
-import { ActorContext, ConflictError, ForbiddenError, InvalidInputError, NotFoundError, normalizeDomain } from '@app/common';
+} from '@app/common';
 import { AuditTrail } from '@app/members';
 import { TransparencyLog } from './transparency-log.service.js';
 
