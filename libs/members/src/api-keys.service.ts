@@ -9,7 +9,7 @@ import {
   TransactionRunner,
 } from '@app/db';
 import { ActorContext, ConflictError, issueToken, NotFoundError, normalizeDomain } from '@app/common';
-import { AuditTrail } from './audit-trail.service.js';
+import { AuditTrail } from '@app/audit';
 
 export interface IssuedApiKey {
   key: MemberApiKeyEntity;

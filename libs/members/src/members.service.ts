@@ -12,7 +12,7 @@ import {
   normalizeDomain,
   MemberStatus,
 } from '@app/common';
-import { AuditTrail } from './audit-trail.service.js';
+import { AuditTrail } from '@app/audit';
 import { ApiKeysService, IssuedApiKey } from './api-keys.service.js';
 import { LifecycleAction, nextStatus } from './member-lifecycle.js';
 import { MemberInput, MemberPatch, normalizeMemberInput, normalizeMemberPatch } from './member-input.js';

@@ -11,7 +11,7 @@ import {
   OperatorRole,
   OPERATOR_ROLES,
 } from '@app/common';
-import { AuditTrail } from './audit-trail.service.js';
+import { AuditTrail } from '@app/audit';
 
 export const BOOTSTRAP_OPERATOR_NAME = 'bootstrap';
 

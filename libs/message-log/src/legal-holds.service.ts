@@ -9,7 +9,7 @@ import {
   type LegalHoldScope,
 } from '@app/common';
 import { type LegalHoldEntity, LegalHoldRepository, MessageLogPruneRepository, TransactionRunner } from '@app/db';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import { parseParticipantUri, ParticipantUriError } from './participant-uri.js';
 
 export interface LegalHoldInput {

@@ -9,7 +9,7 @@ import {
   TransactionRunner,
 } from '@app/db';
 import { ActorContext, ConflictError, decodeCursor, encodeCursor, NotFoundError, normalizeDomain, Page } from '@app/common';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import { JobName, OutboxWriter } from '@app/queue';
 import {
   applyOverride,

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { OperatorAuthGuard } from '@app/auth';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ example: 'member.suspend' }) @IsOptional() @IsString() @MaxLength(64) action?: string;

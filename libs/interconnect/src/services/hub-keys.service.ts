@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ALL_CHANGED, ChangeBus, HubKeyRepository, HubSigningKeyEntity, TransactionRunner } from '@app/db';
 import { type ActorContext, systemActor } from '@app/common';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import {
   activeSigningKey,
   type AssertionRequest,

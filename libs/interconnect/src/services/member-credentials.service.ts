@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CredentialRepository, MemberCredentialEntity, MemberRepository, memberChangeKey, TransactionRunner } from '@app/db';
 import { ActorContext, ConflictError, InvalidInputError, NotFoundError, normalizeDomain, PinType } from '@app/common';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import { certificatePins, normalizePinSha256 } from '../certificate-pin.js';
 import { jwkThumbprint, parsePublicSigningJwk } from '../signing-jwk.js';
 import { TransparencyLog } from './transparency-log.service.js';

@@ -11,7 +11,7 @@ import {
   FederationMode,
   PeeringService,
 } from '@app/common';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import { TransparencyLog } from './transparency-log.service.js';
 
 /** Announced on every policy change: decision caches in every process start over. */
