@@ -224,7 +224,7 @@ async function copyBatch(client: PoolClient, batch: LogBatchText): Promise<void>
  * The whole batch in one write. Not `pipeline(Readable.from([bytes]), …)`: that pair leaves
  * ~9 KB per call (its AbortController and async-iterator stream) that young-generation collections
  * cannot free, so every COPY promoted garbage to the old generation and the hub paid for it in
- * mark-compact pauses (docs/benchmarks.md, "fourth session"). The stream's 'finish' comes only
+ * mark-compact pauses (docs/benchmarks.md, message-log decisions). The stream's 'finish' comes only
  * after PostgreSQL's ReadyForQuery; an ErrorResponse rejects.
  */
 function copyInto(client: PoolClient, sql: string, bytes: Buffer): Promise<void> {
