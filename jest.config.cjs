@@ -24,6 +24,7 @@ const libs = [
   'queue',
   'auth',
   'members',
+  'audit',
   'testing',
   'sip',
   'xml',

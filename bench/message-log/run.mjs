@@ -2,7 +2,7 @@
 // Benchmark of POST /v1/message-log (issue 5, deliverable 7): 1,000,000 records ingested through
 // the HTTP API in batches of 1,000 with several batches in flight, against an in-run baseline:
 // raw COPY (pg-copy-streams) of the very same rows into the same table with the same indexes.
-// Method: /work/shared/BENCHMARKING.md; figures and discussion: docs/benchmarks.md.
+// Method, figures and discussion: docs/benchmarks.md.
 //
 //   npm run bench:message-log            (builds first if dist is missing or older than the sources)
 //

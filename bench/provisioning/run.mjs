@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark of GET /.well-known/pres-im-provisioning/{domain} for an authenticated requestor
 // (per-requestor view, 1,000 members) against an in-run baseline: a bare Fastify server
-// returning the very same bytes. Method: /work/shared/BENCHMARKING.md; figures and discussion:
+// returning the very same bytes. Method, figures and discussion:
 // docs/benchmarks.md.
 //
 //   npm run build && npm run bench:provisioning

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ALL_CHANGED, ChangeBus, HubKeyRepository, TransactionRunner } from '@app/db';
 import { AssertionVerificationError, HubKeysService, SecretBox, verifyAssertion } from '@app/interconnect';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import { createActiveMember, operatorAuth, testConfig, type ActiveMember } from '@app/testing';
 import { startTestHub, TestHub } from './test-hub.js';
 

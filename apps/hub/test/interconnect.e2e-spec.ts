@@ -1,8 +1,16 @@
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { certificatePins, createTestCa, issueClientCert } from '@app/interconnect';
-import { createActiveMember, memberDocument, operatorAuth, testConfig, type ActiveMember } from '@app/testing';
+import { certificatePins } from '@app/interconnect';
+import {
+  createActiveMember,
+  createTestCa,
+  issueClientCert,
+  memberDocument,
+  operatorAuth,
+  testConfig,
+  type ActiveMember,
+} from '@app/testing';
 import { startTestHub, TestHub } from './test-hub.js';
 
 describe('authorized interconnection (e2e)', () => {

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey } from 'jose';
 import request from 'supertest';
-import { createTestCa, issueClientCert, issueServerCert, type TestCa, type TestCert } from '@app/interconnect';
 import {
   createActiveMember,
   memberDocument,
@@ -15,6 +14,11 @@ import {
   TEST_OPERATOR_TOKEN,
   testConfig,
   type ActiveMember,
+  createTestCa,
+  issueClientCert,
+  issueServerCert,
+  type TestCa,
+  type TestCert,
 } from '@app/testing';
 import { startTestHub, TestHub } from './test-hub.js';
 

@@ -9,10 +9,9 @@ import {
   HubKeyRepository,
   memberChangeKey,
   MemberRepository,
-  type MemberStatus,
   OperatorRepository,
 } from '@app/db';
-import { hashToken, UnauthenticatedError } from '@app/common';
+import { hashToken, UnauthenticatedError, type MemberStatus } from '@app/common';
 import { certificatePins, type CertificatePins, type MemberKeyRecord, verifyMemberRequestJws } from '@app/interconnect';
 import { bearerToken, parseBearer } from './bearer-token.js';
 import type { AuthenticatedRequest, MemberCredentialRef, MemberPrincipal, OperatorPrincipal } from './principal.js';

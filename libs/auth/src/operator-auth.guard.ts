@@ -1,7 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { OperatorRole } from '@app/db';
-import { ForbiddenError } from '@app/common';
+import { ForbiddenError, type OperatorRole } from '@app/common';
 import { CredentialVerifier } from './credential-verifier.service.js';
 import type { AuthenticatedRequest, OperatorPrincipal } from './principal.js';
 import { authenticateRequest } from './request-authentication.js';

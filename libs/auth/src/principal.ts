@@ -1,4 +1,4 @@
-import type { MemberStatus, OperatorRole } from '@app/db';
+import { type MemberStatus, type OperatorRole } from '@app/common';
 import type { ActorContext } from '@app/common';
 
 export interface OperatorPrincipal {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestCa, issueServerCert, type TestCa, type TestCert } from '@app/interconnect';
+import { createTestCa, issueServerCert, type TestCa, type TestCert } from '@app/testing';
 import { ConfigError, loadConfig } from './app-config.js';
 
 describe('HUB_TLS_* configuration', () => {

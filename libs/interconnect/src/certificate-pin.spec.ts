@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { InvalidInputError } from '@app/common';
 import { certificatePins, normalizePinSha256, pinMatches } from './certificate-pin.js';
-import { TestCa, TestCert, createTestCa, issueClientCert } from './test-ca.js';
+import { TestCa, TestCert, createTestCa, issueClientCert } from '@app/testing';
 
 /** openssl as an independent oracle: stdin in, stdout out. */
 function openssl(args: string[], input: string | Buffer): Buffer {

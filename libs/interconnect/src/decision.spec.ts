@@ -3,7 +3,7 @@ import type {
   FederationMode as DbFederationMode,
   MemberStatus,
   PeeringService,
-} from '@app/db';
+} from '@app/common';
 import type { PeerPrivacy } from './peer-visibility.js';
 import {
   Agreement,

@@ -5,6 +5,5 @@ export * from './signing-jwk.js';
 export * from './hub-keys.js';
 export * from './member-request-jws.js';
 export * from './certificate-pin.js';
-export * from './test-ca.js';
 export * from './services/index.js';
 export * from './peer-visibility.js';

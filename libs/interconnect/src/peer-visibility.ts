@@ -1,4 +1,4 @@
-import type { MemberStatus } from '@app/db';
+import { type MemberStatus } from '@app/common';
 import type { ClearingHouseMembership, ProvisioningDocument } from '@app/xml';
 
 /**

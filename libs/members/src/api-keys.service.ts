@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   ApiKeyRepository,
-  ChangeBus,
   MemberApiKeyEntity,
   MemberEntity,
   MemberRepository,
@@ -10,7 +9,7 @@ import {
   TransactionRunner,
 } from '@app/db';
 import { ActorContext, ConflictError, hashToken, issueToken, NotFoundError, normalizeDomain, tokenKind } from '@app/common';
-import { AuditTrail } from './audit-trail.service.js';
+import { AuditTrail } from '@app/audit';
 
 export interface IssuedApiKey {
   key: MemberApiKeyEntity;
@@ -26,7 +25,6 @@ export class ApiKeysService {
     private readonly members: MemberRepository,
     private readonly keys: ApiKeyRepository,
     private readonly audit: AuditTrail,
-    private readonly changes: ChangeBus,
   ) {}
 
   async issueWithin(
@@ -94,20 +92,18 @@ export class ApiKeysService {
 
   async revoke(domainInput: string, keyId: string, reason: string | null, actor: ActorContext): Promise<void> {
     const domain = normalizeDomain(domainInput);
-    await this.tx.run(async (manager) => {
+    await this.tx.runAndAnnounce([memberChangeKey(domain)], async (manager) => {
       const member = await this.members.findByDomain(domain, manager);
       const key = member && /^[0-9a-f-]{36}$/i.test(keyId) ? await this.keys.findForMember(member.id, keyId, manager) : null;
       if (!member || !key) throw new NotFoundError(`no key ${keyId} for member ${domain}`);
       if (key.revokedAt) throw new ConflictError(`key ${keyId} is already revoked`);
       await this.keys.revoke(key.id, new Date(), manager);
-      await this.changes.announce([memberChangeKey(domain)], manager);
       await this.audit.record(
         actor,
         { action: 'member.key.revoked', targetType: 'member', targetId: domain, reason, details: { keyId } },
         manager,
       );
     });
-    this.changes.deliverLocally([memberChangeKey(domain)]);
   }
 
   private async requireMember(domain: string): Promise<MemberEntity> {

@@ -1,5 +1,4 @@
 export * from './api-keys.service.js';
-export * from './audit-trail.service.js';
 export * from './member-events.handler.js';
 export * from './member-input.js';
 export * from './member-lifecycle.js';

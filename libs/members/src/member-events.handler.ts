@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobReceiptRepository, TransactionRunner } from '@app/db';
-import { MemberStatusChangedPayload, QueueName, JobName } from '@app/queue';
-
-export interface JobRef {
-  id: string;
-  attemptsMade: number;
-}
+import { type JobRef, MemberStatusChangedPayload, QueueName, JobName } from '@app/queue';
 
 /**
  * Consumer side of `member-events`. For now the effect is recording the event as delivered;

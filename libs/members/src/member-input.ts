@@ -1,5 +1,15 @@
-import { CONTACT_ROLES, ContactRole, MEMBER_PROTOCOLS, MemberContacts, MemberProtocol } from '@app/db';
-import { hasLoneSurrogate, InvalidInputError, InvalidParam, isDomainOrSubdomain, normalizeDomain } from '@app/common';
+import {
+  CONTACT_ROLES,
+  ContactRole,
+  hasLoneSurrogate,
+  InvalidInputError,
+  InvalidParam,
+  isDomainOrSubdomain,
+  MEMBER_PROTOCOLS,
+  MemberContacts,
+  MemberProtocol,
+  normalizeDomain,
+} from '@app/common';
 
 export interface MemberInput {
   domain: string;

@@ -1,5 +1,4 @@
-import { ConflictError } from '@app/common';
-import type { MemberStatus } from '@app/db';
+import { ConflictError, type MemberStatus } from '@app/common';
 import { LifecycleAction, nextStatus } from './member-lifecycle.js';
 
 const ALLOWED: Array<[MemberStatus, LifecycleAction, MemberStatus]> = [

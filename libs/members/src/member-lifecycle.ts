@@ -1,5 +1,4 @@
-import type { MemberStatus } from '@app/db';
-import { ConflictError } from '@app/common';
+import { ConflictError, type MemberStatus } from '@app/common';
 
 export type LifecycleAction = 'approve' | 'suspend' | 'reinstate' | 'withdraw';
 

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysService } from './api-keys.service.js';
-import { AuditTrail } from './audit-trail.service.js';
+import { AuditModule } from '@app/audit';
 import { MemberEventsHandler } from './member-events.handler.js';
 import { MembersService } from './members.service.js';
 import { OperatorsService } from './operators.service.js';
 
-const SERVICES = [MembersService, ApiKeysService, AuditTrail, OperatorsService, MemberEventsHandler];
+const SERVICES = [MembersService, ApiKeysService, OperatorsService, MemberEventsHandler];
 
-@Module({ providers: SERVICES, exports: SERVICES })
+// re-exports the audit trail to the modules that import this one
+@Module({ imports: [AuditModule], providers: SERVICES, exports: [...SERVICES, AuditModule] })
 export class MembersModule {}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { ChangeBus, MemberEntity, MemberRepository, MemberStatus, memberChangeKey, TransactionRunner } from '@app/db';
+import { MemberEntity, MemberRepository, memberChangeKey, TransactionRunner } from '@app/db';
 import { JobName, OutboxWriter } from '@app/queue';
 import {
   ActorContext,
@@ -10,11 +10,12 @@ import {
   decodeCursor,
   encodeCursor,
   issueToken,
+  MemberStatus,
   NotFoundError,
   Page,
   normalizeDomain,
 } from '@app/common';
-import { AuditTrail } from './audit-trail.service.js';
+import { AuditTrail } from '@app/audit';
 import { ApiKeysService, IssuedApiKey } from './api-keys.service.js';
 import { LifecycleAction, nextStatus } from './member-lifecycle.js';
 import { MemberInput, MemberPatch, normalizeMemberInput, normalizeMemberPatch } from './member-input.js';
@@ -45,7 +46,6 @@ export class MembersService {
     private readonly audit: AuditTrail,
     private readonly outbox: OutboxWriter,
     private readonly apiKeys: ApiKeysService,
-    private readonly changes: ChangeBus,
   ) {}
 
   /**
@@ -194,16 +194,11 @@ export class MembersService {
     work: (member: MemberEntity, manager: EntityManager) => Promise<T>,
   ): Promise<T> {
     const domain = normalizeDomain(domainInput);
-    const keys = [memberChangeKey(domain)];
-    const result = await this.tx.run(async (manager) => {
+    return this.tx.runAndAnnounce([memberChangeKey(domain)], async (manager) => {
       const member = await this.members.lockByDomain(domain, manager);
       if (!member) throw new NotFoundError(`no member with domain ${domain}`);
-      const outcome = await work(member, manager);
-      await this.changes.announce(keys, manager);
-      return outcome;
+      return work(member, manager);
     });
-    this.changes.deliverLocally(keys);
-    return result;
   }
 
   private statusEvent(member: MemberEntity, from: MemberStatus | null) {

@@ -1,7 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OperatorEntity, OperatorRepository, OperatorRole, OPERATOR_ROLES, TransactionRunner } from '@app/db';
-import { ActorContext, ConflictError, hashToken, InvalidInputError, issueToken, NotFoundError, systemActor } from '@app/common';
-import { AuditTrail } from './audit-trail.service.js';
+import { OperatorEntity, OperatorRepository, TransactionRunner } from '@app/db';
+import {
+  ActorContext,
+  ConflictError,
+  hashToken,
+  InvalidInputError,
+  issueToken,
+  NotFoundError,
+  systemActor,
+  OperatorRole,
+  OPERATOR_ROLES,
+} from '@app/common';
+import { AuditTrail } from '@app/audit';
 
 export const BOOTSTRAP_OPERATOR_NAME = 'bootstrap';
 

@@ -1,5 +1,6 @@
 import { CompactSign, compactVerify, createLocalJWKSet, type CryptoKey, type JWK } from 'jose';
-import { canonicalJson, HUB_KEY_ALGORITHMS } from '@app/interconnect';
+import { canonicalJson } from '@app/common';
+import { HUB_KEY_ALGORITHMS } from '@app/interconnect';
 
 /**
  * A retention checkpoint is signed by the hub as a compact JWS whose payload is the RFC 8785 JSON

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { type ActorContext, ConflictError, InvalidInputError, normalizeDomain, NotFoundError } from '@app/common';
 import {
+  type ActorContext,
+  ConflictError,
+  InvalidInputError,
+  normalizeDomain,
+  NotFoundError,
   LEGAL_HOLD_SCOPES,
-  type LegalHoldEntity,
-  LegalHoldRepository,
   type LegalHoldScope,
-  MessageLogPruneRepository,
-  TransactionRunner,
-} from '@app/db';
-import { AuditTrail } from '@app/members';
+} from '@app/common';
+import { type LegalHoldEntity, LegalHoldRepository, MessageLogPruneRepository, TransactionRunner } from '@app/db';
+import { AuditTrail } from '@app/audit';
 import { parseParticipantUri, ParticipantUriError } from './participant-uri.js';
 
 export interface LegalHoldInput {

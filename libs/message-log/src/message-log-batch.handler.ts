@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobReceiptRepository, MessageLogStatsRepository, TransactionRunner } from '@app/db';
-import type { JobRef } from '@app/members';
-import { JobName, type MessageLogBatchCommittedPayload, QueueName } from '@app/queue';
+import { JobName, type JobRef, type MessageLogBatchCommittedPayload, QueueName } from '@app/queue';
 
 export type BatchHandled = { outcome: 'duplicate' } | { outcome: 'counted'; records: number };
 

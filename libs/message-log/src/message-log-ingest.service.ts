@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ForbiddenError, InvalidInputError, isDomainOrSubdomain, PayloadTooLargeError } from '@app/common';
-import { isDuplicateKeyError, isMissingPartitionError, LogBatchText, MessageLogRepository, utcDay } from '@app/db';
+import { type ChainHead, type LogAppend, type LogAppendOutcome, LogBatchText, MessageLogRepository } from '@app/db';
 import { type DecisionDirectory, InterconnectDecisions } from '@app/interconnect';
 import { JobName, OutboxWriter } from '@app/queue';
 import { MAX_BATCH_RECORDS, parseRecord, type RejectedRecord } from './message-record.js';
@@ -139,83 +139,70 @@ export class MessageLogIngest {
     return batch;
   }
 
-  /**
-   * Most batches carry no resubmitted id, so the first attempt appends without looking the ids up
-   * (one statement and an index probe per record less) and lets the keys' primary key catch a
-   * resubmission: the batch is then redone with the lookup. A timestamp in a day whose partition
-   * the worker has not created yet also gets one retry, after creating it. A redo refills the
-   * same bytes: the failed attempt's transaction was rolled back, so PostgreSQL read all of them.
-   */
+  /** Stores what passed in one transaction (MessageLogRepository.append, which retries as needed). */
   private async store(origin: string, batch: CheckedBatch): Promise<IngestResult> {
     const fresh = (): IngestResult => ({ batchId: null, origin, accepted: [], duplicates: [], rejected: batch.rejected });
-    let lookUpDuplicates = false;
-    let partitionsEnsured = false;
     try {
       if (batch.indexes.length === 0) return fresh();
-      for (;;) {
-        try {
-          return await this.commit(origin, batch, lookUpDuplicates, fresh());
-        } catch (error) {
-          if (!lookUpDuplicates && isDuplicateKeyError(error)) {
-            lookUpDuplicates = true;
-          } else if (!partitionsEnsured && isMissingPartitionError(error)) {
-            await this.log.ensureDailyPartitions(utcDay(new Date(batch.firstTs)), new Date(batch.lastTs));
-            partitionsEnsured = true;
-          } else {
-            throw error;
-          }
-        }
-      }
+      const span = { from: new Date(batch.firstTs), to: new Date(batch.lastTs) };
+      // every attempt starts from a fresh result and refills the same bytes
+      return await this.log.append(origin, span, (head, tx) => this.link(origin, batch, head, tx, fresh()));
     } finally {
       batch.text.finish();
       batch.entries.release();
     }
   }
 
-  private commit(origin: string, batch: CheckedBatch, lookUpDuplicates: boolean, result: IngestResult): Promise<IngestResult> {
-    return this.log.appendBatch(origin, async (head, tx) => {
-      const { messageIds } = batch.text;
-      // ids logged before (only looked up after a unique violation), and those of this batch
-      const logged = lookUpDuplicates ? await tx.findLogged([...new Set(messageIds)]) : new Map<string, number>();
-      const kept: number[] = [];
-      const firstSeq = head.lastSeq + 1;
-      let { lastSeq, lastHash } = head;
-      for (let i = 0; i < messageIds.length; i++) {
-        const messageId = messageIds[i];
-        const index = batch.indexes[i];
-        const seq = logged.get(messageId);
-        if (seq !== undefined) {
-          result.duplicates.push({ index, messageId, seq });
-          continue;
-        }
-        const prevHash = lastHash;
-        lastHash = batch.entries.link(i, prevHash);
-        lastSeq++;
-        batch.text.setLinks(i, lastSeq, prevHash, lastHash);
-        kept.push(i);
-        if (lookUpDuplicates) logged.set(messageId, lastSeq);
-        result.accepted.push({ index, messageId, seq: lastSeq });
+  /** Links the batch's records to the chain head under its lock and says what to commit. */
+  private async link(
+    origin: string,
+    batch: CheckedBatch,
+    head: ChainHead,
+    tx: LogAppend,
+    result: IngestResult,
+  ): Promise<LogAppendOutcome<IngestResult>> {
+    const lookUpDuplicates = tx.duplicatesPossible;
+    const { messageIds } = batch.text;
+    // ids logged before (only looked up after a unique violation), and those of this batch
+    const logged = lookUpDuplicates ? await tx.findLogged([...new Set(messageIds)]) : new Map<string, number>();
+    const kept: number[] = [];
+    const firstSeq = head.lastSeq + 1;
+    let { lastSeq, lastHash } = head;
+    for (let i = 0; i < messageIds.length; i++) {
+      const messageId = messageIds[i];
+      const index = batch.indexes[i];
+      const seq = logged.get(messageId);
+      if (seq !== undefined) {
+        result.duplicates.push({ index, messageId, seq });
+        continue;
       }
-      if (kept.length === 0) return { result, commit: null };
-      const { batchId } = batch.text;
-      // only after a lookup can rows drop out: the rows kept are then copied apart, and the
-      // batch stays whole for another attempt
-      const text = kept.length < messageIds.length ? batch.text.only(kept) : batch.text;
-      try {
-        await tx.copy(text);
-      } finally {
-        if (text !== batch.text) text.finish();
-      }
-      const outbox = this.outbox.message(JobName.MessageLogBatchCommitted, {
-        batchId,
-        origin,
-        fromSeq: firstSeq,
-        toSeq: lastSeq,
-        records: kept.length,
-        committedAt: new Date().toISOString(),
-      });
-      return { result: { ...result, batchId }, commit: { head: { lastSeq, lastHash }, outbox } };
+      const prevHash = lastHash;
+      lastHash = batch.entries.link(i, prevHash);
+      lastSeq++;
+      batch.text.setLinks(i, lastSeq, prevHash, lastHash);
+      kept.push(i);
+      if (lookUpDuplicates) logged.set(messageId, lastSeq);
+      result.accepted.push({ index, messageId, seq: lastSeq });
+    }
+    if (kept.length === 0) return { result, commit: null };
+    const { batchId } = batch.text;
+    // only after a lookup can rows drop out: the rows kept are then copied apart, and the
+    // batch stays whole for another attempt
+    const text = kept.length < messageIds.length ? batch.text.only(kept) : batch.text;
+    try {
+      await tx.copy(text);
+    } finally {
+      if (text !== batch.text) text.finish();
+    }
+    const outbox = this.outbox.message(JobName.MessageLogBatchCommitted, {
+      batchId,
+      origin,
+      fromSeq: firstSeq,
+      toSeq: lastSeq,
+      records: kept.length,
+      committedAt: new Date().toISOString(),
     });
+    return { result: { ...result, batchId }, commit: { head: { lastSeq, lastHash }, outbox } };
   }
 }
 

@@ -12,7 +12,7 @@ import {
   TransactionRunner,
 } from '@app/db';
 import { HubKeysService, type HubSigningKey } from '@app/interconnect';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import type { EntityManager } from 'typeorm';
 import { signCheckpoint } from './checkpoint-signature.js';
 import {

@@ -1,7 +1,7 @@
 import type { AppConfig } from '@app/config';
 import { InvalidInputError } from '@app/common';
 import type { LogCriteria, LogRow, MessageLogSearchRepository, TransactionRunner } from '@app/db';
-import type { AuditEvent, AuditTrail } from '@app/members';
+import type { AuditEvent, AuditTrail } from '@app/audit';
 import { MessageLogSearch } from './message-log-search.service.js';
 
 const actor = { type: 'operator' as const, id: 'op-1' };

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { type ActorContext, decodeCursor, encodeCursor, InvalidInputError, normalizeDomain, type Page } from '@app/common';
 import { type LogCriteria, type LogPosition, type LogRow, MessageLogSearchRepository, TransactionRunner } from '@app/db';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import { parseParticipantUri, ParticipantUriError } from './participant-uri.js';
 import { memberTag, participantTag, roomTag } from './record-authorization.js';
 

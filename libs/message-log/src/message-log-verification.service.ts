@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type ActorContext, InvalidInputError, normalizeDomain } from '@app/common';
 import { type CheckpointRow, type ChainRecordRow, MessageLogChainRepository, TransactionRunner } from '@app/db';
 import { HubKeysService } from '@app/interconnect';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import { checkpointSignatureValid } from './checkpoint-signature.js';
 import { type ChainCheckpoint, type LogChainReport, LogChainVerifier, type StoredChainRecord } from './record-chain.js';
 

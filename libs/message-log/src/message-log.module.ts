@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InterconnectModule } from '@app/interconnect';
-import { MembersModule } from '@app/members';
+import { AuditModule } from '@app/audit';
 import { MessageLogIngest } from './message-log-ingest.service.js';
 import { MessageLogPartitions } from './message-log-partitions.service.js';
 import { MessageLogSearch } from './message-log-search.service.js';
@@ -16,7 +16,7 @@ const SERVICES = [MessageLogIngest, MessageLogPartitions, MessageLogBatchHandler
 const KEEPING = [MessageLogRetention, LegalHolds, MessageLogVerification];
 
 @Module({
-  imports: [MembersModule, InterconnectModule],
+  imports: [AuditModule, InterconnectModule],
   providers: [...SERVICES, ...KEEPING],
   exports: [...SERVICES, ...KEEPING],
 })

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, linkHash } from '@app/interconnect';
+import { canonicalJson } from '@app/common';
+import { linkHash } from '@app/interconnect';
 import {
   canonicalRecord,
   chainEntry,

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { ReusableBuffer } from '@app/db';
-import { canonicalJson, GENESIS_HASH, linkHash } from '@app/interconnect';
+import { canonicalJson } from '@app/common';
+import { GENESIS_HASH, linkHash } from '@app/interconnect';
 
 /**
  * Each origin member's records form a hash chain (issue 5, tamper evidence):

@@ -1,4 +1,4 @@
-import type { LegalHoldScope } from '@app/db';
+import { type LegalHoldScope } from '@app/common';
 import { memberTag, participantTag, roomTag } from './record-authorization.js';
 
 const DAY_MS = 86_400_000;

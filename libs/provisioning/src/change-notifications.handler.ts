@@ -1,8 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { JobReceiptRepository, MemberRepository, ProvisioningRepository, TransactionRunner } from '@app/db';
-import type { JobRef } from '@app/members';
-import { DeliverChangeNotificationPayload, JobName, OutboxWriter, ProvisioningPublishedPayload, QueueName } from '@app/queue';
+import {
+  DeliverChangeNotificationPayload,
+  JobName,
+  type JobRef,
+  OutboxWriter,
+  ProvisioningPublishedPayload,
+  QueueName,
+} from '@app/queue';
 import type { ProvisioningDocument } from '@app/xml';
 import { membershipFor } from '@app/interconnect';
 import { ProvisioningViews } from './provisioning-views.service.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InterconnectModule } from '@app/interconnect';
-import { MembersModule } from '@app/members';
+import { AuditModule } from '@app/audit';
 import { ChangeNotificationsHandler } from './change-notifications.handler.js';
 import { ProvisioningViews } from './provisioning-views.service.js';
 import { ProvisioningService } from './provisioning.service.js';
@@ -8,5 +8,5 @@ import { ViewCache } from './view-cache.js';
 
 const SERVICES = [ProvisioningService, ProvisioningViews, ViewCache, ChangeNotificationsHandler];
 
-@Module({ imports: [MembersModule, InterconnectModule], providers: SERVICES, exports: SERVICES })
+@Module({ imports: [AuditModule, InterconnectModule], providers: SERVICES, exports: SERVICES })
 export class ProvisioningModule {}

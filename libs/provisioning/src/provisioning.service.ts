@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
-  ChangeBus,
   MemberRepository,
   memberChangeKey,
   ProvisioningOverrideEntity,
@@ -10,7 +9,7 @@ import {
   TransactionRunner,
 } from '@app/db';
 import { ActorContext, ConflictError, decodeCursor, encodeCursor, NotFoundError, normalizeDomain, Page } from '@app/common';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import { JobName, OutboxWriter } from '@app/queue';
 import {
   applyOverride,
@@ -44,7 +43,6 @@ export class ProvisioningService {
     private readonly provisioning: ProvisioningRepository,
     private readonly audit: AuditTrail,
     private readonly outbox: OutboxWriter,
-    private readonly changes: ChangeBus,
   ) {}
 
   /** Parses (hostile-XML gate, XSD, semantics), then stores a new immutable version unless the content is unchanged. */
@@ -56,7 +54,9 @@ export class ProvisioningService {
     assertPublishable(parsed, memberDomain);
     const document = stripHubAttributes(parsed);
     const ver = computeVer(document);
-    const result = await this.tx.run(async (manager) => {
+    // an unchanged document announces nothing
+    const announce = (r: PublishResult) => (r.created ? [memberChangeKey(memberDomain)] : []);
+    return this.tx.runAndAnnounce(announce, async (manager): Promise<PublishResult> => {
       const member = await this.members.lockByDomain(memberDomain, manager);
       if (!member) throw new NotFoundError(`no member with domain ${memberDomain}`);
       const current = await this.provisioning.findCurrent(member.id, manager);
@@ -88,11 +88,8 @@ export class ProvisioningService {
         },
         manager,
       );
-      await this.changes.announce([memberChangeKey(member.domain)], manager);
       return { version, created: true };
     });
-    if (result.created) this.changes.deliverLocally([memberChangeKey(memberDomain)]);
-    return result;
   }
 
   async current(memberDomain: string): Promise<ProvisioningVersionEntity> {
@@ -166,15 +163,8 @@ export class ProvisioningService {
     });
   }
 
-  private async changeOverrides<T>(memberDomain: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const keys = [memberChangeKey(memberDomain)];
-    const result = await this.tx.run(async (manager) => {
-      const outcome = await work(manager);
-      await this.changes.announce(keys, manager);
-      return outcome;
-    });
-    this.changes.deliverLocally(keys);
-    return result;
+  private changeOverrides<T>(memberDomain: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.tx.runAndAnnounce([memberChangeKey(memberDomain)], work);
   }
 
   private async requireMember(domain: string) {

@@ -1,5 +1,5 @@
-import type { JobsOptions } from 'bullmq';
-import type { MemberStatus } from '@app/db';
+import type { Job, JobsOptions } from 'bullmq';
+import { type MemberStatus } from '@app/common';
 
 /** Every queue the hub uses. Consumers live only in apps/worker. */
 export enum QueueName {
@@ -106,7 +106,7 @@ const MAINTENANCE_OPTIONS: JobsOptions = {
 };
 
 /** Retry policy declared once per job: exponential backoff with jitter, bounded history. */
-export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition } = {
+export const JOB_CATALOGUE = {
   [JobName.MemberStatusChanged]: { queue: QueueName.MemberEvents, options: EVENT_OPTIONS },
   [JobName.ProvisioningPublished]: { queue: QueueName.ProvisioningChanges, options: EVENT_OPTIONS },
   [JobName.DeliverChangeNotification]: {
@@ -125,7 +125,32 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition } = {
   },
   [JobName.MaintainMessageLogPartitions]: { queue: QueueName.MessageLogMaintenance, options: MAINTENANCE_OPTIONS },
   [JobName.EnforceMessageLogRetention]: { queue: QueueName.MessageLogMaintenance, options: MAINTENANCE_OPTIONS },
-};
+} satisfies { readonly [N in JobName]: JobDefinition };
+
+/** The jobs the catalogue puts on queue `Q`. */
+export type QueueJobName<Q extends QueueName> = {
+  [N in JobName]: (typeof JOB_CATALOGUE)[N]['queue'] extends Q ? N : never;
+}[JobName];
+
+/** What a job's handler in a domain library knows of the job: its id (receipts are keyed by it) and its attempts so far. */
+export interface JobRef {
+  id: string;
+  attemptsMade: number;
+}
+
+export const jobRef = (job: Pick<Job, 'id' | 'attemptsMade'>): JobRef => ({
+  id: String(job.id),
+  attemptsMade: job.attemptsMade,
+});
+
+/** A consumer's handler for job `N`: gets the job with its catalogue payload type. */
+export type JobHandler<N extends JobName> = (job: Job<JobPayloads[N]>) => Promise<unknown>;
+
+/**
+ * A consumer's handlers for every job of queue `Q`, keyed by job name: the compiler rejects a map
+ * that misses a job of the queue, names a job of another queue, or takes the wrong payload type.
+ */
+export type JobHandlerMap<Q extends QueueName> = { readonly [N in QueueJobName<Q>]: JobHandler<N> };
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
 

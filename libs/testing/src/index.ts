@@ -8,3 +8,4 @@ export * from './webhook-receiver.js';
 export * from './sipp-client.js';
 export * from './message-log-fixtures.js';
 export * from './compiled-app.js';
+export * from './test-ca.js';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson as rfc8785 } from '@app/common';
 import { camel, type ComplexType, HUB_SET_ROOT_ATTRIBUTES, ROOT_TYPE, scalarKind } from './content-model.js';
 import { toProvisioningXml } from './json-to-xml.js';
 import type { ProvisioningDocument } from './model.js';
@@ -62,28 +63,17 @@ function scalar(xmlName: string, v: unknown): unknown {
   return typeof v === 'string' && scalarKind(xmlName) === 'string' ? collapse(v) : v;
 }
 
-/** RFC 8785 JSON Canonicalization Scheme (keys sorted by UTF-16 code units, ES number form). */
-export function jcs(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('JCS: non-finite number');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(jcs).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${jcs(obj[k])}`).join(',')}}`;
-}
-
 /** The canonical JSON model: hub-set root attributes removed, strings collapsed, fragments canonical. */
 export function canonicalModel(doc: ProvisioningDocument): ProvisioningDocument {
   return normalize(ROOT_TYPE, doc as unknown as Record<string, unknown>, true) as unknown as ProvisioningDocument;
 }
 
-/** Canonical JSON text (JCS of {@link canonicalModel}): the input of {@link computeVer}. */
+/**
+ * Canonical JSON text (RFC 8785 of {@link canonicalModel}): the input of {@link computeVer}. The
+ * parsers refuse what RFC 8785 cannot encode (lone surrogates, non-finite numbers) before this.
+ */
 export function canonicalJson(doc: ProvisioningDocument): string {
-  return jcs(canonicalModel(doc));
+  return rfc8785(canonicalModel(doc));
 }
 
 /** `ver`: base64url (no padding) SHA-256 of {@link canonicalJson}; 43 characters, a valid ContentHash. */

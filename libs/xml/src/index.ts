@@ -27,7 +27,7 @@ export {
   type ParseOptions,
 } from './provisioning.js';
 export { toProvisioningXml, type ToXmlOptions } from './json-to-xml.js';
-export { canonicalJson, canonicalModel, canonicalXml, computeVer, jcs } from './canonical.js';
+export { canonicalJson, canonicalModel, canonicalXml, computeVer } from './canonical.js';
 export {
   federationDocumentStream,
   federationDocumentJsonStream,

@@ -2,7 +2,7 @@ import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { OperatorAuthGuard } from '@app/auth';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import { ApiOperatorAuth, ApiProblems } from '../common/openapi.decorators.js';
 import { IsIntegerIn, IsSaneDate } from '../common/validation.js';
 import { AuditPageResponse } from './audit.schemas.js';

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CurrentPrincipal, MemberAuthGuard, type MemberPrincipal } from '@app/auth';
-import { PEERING_SERVICES } from '@app/db';
+import { PEERING_SERVICES } from '@app/common';
 import { AssertionsService, HubKeysService, MAX_ASSERTION_TTL_SECONDS } from '@app/interconnect';
 import { ApiMemberAuth, ApiProblems, ApiPublic } from '../common/openapi.decorators.js';
 import { AssertionResponse, JwksResponse } from './interconnect.schemas.js';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { FEDERATION_MODES, PEERING_SERVICES, PIN_TYPES } from '@app/db';
+import { FEDERATION_MODES, PEERING_SERVICES, PIN_TYPES } from '@app/common';
 import { IsIntegerIn, IsSaneDate } from '../common/validation.js';
 
 export class DecisionQueryDto {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AGREEMENT_STATES, CREDENTIAL_KINDS, FEDERATION_MODES, PEERING_SERVICES, PIN_TYPES } from '@app/db';
+import { AGREEMENT_STATES, CREDENTIAL_KINDS, FEDERATION_MODES, PEERING_SERVICES, PIN_TYPES } from '@app/common';
 import { ALLOW_REASONS, DECISION_RULES, DENIAL_REASONS } from '@app/interconnect';
 
 /** OpenAPI schemas of the interconnection responses. */

@@ -11,7 +11,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { MEMBER_PROTOCOLS, MEMBER_STATUSES, type MemberStatus } from '@app/db';
+import { MEMBER_PROTOCOLS, MEMBER_STATUSES, type MemberStatus } from '@app/common';
 import { IsIntegerIn, IsOmittable } from '../common/validation.js';
 
 export class MemberContactsDto {

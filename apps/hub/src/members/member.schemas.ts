@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MEMBER_PROTOCOLS, MEMBER_STATUSES } from '@app/db';
+import { MEMBER_PROTOCOLS, MEMBER_STATUSES } from '@app/common';
 import { MemberContactsDto } from './member.dto.js';
 
 /** OpenAPI schemas of the member responses (member.response.ts builds them). */

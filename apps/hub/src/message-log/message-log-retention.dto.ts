@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { LEGAL_HOLD_SCOPES, type LegalHoldScope } from '@app/db';
+import { LEGAL_HOLD_SCOPES, type LegalHoldScope } from '@app/common';
 import { MAX_RETENTION_DAYS, MAX_VERIFY_RANGE } from '@app/message-log';
 import { IsIntegerIn } from '../common/validation.js';
 

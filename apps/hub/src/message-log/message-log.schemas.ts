@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
-import { LEGAL_HOLD_SCOPES } from '@app/db';
+import { LEGAL_HOLD_SCOPES } from '@app/common';
 import { messageRecordSchema } from '@app/message-log';
 import { JSON_LINES_MEDIA_TYPES } from './message-log-body.js';
 

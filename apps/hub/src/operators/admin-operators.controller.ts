@@ -3,7 +3,8 @@ import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, 
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { Actor, OperatorAuthGuard } from '@app/auth';
 import type { ActorContext } from '@app/common';
-import { OPERATOR_ROLES, type OperatorEntity } from '@app/db';
+import { type OperatorEntity } from '@app/db';
+import { OPERATOR_ROLES } from '@app/common';
 import { OperatorsService } from '@app/members';
 import { ApiOperatorAuth, ApiProblems } from '../common/openapi.decorators.js';
 import { CreatedOperatorResponse, OperatorListResponse, OperatorResponse } from './operator.schemas.js';

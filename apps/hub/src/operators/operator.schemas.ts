@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { OPERATOR_ROLES } from '@app/db';
+import { OPERATOR_ROLES } from '@app/common';
 
 export class OperatorResponse {
   @ApiProperty({ format: 'uuid' }) id: string;

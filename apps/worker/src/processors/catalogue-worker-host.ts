@@ -1,22 +1,40 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '@app/config';
-import type { QueueName } from '@app/queue';
+import type { JobHandlerMap, QueueName } from '@app/queue';
 
 /**
- * What every processor of the job catalogue shares: concurrency from config, draining before the
- * database pool closes, and connection errors logged once per distinct message (they repeat on
- * every reconnect attempt while Redis is down).
+ * What every processor of the job catalogue shares: a typed handler per job of its queue,
+ * concurrency from config, draining before the database pool closes, and connection errors logged
+ * once per distinct message (they repeat on every reconnect attempt while Redis is down).
  */
-export abstract class CatalogueWorkerHost extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export abstract class CatalogueWorkerHost<Q extends QueueName>
+  extends WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(this.constructor.name);
   private lastError = '';
 
+  /** One handler per job the catalogue puts on this queue (the compiler checks the map is complete). */
+  protected abstract readonly handlers: JobHandlerMap<Q>;
+
   protected constructor(
-    private readonly queueName: QueueName,
+    private readonly queueName: Q,
     protected readonly config: AppConfig,
   ) {
     super();
+  }
+
+  /**
+   * Hands the job to the handler of its name, which is typed for that name's payload. A job name
+   * the queue does not carry is a permanent failure: retrying cannot help.
+   */
+  async process(job: Job): Promise<unknown> {
+    const handlers: Partial<Record<string, (job: Job) => Promise<unknown>>> = this.handlers;
+    const handler = Object.hasOwn(handlers, job.name) ? handlers[job.name] : undefined;
+    if (!handler) throw new UnrecoverableError(`unknown job ${job.name} on ${this.queueName}`);
+    return handler(job);
   }
 
   /**

@@ -3,7 +3,15 @@ import { Inject, Logger } from '@nestjs/common';
 import { Backoffs, BackoffStrategy, Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ChangeNotificationsHandler, PermanentDeliveryError } from '@app/provisioning';
-import { DeliverChangeNotificationPayload, JOB_CATALOGUE, JobName, QueueName, WEBHOOK_BACKOFF } from '@app/queue';
+import {
+  type DeliverChangeNotificationPayload,
+  JOB_CATALOGUE,
+  type JobHandlerMap,
+  jobRef,
+  JobName,
+  QueueName,
+  WEBHOOK_BACKOFF,
+} from '@app/queue';
 import { CatalogueWorkerHost } from './catalogue-worker-host.js';
 
 /**
@@ -25,8 +33,19 @@ export function webhookBackoff(baseDelayMs: number | undefined): BackoffStrategy
  * (non-http URL, 4xx answer) becomes UnrecoverableError; anything else is retried with the backoff.
  */
 @Processor(QueueName.ChangeNotifications, { autorun: false })
-export class ChangeNotificationsProcessor extends CatalogueWorkerHost {
+export class ChangeNotificationsProcessor extends CatalogueWorkerHost<QueueName.ChangeNotifications> {
   private readonly parkedLogger = new Logger(ChangeNotificationsProcessor.name);
+
+  protected readonly handlers: JobHandlerMap<QueueName.ChangeNotifications> = {
+    [JobName.DeliverChangeNotification]: async (job) => {
+      try {
+        return await this.handler.deliver(jobRef(job), job.data);
+      } catch (error) {
+        if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    },
+  };
 
   constructor(
     private readonly handler: ChangeNotificationsHandler,
@@ -43,34 +62,14 @@ export class ChangeNotificationsProcessor extends CatalogueWorkerHost {
     };
   }
 
-  async process(job: Job): Promise<unknown> {
-    const name = job.name as JobName.DeliverChangeNotification;
-    switch (name) {
-      case JobName.DeliverChangeNotification:
-        try {
-          return await this.handler.deliver(
-            { id: String(job.id), attemptsMade: job.attemptsMade },
-            job.data as DeliverChangeNotificationPayload,
-          );
-        } catch (error) {
-          if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(error.message);
-          throw error;
-        }
-      default: {
-        const unknownName: never = name;
-        throw new UnrecoverableError(`unknown job ${String(unknownName)} on ${QueueName.ChangeNotifications}`);
-      }
-    }
-  }
-
   /** A delivery that will not be retried again stays in the failed set (parked), where an operator can retry it. */
   @OnWorkerEvent('failed')
-  onFailed(job: Job | undefined, error: Error): void {
+  onFailed(job: Job<DeliverChangeNotificationPayload> | undefined, error: Error): void {
     if (!job) return;
     const unrecoverable = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
     const final = unrecoverable || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (!final) return;
-    const { subscriberDomain, domain, seq } = job.data as DeliverChangeNotificationPayload;
+    const { subscriberDomain, domain, seq } = job.data;
     this.parkedLogger.warn(
       `change notification ${String(job.id)} (${domain} seq ${seq} to ${subscriberDomain}) parked after ${job.attemptsMade} attempt(s): ${error.message}`,
     );

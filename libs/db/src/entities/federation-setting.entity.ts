@@ -1,7 +1,5 @@
 import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-
-export const FEDERATION_MODES = ['open', 'agreement'] as const;
-export type FederationMode = (typeof FEDERATION_MODES)[number];
+import { type FederationMode } from '@app/common';
 
 /** The federation-wide policy, a single row (id = 1). */
 @Entity({ name: 'federation_settings' })

@@ -1,7 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-export const LEGAL_HOLD_SCOPES = ['member', 'participant', 'room'] as const;
-export type LegalHoldScope = (typeof LEGAL_HOLD_SCOPES)[number];
+import { type LegalHoldScope } from '@app/common';
 
 /**
  * An operator's legal hold: while it is active (not released), retention deletes no message-log

@@ -1,10 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { type CredentialKind, type PinType } from '@app/common';
 import { MemberEntity } from './member.entity.js';
-
-export const CREDENTIAL_KINDS = ['jwk', 'certificate-pin'] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
-export const PIN_TYPES = ['certificate', 'spki'] as const;
-export type PinType = (typeof PIN_TYPES)[number];
 
 /**
  * A member's public credential beyond API keys: a signing key (public JWK, Ed25519 or P-256)

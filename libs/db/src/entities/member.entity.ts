@@ -1,14 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-
-export const MEMBER_STATUSES = ['pending', 'active', 'suspended', 'withdrawn'] as const;
-export type MemberStatus = (typeof MEMBER_STATUSES)[number];
-
-export const MEMBER_PROTOCOLS = ['sip', 'xmpp', 'matrix'] as const;
-export type MemberProtocol = (typeof MEMBER_PROTOCOLS)[number];
-
-export const CONTACT_ROLES = ['admin', 'security', 'noc', 'abuse'] as const;
-export type ContactRole = (typeof CONTACT_ROLES)[number];
-export type MemberContacts = Partial<Record<ContactRole, string[]>>;
+import { type MemberContacts, type MemberProtocol, type MemberStatus } from '@app/common';
 
 @Entity({ name: 'members' })
 @Index('idx_members_status_domain', ['status', 'domain'])

@@ -1,7 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-export const OPERATOR_ROLES = ['admin', 'auditor'] as const;
-export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+import { type OperatorRole } from '@app/common';
 
 /** An operator account; only the SHA-256 of its bearer token is stored. */
 @Entity({ name: 'operators' })

@@ -1,9 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-export const PEERING_SERVICES = ['presence', 'im', 'n-way-chat', 'file-transfer'] as const;
-export type PeeringService = (typeof PEERING_SERVICES)[number];
-export const AGREEMENT_STATES = ['offered', 'accepted', 'rejected', 'revoked'] as const;
-export type AgreementState = (typeof AGREEMENT_STATES)[number];
+import { type AgreementState, type PeeringService } from '@app/common';
 
 /**
  * A peering offer from one member to another (modelled on SPPF peering offers); once accepted

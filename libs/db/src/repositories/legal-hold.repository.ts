@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { LegalHoldEntity, type LegalHoldScope } from '../entities/legal-hold.entity.js';
+import type { LegalHoldScope } from '@app/common';
+import { LegalHoldEntity } from '../entities/legal-hold.entity.js';
 
 export interface NewLegalHold {
   scope: LegalHoldScope;

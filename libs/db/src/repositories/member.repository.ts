@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { MemberEntity, MemberStatus } from '../entities/member.entity.js';
+import type { MemberStatus } from '@app/common';
+import { MemberEntity } from '../entities/member.entity.js';
 
 export interface MemberListQuery {
   status?: MemberStatus;

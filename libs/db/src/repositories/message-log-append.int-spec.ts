@@ -9,6 +9,7 @@ import {
   isDuplicateKeyError,
   isMissingPartitionError,
   MessageLogRepository,
+  partitionName,
   utcDay,
 } from './message-log.repository.js';
 
@@ -179,5 +180,44 @@ describe('MessageLogRepository.appendBatch (integration)', () => {
     expect(check).toMatchObject({ code: '23514' });
     expect(isMissingPartitionError(check)).toBe(false);
     expect(await counts()).toEqual({ rows: 0, keys: 0, outbox: 0, seq: 0 });
+  });
+
+  describe('append', () => {
+    /** Appends one row with `messageId` and `ts`, recording `duplicatesPossible` per attempt; skips an id already logged. */
+    const appendOne = (messageId: string, ts: Date, attempts: boolean[]) =>
+      log.append(ORIGIN, { from: ts, to: ts }, async (head, tx) => {
+        attempts.push(tx.duplicatesPossible);
+        const logged = tx.duplicatesPossible ? await tx.findLogged([messageId]) : new Map<string, number>();
+        if (logged.has(messageId)) return { result: `duplicate of ${logged.get(messageId)}`, commit: null };
+        const { text, next } = oneRow(head, messageId, { ts: ts.toISOString() });
+        try {
+          await tx.copy(text);
+        } finally {
+          text.finish();
+        }
+        return { result: `logged at ${next.lastSeq}`, commit: { head: next, outbox: OUTBOX } };
+      });
+
+    it('should append without the duplicate lookup first and redo the batch with it after a resubmitted id', async () => {
+      const attempts: boolean[] = [];
+      expect(await appendOne('m-once', new Date(), attempts)).toBe('logged at 1');
+      expect(attempts).toEqual([false]);
+      attempts.length = 0;
+      expect(await appendOne('m-once', new Date(), attempts)).toBe('duplicate of 1');
+      expect(attempts).toEqual([false, true]);
+      expect(await counts()).toEqual({ rows: 1, keys: 1, outbox: 1, seq: 1 });
+    });
+
+    it('should create the missing daily partition and redo the batch once', async () => {
+      const later = new Date(utcDay(new Date()).getTime() + 40 * 86_400_000 + 3_600_000);
+      const attempts: boolean[] = [];
+      expect(await appendOne('m-later', later, attempts)).toBe('logged at 1');
+      expect(attempts).toEqual([false, false]);
+      const name = partitionName(utcDay(later));
+      expect((await log.partitions()).map((p) => p.name)).toContain(name);
+      expect(await counts()).toEqual({ rows: 1, keys: 1, outbox: 1, seq: 1 });
+      // other specs of the run see the partitions as the maintenance job left them
+      await dataSource.query(`DROP TABLE ${name}`);
+    });
   });
 });

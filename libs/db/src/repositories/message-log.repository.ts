@@ -13,6 +13,12 @@ export interface ChainHead {
 
 /** What a batch's transaction can do under its chain lock (MessageLogRepository.appendBatch). */
 export interface LogAppend {
+  /**
+   * Whether this attempt must look up the ids already logged (findLogged). False on the first
+   * attempt of MessageLogRepository.append: the keys' primary key catches a resubmission, and the
+   * batch is then redone with true.
+   */
+  readonly duplicatesPossible: boolean;
   /** Message ids of the origin already logged, with their seq. */
   findLogged(messageIds: string[]): Promise<Map<string, number>>;
   /** COPY the batch's keys and rows, their chain links set. */
@@ -71,14 +77,50 @@ export class MessageLogRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * One batch's transaction on a connection of its own, in four round trips: `BEGIN` with the
+   * The message log's write path: appends one batch (appendBatch) whose records fall in
+   * [span.from, span.to]. Most batches carry no resubmitted id, so the first attempt appends
+   * without looking the ids up (`tx.duplicatesPossible` false: one statement and an index probe
+   * per record less) and lets the keys' primary key catch a resubmission: the batch is then redone
+   * with the lookup. A timestamp in a day whose partition does not exist yet also gets one retry,
+   * after creating the partitions of the span. `work` runs once per attempt and must refill the
+   * same rows each time (the failed attempt's transaction was rolled back).
+   */
+  async append<T>(
+    origin: string,
+    span: { from: Date; to: Date },
+    work: (head: ChainHead, tx: LogAppend) => Promise<LogAppendOutcome<T>>,
+  ): Promise<T> {
+    let duplicatesPossible = false;
+    let partitionsEnsured = false;
+    for (;;) {
+      try {
+        return await this.appendBatch(origin, work, duplicatesPossible);
+      } catch (error) {
+        if (!duplicatesPossible && isDuplicateKeyError(error)) {
+          duplicatesPossible = true;
+        } else if (!partitionsEnsured && isMissingPartitionError(error)) {
+          await this.ensureDailyPartitions(utcDay(span.from), span.to);
+          partitionsEnsured = true;
+        } else {
+          throw error;
+        }
+      }
+    }
+  }
+
+  /**
+   * One attempt of a batch's transaction on a connection of its own, in four round trips: `BEGIN` with the
    * lock on the origin's chain head (created at the genesis), the two COPYs, and the new chain
    * head with the outbox row and `COMMIT`. Through TypeORM the same work took seven: its
    * transaction's BEGIN and COMMIT are statements of their own, and parameters need the extended
    * protocol, which sends one statement per round trip. `work` links the rows under the lock and
    * says what to commit; with nothing to commit, or on any error, the transaction is rolled back.
    */
-  async appendBatch<T>(origin: string, work: (head: ChainHead, tx: LogAppend) => Promise<LogAppendOutcome<T>>): Promise<T> {
+  async appendBatch<T>(
+    origin: string,
+    work: (head: ChainHead, tx: LogAppend) => Promise<LogAppendOutcome<T>>,
+    duplicatesPossible = true,
+  ): Promise<T> {
     const [client, release] = await this.connection();
     let broken: unknown;
     try {
@@ -90,6 +132,7 @@ export class MessageLogRepository {
       )) as unknown as [QueryResult, QueryResult<{ last_seq: string; last_hash: string }>];
       const head = { lastSeq: Number(locked.rows[0].last_seq), lastHash: locked.rows[0].last_hash };
       const outcome = await work(head, {
+        duplicatesPossible,
         findLogged: (messageIds) => findLogged(client, origin, messageIds),
         copy: (batch) => copyBatch(client, batch),
       });
@@ -181,7 +224,7 @@ async function copyBatch(client: PoolClient, batch: LogBatchText): Promise<void>
  * The whole batch in one write. Not `pipeline(Readable.from([bytes]), …)`: that pair leaves
  * ~9 KB per call (its AbortController and async-iterator stream) that young-generation collections
  * cannot free, so every COPY promoted garbage to the old generation and the hub paid for it in
- * mark-compact pauses (docs/benchmarks.md, "fourth session"). The stream's 'finish' comes only
+ * mark-compact pauses (docs/benchmarks.md, message-log decisions). The stream's 'finish' comes only
  * after PostgreSQL's ReadyForQuery; an ErrorResponse rejects.
  */
 function copyInto(client: PoolClient, sql: string, bytes: Buffer): Promise<void> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { FederationMode, FederationSettingEntity } from '../entities/federation-setting.entity.js';
+import type { FederationMode } from '@app/common';
+import { FederationSettingEntity } from '../entities/federation-setting.entity.js';
 import { InterconnectBlockEntity } from '../entities/interconnect-block.entity.js';
 import { PeeringAgreementEntity } from '../entities/peering-agreement.entity.js';
 

@@ -1,6 +1,8 @@
 import { jest } from '@jest/globals';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { loadConfig } from '@app/config';
+import { ChangeBus } from '../change-bus.js';
 import { buildDataSourceOptions } from '../data-source-options.js';
 import { TransactionRunner } from './transaction-runner.js';
 
@@ -50,7 +52,7 @@ describe('TransactionRunner (integration)', () => {
 
     const query = jest.spyOn(pg.Client.prototype, 'query');
     try {
-      const isolation = await new TransactionRunner(dataSource).run(async (manager) => {
+      const isolation = await new TransactionRunner(dataSource, new ChangeBus(loadConfig({}))).run(async (manager) => {
         const result: Array<{ transaction_isolation: string }> = await manager.query('SHOW transaction_isolation');
         return result[0].transaction_isolation;
       });
@@ -60,5 +62,67 @@ describe('TransactionRunner (integration)', () => {
     } finally {
       query.mockRestore();
     }
+  });
+});
+
+describe('TransactionRunner.runAndAnnounce (integration)', () => {
+  let dataSource: DataSource;
+  let listener: pg.Client;
+  const heard: string[] = [];
+  let changes: ChangeBus;
+  let runner: TransactionRunner;
+  const delivered: string[] = [];
+  const nextNotification = () => new Promise<string>((resolve) => listener.once('notification', (m) => resolve(m.payload ?? '')));
+
+  beforeAll(async () => {
+    if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set: run tests through `npm test`');
+    const url = process.env.DATABASE_URL;
+    dataSource = await new DataSource(buildDataSourceOptions({ url, poolMax: 2, applicationName: 'tests' })).initialize();
+    listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    await listener.query('LISTEN hub_changes');
+    listener.on('notification', (m) => heard.push(m.payload ?? ''));
+    // not bootstrapped: no listener of its own, so `delivered` holds only local deliveries
+    changes = new ChangeBus(loadConfig({}));
+    changes.subscribe((key) => delivered.push(key));
+    runner = new TransactionRunner(dataSource, changes);
+  });
+  afterAll(async () => {
+    await listener?.end();
+    await dataSource?.destroy();
+  });
+  beforeEach(() => {
+    heard.length = 0;
+    delivered.length = 0;
+  });
+
+  it('should announce the keys on commit and deliver them in this process', async () => {
+    const notified = nextNotification();
+    await expect(runner.runAndAnnounce(['member:a.example'], () => Promise.resolve(7))).resolves.toBe(7);
+    expect(await notified).toBe('member:a.example');
+    expect(delivered).toEqual(['member:a.example']);
+  });
+
+  it('should neither announce nor deliver when the work fails', async () => {
+    const failing = runner.runAndAnnounce(['member:rolled-back.example'], () => Promise.reject(new Error('nope')));
+    await expect(failing).rejects.toThrow('nope');
+    expect(delivered).toEqual([]);
+    // notifications arrive in commit order: the next one heard is the next committed change
+    const notified = nextNotification();
+    await runner.runAndAnnounce(['member:after.example'], () => Promise.resolve());
+    expect(await notified).toBe('member:after.example');
+    expect(heard).toEqual(['member:after.example']);
+  });
+
+  it('should announce nothing when the outcome names no key', async () => {
+    await runner.runAndAnnounce(
+      (created: boolean) => (created ? ['member:x.example'] : []),
+      () => Promise.resolve(false),
+    );
+    expect(delivered).toEqual([]);
+    const notified = nextNotification();
+    await runner.runAndAnnounce(['member:marker.example'], () => Promise.resolve());
+    expect(await notified).toBe('member:marker.example');
+    expect(heard).toEqual(['member:marker.example']);
   });
 });

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ALL_CHANGED, ChangeBus, HubKeyRepository, HubSigningKeyEntity, TransactionRunner } from '@app/db';
 import { type ActorContext, systemActor } from '@app/common';
-import { AuditTrail } from '@app/members';
+import { AuditTrail } from '@app/audit';
 import {
   activeSigningKey,
   type AssertionRequest,
@@ -260,14 +260,8 @@ export class HubKeysService {
   }
 
   /** Runs a key change in a transaction, announces it to every process, and drops this process's cache. */
-  private async change<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.tx.run(async (manager) => {
-      const outcome = await work(manager);
-      await this.changes.announce([HUB_KEYS_CHANGE_KEY], manager);
-      return outcome;
-    });
-    this.changes.deliverLocally([HUB_KEYS_CHANGE_KEY]);
-    return result;
+  private change<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.tx.runAndAnnounce([HUB_KEYS_CHANGE_KEY], work);
   }
 
   private current(): Promise<KeySet> {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MembersModule } from '@app/members';
+import { AuditModule } from '@app/audit';
 import { AssertionsService } from './assertions.service.js';
 import { HubKeysService } from './hub-keys.service.js';
 import { InterconnectDecisions } from './interconnect-decisions.service.js';
@@ -18,5 +18,5 @@ const SERVICES = [
   AssertionsService,
 ];
 
-@Module({ imports: [MembersModule], providers: SERVICES, exports: SERVICES })
+@Module({ imports: [AuditModule], providers: SERVICES, exports: SERVICES })
 export class InterconnectModule {}

@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ChangeBus,
-  CredentialRepository,
-  MemberCredentialEntity,
-  MemberRepository,
-  memberChangeKey,
-  PinType,
-  TransactionRunner,
-} from '@app/db';
-import { ActorContext, ConflictError, InvalidInputError, NotFoundError, normalizeDomain } from '@app/common';
-import { AuditTrail } from '@app/members';
+import { CredentialRepository, MemberCredentialEntity, MemberRepository, memberChangeKey, TransactionRunner } from '@app/db';
+import { ActorContext, ConflictError, InvalidInputError, NotFoundError, normalizeDomain, PinType } from '@app/common';
+import { AuditTrail } from '@app/audit';
 import { certificatePins, normalizePinSha256 } from '../certificate-pin.js';
 import { jwkThumbprint, parsePublicSigningJwk } from '../signing-jwk.js';
 import { TransparencyLog } from './transparency-log.service.js';
@@ -47,7 +39,6 @@ export class MemberCredentialsService {
     private readonly credentials: CredentialRepository,
     private readonly audit: AuditTrail,
     private readonly transparency: TransparencyLog,
-    private readonly changes: ChangeBus,
   ) {}
 
   async addJwk(
@@ -88,7 +79,7 @@ export class MemberCredentialsService {
   async revoke(domainInput: string, id: string, reason: string | null, actor: ActorContext): Promise<void> {
     const domain = normalizeDomain(domainInput);
     const member = await this.requireMember(domain);
-    await this.tx.run(async (manager) => {
+    await this.tx.runAndAnnounce([memberChangeKey(domain)], async (manager) => {
       const credential = /^[0-9a-f-]{36}$/i.test(id) ? await this.credentials.findForMember(member.id, id, manager) : null;
       if (!credential) throw new NotFoundError(`no credential ${id} for ${domain}`);
       if (credential.revokedAt) throw new ConflictError(`credential ${id} is already revoked`);
@@ -106,9 +97,7 @@ export class MemberCredentialsService {
         },
         manager,
       );
-      await this.changes.announce([memberChangeKey(domain)], manager);
     });
-    this.changes.deliverLocally([memberChangeKey(domain)]);
   }
 
   private async add(
@@ -123,7 +112,7 @@ export class MemberCredentialsService {
     if (notAfter && notAfter <= notBefore) throw InvalidInputError.forField('notAfter', 'must be after notBefore');
     const member = await this.requireMember(domain);
     if (member.status === 'withdrawn') throw new ConflictError('a withdrawn member cannot register credentials');
-    const saved = await this.tx.run(async (manager) => {
+    return this.tx.runAndAnnounce([memberChangeKey(domain)], async (manager) => {
       const row = await this.credentials
         .insert({ ...credential, memberId: member.id, notBefore, notAfter, label: validity.label ?? null }, manager)
         .catch((error: { code?: string }) => {
@@ -149,11 +138,8 @@ export class MemberCredentialsService {
         { kind: 'credential.added', subjects: [domain], entry: JSON.parse(JSON.stringify(entry)) },
         manager,
       );
-      await this.changes.announce([memberChangeKey(domain)], manager);
       return row;
     });
-    this.changes.deliverLocally([memberChangeKey(domain)]);
-    return saved;
   }
 
   private async requireMember(domain: string) {

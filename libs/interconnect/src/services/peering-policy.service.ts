@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ChangeBus, FederationMode, PeeringAgreementEntity, PeeringService, PolicyRepository, TransactionRunner } from '@app/db';
-import { ActorContext, ConflictError, ForbiddenError, InvalidInputError, NotFoundError, normalizeDomain } from '@app/common';
-import { AuditTrail } from '@app/members';
+import { PeeringAgreementEntity, PolicyRepository, TransactionRunner } from '@app/db';
+import {
+  ActorContext,
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  normalizeDomain,
+  FederationMode,
+  PeeringService,
+} from '@app/common';
+import { AuditTrail } from '@app/audit';
 import { InterconnectDecisions } from './interconnect-decisions.service.js';
 import { POLICY_CHANGE_KEY } from './policy-change.js';
 import { TransparencyLog } from './transparency-log.service.js';
@@ -19,7 +28,6 @@ export class PeeringPolicyService {
     private readonly policy: PolicyRepository,
     private readonly audit: AuditTrail,
     private readonly transparency: TransparencyLog,
-    private readonly changes: ChangeBus,
     private readonly decisions: InterconnectDecisions,
   ) {}
 
@@ -175,13 +183,7 @@ export class PeeringPolicyService {
     });
   }
 
-  private async change<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.tx.run(async (manager) => {
-      const outcome = await work(manager);
-      await this.changes.announce([POLICY_CHANGE_KEY], manager);
-      return outcome;
-    });
-    this.changes.deliverLocally([POLICY_CHANGE_KEY]);
-    return result;
+  private change<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.tx.runAndAnnounce([POLICY_CHANGE_KEY], work);
   }
 }

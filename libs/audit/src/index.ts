@@ -1,0 +1,2 @@
+export * from './audit-trail.service.js';
+export * from './audit.module.js';
