@@ -101,6 +101,15 @@ describe('message log retention and legal holds (e2e)', () => {
     expect((await verify(a)).body).toMatchObject({ ok: true, checkedRecords: 1, checkedCheckpoints: 1 });
   });
 
+  it('should drop a partition once when two runs enforce retention at the same time', async () => {
+    await log(a, [messageRecord(a.domain, b.domain, { timestamp: daysAgo(200) }), messageRecord(a.domain, b.domain)]);
+    const name = partitionName(utcDay(new Date(daysAgo(200))));
+    const reports = await Promise.all([enforce(), enforce(), enforce()]);
+    expect(reports.filter((r) => r.droppedPartitions.includes(name))).toHaveLength(1);
+    expect(reports.reduce((n, r) => n + r.droppedRecords, 0)).toBe(1);
+    expect((await verify(a)).body).toMatchObject({ ok: true, checkedRecords: 1, checkedCheckpoints: 1 });
+  });
+
   it('should keep a held partition, and delete its records once the hold is released', async () => {
     await log(a, [messageRecord(a.domain, b.domain, { timestamp: daysAgo(200) })]);
     const name = partitionName(utcDay(new Date(daysAgo(200))));

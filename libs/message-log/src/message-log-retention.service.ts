@@ -151,6 +151,7 @@ export class MessageLogRetention {
       const dropped = await this.tx
         .run(async (manager) => {
           const held = await this.lockAndReadHolds(manager);
+          if (!(await this.prune.partitionExists(partition.name, manager))) return null;
           if (await this.prune.partitionHasTagged(partition.name, held, manager)) return null;
           const runs = await this.prune.partitionRuns(partition.name, manager);
           if (runs.length === 0 && inIngestWindow(partition, now, this.config.messageLog.acceptPastDays)) return null;

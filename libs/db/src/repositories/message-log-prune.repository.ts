@@ -77,6 +77,17 @@ export class MessageLogPruneRepository {
     return rows.map((r) => r.origin);
   }
 
+  /**
+   * Whether the partition still exists: the partition list is read before the retention lock, so
+   * another run (another worker) may have dropped it meanwhile.
+   */
+  async partitionExists(partition: string, manager: EntityManager): Promise<boolean> {
+    const [row]: Array<{ oid: string | null }> = await manager.query('SELECT to_regclass($1) AS oid', [
+      checkedPartition(partition),
+    ]);
+    return row?.oid != null;
+  }
+
   /** Whether the partition holds a record carrying one of `tags`. */
   async partitionHasTagged(partition: string, tags: string[], manager: EntityManager): Promise<boolean> {
     if (tags.length === 0) return false;
