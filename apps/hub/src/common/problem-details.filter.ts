@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { DomainError, InvalidInputError } from '@app/common';
+import { describeQueryError } from '@app/db';
 import { PROBLEM_CONTENT_TYPE, ProblemDocument, problemTitle, problemType, STATUS_BY_KIND } from './problem-details.js';
 import { problemSlugForCode } from './problem-types.js';
 
@@ -73,8 +74,19 @@ export function toProblem(error: unknown, request: FastifyRequest, logger: Logge
     };
   }
   const errorId = randomUUID();
-  logger.error(`unhandled error ${errorId} on ${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}`);
+  logger.error(`unhandled error ${errorId} on ${request.method} ${request.url}: ${describeUnhandled(error, sqlState)}`);
   return { type: problemType('internal'), title: problemTitle(500), status: 500, detail: 'internal error', errorId, ...base };
+}
+
+/**
+ * The stack of an unexpected error, except that a database error's own message is replaced by the
+ * part of it that quotes no value (PostgreSQL quotes the offending input, which may be member data).
+ */
+function describeUnhandled(error: unknown, sqlState: string | undefined): string {
+  const stack = (error as Error)?.stack ?? String(error);
+  if (!sqlState) return stack;
+  const frames = stack.split('\n').filter((line) => /^\s+at /.test(line));
+  return [describeQueryError(error), ...frames].join('\n');
 }
 
 export function sendProblem(reply: FastifyReply, problem: ProblemDocument): void {
