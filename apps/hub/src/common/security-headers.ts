@@ -1,6 +1,6 @@
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { RouteOptions } from 'fastify';
+import type { onRequestHookHandler, RouteOptions } from 'fastify';
 import type { AppConfig } from '@app/config';
 
 /** Where SwaggerModule serves the UI (create-hub-app.ts). */
@@ -15,9 +15,12 @@ const DOCS_PATH = '/docs';
  * - `Cache-Control: no-store` unless the route says otherwise: API keys, operator tokens and every
  *   other answer of an authenticated route stay out of caches; the routes meant to be cached
  *   (provisioning views, the federation stream, the JWKS) set their own Cache-Control.
- * - @fastify/helmet on the /docs pages: a CSP allowing only the hub's own scripts (Swagger UI loads
- *   its bundle and its init script from /docs, no inline script) and its inline styles. No
+ * - helmet's headers on the /docs pages only: a CSP allowing only the hub's own scripts (Swagger UI
+ *   loads its bundle and its init script from /docs, no inline script) and its inline styles. No
  *   upgrade-insecure-requests on a hub served over plain HTTP, where it would break the page.
+ *   helmet runs as a hook of those routes alone: @fastify/helmet adds two hooks (one async, one
+ *   closure per request) to every route even with `global: false`, which measurably slowed the
+ *   provisioning hot path and grew the hub's old generation (docs/benchmarks.md).
  */
 export async function installSecurityHeaders(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
@@ -27,13 +30,7 @@ export async function installSecurityHeaders(app: NestFastifyApplication, config
     reply.header('Cache-Control', 'no-store');
     done();
   });
-  fastify.addHook('onRoute', (route: RouteOptions) => {
-    if (route.url === DOCS_PATH || route.url.startsWith(`${DOCS_PATH}/`) || route.url.startsWith(`${DOCS_PATH}-`)) {
-      (route as RouteOptions & { helmet?: object }).helmet = {};
-    }
-  });
-  await app.register(helmet, {
-    global: false,
+  const docsHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         'default-src': ["'self'"],
@@ -50,5 +47,14 @@ export async function installSecurityHeaders(app: NestFastifyApplication, config
     },
     // HSTS only where the hub itself serves HTTPS
     strictTransportSecurity: config.hub.tls ? undefined : false,
+  });
+  const applyDocsHeaders: onRequestHookHandler = (request, reply, done) => {
+    docsHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  };
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    if (route.url === DOCS_PATH || route.url.startsWith(`${DOCS_PATH}/`) || route.url.startsWith(`${DOCS_PATH}-`)) {
+      const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+      route.onRequest = [...own, applyDocsHeaders];
+    }
   });
 }
