@@ -90,6 +90,12 @@ describe('authorized interconnection (e2e)', () => {
       .expect(201);
     expect((await decision(a, b.domain)).allowed).toBe(false);
     await http().post(`/v1/interconnect/agreements/${offer.body.id}/accept`).set(auth(a)).expect(403);
+    for (const step of ['accept', 'reject', 'revoke']) {
+      for (const id of ['not-a-uuid', '99999999999999999999', '00000000-0000-0000-0000-000000000000']) {
+        const res = await http().post(`/v1/interconnect/agreements/${id}/${step}`).set(auth(b));
+        expect([res.status, res.headers['content-type']]).toEqual([404, expect.stringContaining('application/problem+json')]);
+      }
+    }
     await http().post(`/v1/interconnect/agreements/${offer.body.id}/accept`).set(auth(b)).expect(200);
     expect(await decision(a, b.domain, 'im')).toMatchObject({ allowed: true, reason: 'allowed-by-agreement' });
     expect((await decision(b, a.domain, 'presence')).allowed).toBe(true);

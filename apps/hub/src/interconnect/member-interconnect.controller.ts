@@ -21,6 +21,15 @@ import {
 import { BlockDto, CredentialDto, DecisionQueryDto, OfferDto, VerifyDto } from './interconnect.dto.js';
 import { toAgreementResponse, toBlockResponse, toCredentialResponse } from './interconnect.responses.js';
 
+/** The problems of every step an agreement's party takes (accept, reject, revoke). */
+const ApiAgreementStepProblems = () =>
+  ApiProblems(
+    400,
+    [403, 'the calling member is not active, or not the party that may do this'],
+    [404, 'no such agreement of yours'],
+    [409, 'the agreement is not in a state that allows this'],
+  );
+
 /** A member's side of interconnection, with its own API key (active members only). */
 @ApiTags('interconnect')
 @ApiMemberAuth()
@@ -92,12 +101,7 @@ export class MemberInterconnectController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept an offer made to you' })
   @ApiOkResponse({ type: AgreementResponse })
-  @ApiProblems(
-    400,
-    [403, 'the calling member is not active, or not the party that may do this'],
-    [404, 'no such agreement of yours'],
-    [409, 'the agreement is not in a state that allows this'],
-  )
+  @ApiAgreementStepProblems()
   async accept(@Param('id') id: string, @CurrentPrincipal() me: MemberPrincipal, @Actor() actor: ActorContext) {
     return toAgreementResponse(await this.policy.decide(id, me.domain, true, actor));
   }
@@ -106,12 +110,7 @@ export class MemberInterconnectController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject an offer made to you' })
   @ApiOkResponse({ type: AgreementResponse })
-  @ApiProblems(
-    400,
-    [403, 'the calling member is not active, or not the party that may do this'],
-    [404, 'no such agreement of yours'],
-    [409, 'the agreement is not in a state that allows this'],
-  )
+  @ApiAgreementStepProblems()
   async reject(@Param('id') id: string, @CurrentPrincipal() me: MemberPrincipal, @Actor() actor: ActorContext) {
     return toAgreementResponse(await this.policy.decide(id, me.domain, false, actor));
   }
@@ -120,12 +119,7 @@ export class MemberInterconnectController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an agreement you are party to' })
   @ApiOkResponse({ type: AgreementResponse })
-  @ApiProblems(
-    400,
-    [403, 'the calling member is not active, or not the party that may do this'],
-    [404, 'no such agreement of yours'],
-    [409, 'the agreement is not in a state that allows this'],
-  )
+  @ApiAgreementStepProblems()
   async revoke(@Param('id') id: string, @CurrentPrincipal() me: MemberPrincipal, @Actor() actor: ActorContext) {
     return toAgreementResponse(await this.policy.revoke(id, me.domain, actor));
   }
