@@ -144,6 +144,49 @@ describe('a hidden member answers like an unknown domain (e2e)', () => {
     expect(agreements).toEqual([{ n: 0 }]);
   });
 
+  it.each(HIDINGS)(
+    'should show no agreement, offer or transparency entry with a member hidden by %s, as if it never existed',
+    async (_how, hide) => {
+      const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+      const entriesBefore = (await http().get('/v1/transparency/entries').set(auth(a)).expect(200)).text;
+      const noAgreements = (await http().get('/v1/interconnect/agreements').set(auth(a)).expect(200)).text;
+      const accepted = await http()
+        .post('/v1/interconnect/offers')
+        .set(auth(a))
+        .send({ peer: x.domain, services: ['im'] })
+        .expect(201);
+      await http().post(`/v1/interconnect/agreements/${accepted.body.id}/accept`).set(auth(x)).expect(200);
+      const open = await http()
+        .post('/v1/interconnect/offers')
+        .set(auth(x))
+        .send({ peer: a.domain, services: ['presence'] })
+        .expect(201);
+      // while visible, the caller sees both agreements and their entries
+      const listed = await http().get('/v1/interconnect/agreements').set(auth(a)).expect(200);
+      expect(listed.body.items.map((i: { id: string }) => i.id).sort()).toEqual([accepted.body.id, open.body.id].sort());
+      expect((await http().get('/v1/transparency/entries').set(auth(a)).expect(200)).text).not.toBe(entriesBefore);
+
+      await hide(http, a, x);
+      expect((await http().get('/v1/interconnect/agreements').set(auth(a)).expect(200)).text).toBe(noAgreements);
+      expect((await http().get('/v1/transparency/entries').set(auth(a)).expect(200)).text).toBe(entriesBefore);
+      const step = (id: string, action: string) =>
+        http().post(`/v1/interconnect/agreements/${id}/${action}`).set(auth(a)).send({});
+      const asUnknown = (res: request.Response, id: string) => seen(res, x.domain).replaceAll(id, UNKNOWN_ID);
+      for (const [id, action] of [
+        [open.body.id, 'accept'],
+        [open.body.id, 'reject'],
+        [accepted.body.id, 'revoke'],
+      ]) {
+        const hidden = await step(id, action);
+        expect(hidden.status).toBe(404);
+        expect(asUnknown(hidden, id)).toBe(asUnknown(await step(UNKNOWN_ID, action), UNKNOWN_ID));
+      }
+      // nothing was changed by the refused steps
+      const states = await hub.app.get(DataSource).query('SELECT state FROM peering_agreements ORDER BY state');
+      expect(states).toEqual([{ state: 'accepted' }, { state: 'offered' }]);
+    },
+  );
+
   it("should not show the blocked member a member block's transparency entry, and show it to the blocker", async () => {
     const before = await http().get('/v1/transparency/entries').set(auth(a)).expect(200);
     await http().post('/v1/interconnect/blocks').set(auth(x)).send({ peer: a.domain, reason: 'spam from a' }).expect(204);

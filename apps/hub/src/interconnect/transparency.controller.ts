@@ -34,7 +34,7 @@ export class TransparencyController {
   @ApiOkResponse({ type: TransparencyListResponse })
   @ApiProblems(400)
   async entries(@Query() query: TransparencyQueryDto, @CurrentPrincipal() me: MemberPrincipal) {
-    const items = await this.transparency.list({ readableBy: me.domain, afterSeq: query.afterSeq?.toString(), limit: 500 });
+    const items = await this.transparency.readableBy(me.domain, { afterSeq: query.afterSeq?.toString(), limit: 500 });
     return { items: items.map(toTransparencyResponse) };
   }
 }

@@ -100,8 +100,10 @@ export class PeeringPolicyService {
     });
   }
 
-  agreementsOf(member: string): Promise<PeeringAgreementEntity[]> {
-    return this.policy.agreementsOf(member);
+  /** The member's agreements with the members it may see (the one visibility rule). */
+  async agreementsOf(member: string): Promise<PeeringAgreementEntity[]> {
+    const directory = await this.decisions.directory();
+    return (await this.policy.agreementsOf(member)).filter((a) => directory.visible(member, counterpartOf(a, member)));
   }
 
   /** A member blocks a peer (scope member) or operators forbid a pair (scope operator, stored sorted). */
@@ -175,8 +177,13 @@ export class PeeringPolicyService {
   ): Promise<T> {
     return this.change(async (manager) => {
       const agreement = /^[0-9a-f-]{36}$/i.test(id) ? await this.policy.lockAgreement(id, manager) : null;
-      // an agreement between others is reported exactly like a missing one
-      if (!agreement || (agreement.offererDomain !== member && agreement.offereeDomain !== member)) {
+      // an agreement between others, or with a member hidden from this one, is reported exactly
+      // like a missing one
+      if (
+        !agreement ||
+        (agreement.offererDomain !== member && agreement.offereeDomain !== member) ||
+        !(await this.decisions.visible(member, counterpartOf(agreement, member)))
+      ) {
         throw new NotFoundError(`no agreement ${id}`);
       }
       return work(agreement, manager);
@@ -186,4 +193,8 @@ export class PeeringPolicyService {
   private change<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.tx.runAndAnnounce([POLICY_CHANGE_KEY], work);
   }
+}
+
+function counterpartOf(agreement: PeeringAgreementEntity, member: string): string {
+  return agreement.offererDomain === member ? agreement.offereeDomain : agreement.offererDomain;
 }
