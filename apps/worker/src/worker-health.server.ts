@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, Server } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { Readiness } from '@app/queue';
+import { Readiness, readinessHttpStatus } from '@app/queue';
 
 /** The worker's only HTTP surface: /health/live and /health/ready (WORKER_HEALTH_PORT, 0 = off). */
 @Injectable()
@@ -30,11 +30,14 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
     await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
   }
 
-  /** The hub's /health/live and /health/ready, same bodies and statuses. */
+  /**
+   * The hub's /health/live and /health/ready, same bodies; but a worker without its queue backend
+   * can do nothing, so it is not ready (503) where the hub is only degraded.
+   */
   private async respond(url: string): Promise<[number, unknown]> {
     if (url === '/health/live') return [200, this.readiness.live()];
     if (url !== '/health/ready') return [404, { status: 'not-found' }];
-    const report = await this.readiness.ready();
-    return [report.status === 'ok' ? 200 : 503, report];
+    const report = await this.readiness.ready({ queue: true });
+    return [readinessHttpStatus(report), report];
   }
 }

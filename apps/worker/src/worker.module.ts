@@ -4,7 +4,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DbModule } from '@app/db';
 import { MembersModule } from '@app/members';
 import { ProvisioningModule } from '@app/provisioning';
-import { JobSchedules, OutboxDispatcher, QueueModule } from '@app/queue';
+import { JobSchedules, OutboxDispatcher, OutboxReconciler, QueueModule } from '@app/queue';
 import { MessageLogModule } from '@app/message-log';
 import { WorkerHealthServer } from './worker-health.server.js';
 import { ChangeNotificationsProcessor } from './processors/change-notifications.processor.js';
@@ -28,6 +28,7 @@ export class WorkerModule {
       ],
       providers: [
         OutboxDispatcher,
+        OutboxReconciler,
         MemberEventsProcessor,
         ProvisioningChangesProcessor,
         ChangeNotificationsProcessor,

@@ -26,14 +26,16 @@ export interface AppConfig {
   sip: { enabled: boolean; host: string; port: number };
   /** retryDelayMs: base of the delivery backoff; undefined = the job catalogue's delay */
   webhooks: { timeoutMs: number; retryDelayMs: number | undefined };
-  worker: { healthPort: number; lockDurationMs: number };
+  /** scheduleCheckIntervalMs: how often the job schedules are checked and lost ones re-created */
+  worker: { healthPort: number; lockDurationMs: number; scheduleCheckIntervalMs: number };
   messageLog: {
     retentionDays: number;
     acceptPastDays: number;
     partitionsAheadDays: number;
     maintenanceIntervalMs: number;
   };
-  outbox: { pollIntervalMs: number; batchSize: number };
+  /** reconcile*: the reconciler re-dispatches rows whose job left no receipt (see docs/queues.md) */
+  outbox: { pollIntervalMs: number; batchSize: number; reconcileIntervalMs: number; reconcileGraceMs: number };
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
 }
@@ -91,14 +93,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     sip: { enabled: e.HUB_SIP_ENABLED, host: e.HUB_SIP_HOST, port: e.HUB_SIP_PORT },
     webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, retryDelayMs: e.WEBHOOK_RETRY_DELAY_MS },
-    worker: { healthPort: e.WORKER_HEALTH_PORT, lockDurationMs: e.WORKER_LOCK_DURATION_MS },
+    worker: {
+      healthPort: e.WORKER_HEALTH_PORT,
+      lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+      scheduleCheckIntervalMs: e.WORKER_SCHEDULE_CHECK_INTERVAL_MS,
+    },
     messageLog: {
       retentionDays: e.MESSAGE_LOG_RETENTION_DAYS,
       acceptPastDays: e.MESSAGE_LOG_ACCEPT_PAST_DAYS,
       partitionsAheadDays: e.MESSAGE_LOG_PARTITIONS_AHEAD_DAYS,
       maintenanceIntervalMs: e.MESSAGE_LOG_MAINTENANCE_INTERVAL_MS,
     },
-    outbox: { pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
+    outbox: {
+      pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
+      batchSize: e.OUTBOX_BATCH_SIZE,
+      reconcileIntervalMs: e.OUTBOX_RECONCILE_INTERVAL_MS,
+      reconcileGraceMs: e.OUTBOX_RECONCILE_GRACE_MS,
+    },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
   };
 }

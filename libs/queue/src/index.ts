@@ -6,3 +6,6 @@ export * from './outbox-dispatcher.js';
 export * from './queue-health.js';
 export * from './readiness.js';
 export * from './job-schedules.js';
+export * from './outbox-reconciler.js';
+export * from './queue-counters.js';
+export * from './failed-jobs.js';

@@ -75,9 +75,25 @@ export interface JobPayloads {
   [JobName.EnforceMessageLogRetention]: MessageLogMaintenancePayload;
 }
 
+/**
+ * Where a job comes from, which decides what makes it durable:
+ * - `outbox`: written to the outbox in the transaction of its cause; its handler records a receipt
+ *   in the transaction of its effect, and the reconciler adds the job again (same id) while the
+ *   receipt is missing and the queue has lost the job;
+ * - `schedule`: produced by a BullMQ job scheduler, which the worker re-creates when it is missing.
+ */
+export type JobSource = 'outbox' | 'schedule';
+
 export interface JobDefinition {
   queue: QueueName;
+  source: JobSource;
   options: JobsOptions;
+  /**
+   * How many times a run may be interrupted (its worker died or lost the job's lock) with the job
+   * still handed out again: a stall is retried like a failed attempt, as often as attempts allow.
+   * One more stall fails the job for good (logged, and parked if it came from the outbox).
+   */
+  maxStalls: number;
 }
 
 const DAY_SECONDS = 24 * 3600;
@@ -105,27 +121,61 @@ const MAINTENANCE_OPTIONS: JobsOptions = {
   removeOnFail: { count: 100 },
 };
 
-/** Retry policy declared once per job: exponential backoff with jitter, bounded history. */
+/** A webhook may be down for hours: 10 attempts, the last one 6 to 8.5 hours after the first. */
+const WEBHOOK_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: WEBHOOK_BACKOFF, delay: 60_000, jitter: 0.5 },
+  removeOnComplete: { age: 7 * DAY_SECONDS, count: 50_000 },
+  removeOnFail: { age: 30 * DAY_SECONDS },
+};
+
+/** Retry and stall policy declared once per job: exponential backoff with jitter, bounded history. */
 export const JOB_CATALOGUE = {
-  [JobName.MemberStatusChanged]: { queue: QueueName.MemberEvents, options: EVENT_OPTIONS },
-  [JobName.ProvisioningPublished]: { queue: QueueName.ProvisioningChanges, options: EVENT_OPTIONS },
+  [JobName.MemberStatusChanged]: { queue: QueueName.MemberEvents, source: 'outbox', options: EVENT_OPTIONS, maxStalls: 8 },
+  [JobName.ProvisioningPublished]: {
+    queue: QueueName.ProvisioningChanges,
+    source: 'outbox',
+    options: EVENT_OPTIONS,
+    maxStalls: 8,
+  },
   [JobName.DeliverChangeNotification]: {
     queue: QueueName.ChangeNotifications,
-    // a webhook may be down for hours: 10 attempts, the last one 6 to 8.5 hours after the first
-    options: {
-      attempts: 10,
-      backoff: { type: WEBHOOK_BACKOFF, delay: 60_000, jitter: 0.5 },
-      removeOnComplete: { age: 7 * DAY_SECONDS, count: 50_000 },
-      removeOnFail: { age: 30 * DAY_SECONDS },
-    },
+    source: 'outbox',
+    options: WEBHOOK_OPTIONS,
+    maxStalls: 10,
   },
   [JobName.MessageLogBatchCommitted]: {
     queue: QueueName.MessageLog,
+    source: 'outbox',
     options: { ...EVENT_OPTIONS, removeOnComplete: { age: DAY_SECONDS, count: 10_000 } },
+    maxStalls: 8,
   },
-  [JobName.MaintainMessageLogPartitions]: { queue: QueueName.MessageLogMaintenance, options: MAINTENANCE_OPTIONS },
-  [JobName.EnforceMessageLogRetention]: { queue: QueueName.MessageLogMaintenance, options: MAINTENANCE_OPTIONS },
+  [JobName.MaintainMessageLogPartitions]: {
+    queue: QueueName.MessageLogMaintenance,
+    source: 'schedule',
+    options: MAINTENANCE_OPTIONS,
+    maxStalls: 3,
+  },
+  [JobName.EnforceMessageLogRetention]: {
+    queue: QueueName.MessageLogMaintenance,
+    source: 'schedule',
+    options: MAINTENANCE_OPTIONS,
+    maxStalls: 3,
+  },
 } satisfies { readonly [N in JobName]: JobDefinition };
+
+const CATALOGUE_ENTRIES = Object.entries(JOB_CATALOGUE) as Array<[JobName, JobDefinition]>;
+
+/** The jobs fed by the outbox: each records a receipt, and the reconciler covers them. */
+export const OUTBOX_JOBS: JobName[] = CATALOGUE_ENTRIES.filter(([, d]) => d.source === 'outbox').map(([name]) => name);
+
+/**
+ * BullMQ sets the stall limit per worker, that is per queue: the largest `maxStalls` of the
+ * queue's jobs (every job of a queue declares the same today).
+ */
+export function queueStallLimit(queue: QueueName): number {
+  return Math.max(1, ...CATALOGUE_ENTRIES.filter(([, d]) => d.queue === queue).map(([, d]) => d.maxStalls));
+}
 
 /** The jobs the catalogue puts on queue `Q`. */
 export type QueueJobName<Q extends QueueName> = {
@@ -154,5 +204,12 @@ export type JobHandlerMap<Q extends QueueName> = { readonly [N in QueueJobName<Q
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
 
+/** Prefix of the job id of every outbox-fed job (and so of its receipt). */
+export const OUTBOX_JOB_ID_PREFIX = 'outbox-';
+
 /** Outbox-fed jobs get a deterministic id so a re-dispatched row never becomes a second job. */
-export const outboxJobId = (jobKey: string): string => `outbox-${jobKey}`;
+export const outboxJobId = (jobKey: string): string => `${OUTBOX_JOB_ID_PREFIX}${jobKey}`;
+
+/** The outbox row's job key of an outbox-fed job id; undefined for any other job (a scheduled one). */
+export const outboxJobKey = (jobId: string): string | undefined =>
+  jobId.startsWith(OUTBOX_JOB_ID_PREFIX) ? jobId.slice(OUTBOX_JOB_ID_PREFIX.length) : undefined;

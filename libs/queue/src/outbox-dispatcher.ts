@@ -5,15 +5,18 @@ import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { OutboxMessageEntity, OutboxRepository, TransactionRunner } from '@app/db';
 import { JOB_CATALOGUE, JobName, outboxJobId } from './job-catalogue.js';
+import { withTimeout } from './with-timeout.js';
 
-const ADD_TIMEOUT_MS = 5000;
+/** How long the queue backend may take to accept a batch of jobs. */
+export const ADD_TIMEOUT_MS = 5000;
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+/** The BullMQ job of an outbox row: its catalogue options and the id derived from its job key. */
+export function outboxJob(row: Pick<OutboxMessageEntity, 'jobName' | 'jobKey' | 'payload'>) {
+  return {
+    name: row.jobName,
+    data: row.payload,
+    opts: { ...JOB_CATALOGUE[row.jobName as JobName]?.options, jobId: outboxJobId(row.jobKey) },
+  };
 }
 
 /**
@@ -21,6 +24,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * marked dispatched in the same transaction only after the queue accepted them; if the
  * queue backend is down the transaction rolls back and the rows wait for the next tick.
  * A job added just before a failure is added again with the same jobId, which BullMQ ignores.
+ * A dispatched row is not done yet: the OutboxReconciler watches it until its receipt exists.
  */
 @Injectable()
 export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -75,11 +79,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
         if (claimed.length === 0) return 0;
         for (const [queueName, rows] of this.groupByQueue(claimed)) {
           const queue = this.moduleRef.get<Queue>(getQueueToken(queueName), { strict: false });
-          const jobs = rows.map((row) => ({
-            name: row.jobName,
-            data: row.payload,
-            opts: { ...JOB_CATALOGUE[row.jobName as JobName]?.options, jobId: outboxJobId(row.jobKey) },
-          }));
+          const jobs = rows.map(outboxJob);
           await withTimeout(queue.addBulk(jobs), ADD_TIMEOUT_MS, `adding ${jobs.length} job(s) to ${queueName}`);
         }
         await this.outbox.markDispatched(
@@ -107,8 +107,17 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private groupByQueue(rows: OutboxMessageEntity[]): Map<string, OutboxMessageEntity[]> {
-    const groups = new Map<string, OutboxMessageEntity[]>();
-    for (const row of rows) groups.set(row.queue, [...(groups.get(row.queue) ?? []), row]);
-    return groups;
+    return groupBy(rows, (row) => row.queue);
   }
+}
+
+export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

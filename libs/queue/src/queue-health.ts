@@ -3,8 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { ALL_QUEUES, QueueName } from './job-catalogue.js';
-
-const PROBE_TIMEOUT_MS = 1500;
+import { withTimeout } from './with-timeout.js';
 
 /** Readiness probe for the queue backend: a cheap round trip with a deadline. */
 @Injectable()
@@ -29,20 +28,13 @@ export class QueueHealth implements OnApplicationBootstrap {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
   }
 
-  async check(): Promise<{ ok: boolean; error?: string }> {
-    const probe = this.queue(QueueName.MemberEvents).getJobCounts('waiting');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('queue backend did not answer in time')), PROBE_TIMEOUT_MS);
-    });
+  /** A cheap round trip to the queue backend; not ok when it fails or takes longer than `timeoutMs`. */
+  async check(timeoutMs: number): Promise<{ ok: boolean; error?: string }> {
     try {
-      await Promise.race([probe, timeout]);
+      await withTimeout(this.queue(QueueName.MemberEvents).getJobCounts('waiting'), timeoutMs, 'the queue backend probe');
       return { ok: true };
     } catch (error) {
-      probe.catch(() => undefined);
       return { ok: false, error: (error as Error).message };
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -2,7 +2,9 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { ConnectionOptions } from 'bullmq';
 import { ALL_QUEUES } from './job-catalogue.js';
+import { FailedJobs } from './failed-jobs.js';
 import { OutboxWriter } from './outbox-writer.js';
+import { QueueCounters } from './queue-counters.js';
 import { QueueHealth } from './queue-health.js';
 import { Readiness } from './readiness.js';
 
@@ -16,8 +18,15 @@ export class QueueModule {
     return {
       module: QueueModule,
       imports: [BullModule.forRoot({ connection, prefix }), BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name })))],
-      providers: [OutboxWriter, QueueHealth, Readiness, { provide: QUEUE_CONNECTION, useValue: connection }],
-      exports: [BullModule, OutboxWriter, QueueHealth, Readiness, QUEUE_CONNECTION],
+      providers: [
+        OutboxWriter,
+        QueueHealth,
+        Readiness,
+        QueueCounters,
+        FailedJobs,
+        { provide: QUEUE_CONNECTION, useValue: connection },
+      ],
+      exports: [BullModule, OutboxWriter, QueueHealth, Readiness, QueueCounters, FailedJobs, QUEUE_CONNECTION],
     };
   }
 }

@@ -4,11 +4,26 @@ import { QueueHealth } from './queue-health.js';
 
 export type DependencyState = 'ok' | 'down';
 
-/** The body of /health/live and /health/ready, the same in the hub and the worker. */
+/**
+ * The body of /health/live and /health/ready, the same in the hub and the worker. `degraded`: the
+ * process serves what it is for, but a dependency it can do without is down (the hub without its
+ * queue backend: the outbox keeps the work until the worker can hand it over).
+ */
 export interface HealthReport {
-  status: 'ok' | 'unavailable';
+  status: 'ok' | 'degraded' | 'unavailable';
   checks?: { database: DependencyState; queue: DependencyState };
 }
+
+/** What a process needs to be ready: the hub needs PostgreSQL only, the worker its queue backend too. */
+export interface ReadinessNeeds {
+  queue: boolean;
+}
+
+/** How long a process that needs the queue backend waits for it; one that does not need it answers quickly anyway. */
+const QUEUE_PROBE_MS = { needed: 1500, optional: 250 };
+
+/** 200 while the process can serve (ok or degraded), 503 when it cannot. */
+export const readinessHttpStatus = (report: HealthReport): 200 | 503 => (report.status === 'unavailable' ? 503 : 200);
 
 /** Liveness and readiness of a process: up/down per dependency, nothing more (the endpoints are public). */
 @Injectable()
@@ -22,17 +37,15 @@ export class Readiness {
     return { status: 'ok' };
   }
 
-  async ready(): Promise<HealthReport> {
+  async ready(needs: ReadinessNeeds): Promise<HealthReport> {
     const [database, queue] = await Promise.all([
       this.dataSource.query('SELECT 1').then(
         () => true,
         () => false,
       ),
-      this.queues.check().then((r) => r.ok),
+      this.queues.check(needs.queue ? QUEUE_PROBE_MS.needed : QUEUE_PROBE_MS.optional).then((r) => r.ok),
     ]);
-    return {
-      status: database && queue ? 'ok' : 'unavailable',
-      checks: { database: database ? 'ok' : 'down', queue: queue ? 'ok' : 'down' },
-    };
+    const status = !database || (needs.queue && !queue) ? 'unavailable' : queue ? 'ok' : 'degraded';
+    return { status, checks: { database: database ? 'ok' : 'down', queue: queue ? 'ok' : 'down' } };
   }
 }

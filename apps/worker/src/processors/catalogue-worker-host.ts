@@ -2,12 +2,13 @@ import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '@app/config';
-import type { JobHandlerMap, QueueName } from '@app/queue';
+import { type FailedJobs, type JobHandlerMap, type QueueName, queueStallLimit } from '@app/queue';
 
 /**
  * What every processor of the job catalogue shares: a typed handler per job of its queue,
- * concurrency from config, draining before the database pool closes, and connection errors logged
- * once per distinct message (they repeat on every reconnect attempt while Redis is down).
+ * concurrency from config, the catalogue's stall policy, draining before the database pool closes,
+ * jobs that fail for good logged and parked (FailedJobs), and connection errors logged once per
+ * distinct message (they repeat on every reconnect attempt while Redis is down).
  */
 export abstract class CatalogueWorkerHost<Q extends QueueName>
   extends WorkerHost
@@ -22,6 +23,7 @@ export abstract class CatalogueWorkerHost<Q extends QueueName>
   protected constructor(
     private readonly queueName: Q,
     protected readonly config: AppConfig,
+    private readonly failures: FailedJobs,
   ) {
     super();
   }
@@ -45,9 +47,15 @@ export abstract class CatalogueWorkerHost<Q extends QueueName>
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.queue.concurrency;
     // a killed worker's active jobs are handed out again once their lock expires and a stalled
-    // check sees it: both follow WORKER_LOCK_DURATION_MS
+    // check sees it: both follow WORKER_LOCK_DURATION_MS; how often that may happen to one job is
+    // the catalogue's stall policy (BullMQ's default of 1 would fail a job on its second crash)
     const lockDuration = this.config.worker.lockDurationMs;
-    Object.assign(this.worker.opts, { lockDuration, lockRenewTime: lockDuration / 2, stalledInterval: lockDuration });
+    Object.assign(this.worker.opts, {
+      lockDuration,
+      lockRenewTime: lockDuration / 2,
+      stalledInterval: lockDuration,
+      maxStalledCount: queueStallLimit(this.queueName),
+    });
     (this.worker as unknown as { createLockManager(): void }).createLockManager();
     this.configureWorker();
     this.worker.run().catch((error: Error) => this.onError(error));
@@ -70,5 +78,27 @@ export abstract class CatalogueWorkerHost<Q extends QueueName>
   @OnWorkerEvent('ready')
   onReady(): void {
     this.lastError = '';
+  }
+
+  /**
+   * A job that will not run again (unrecoverable error, attempts spent, or interrupted more often
+   * than the stall policy allows) is logged and, when it came from the outbox, parked.
+   */
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    if (!job) return;
+    const unrecoverable = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
+    if (!unrecoverable && job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    void this.failures.failedForGood(
+      this.queueName,
+      { id: String(job.id), name: job.name, attemptsMade: job.attemptsMade },
+      error.message,
+      this.describe(job),
+    );
+  }
+
+  /** What a job is about, for the log line of a final failure (no secrets); nothing by default. */
+  protected describe(_job: Job): string {
+    return '';
   }
 }

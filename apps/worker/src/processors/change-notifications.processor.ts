@@ -1,10 +1,11 @@
-import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
-import { Inject, Logger } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
 import { Backoffs, BackoffStrategy, Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ChangeNotificationsHandler, PermanentDeliveryError } from '@app/provisioning';
 import {
   type DeliverChangeNotificationPayload,
+  FailedJobs,
   JOB_CATALOGUE,
   type JobHandlerMap,
   jobRef,
@@ -34,8 +35,6 @@ export function webhookBackoff(baseDelayMs: number | undefined): BackoffStrategy
  */
 @Processor(QueueName.ChangeNotifications, { autorun: false })
 export class ChangeNotificationsProcessor extends CatalogueWorkerHost<QueueName.ChangeNotifications> {
-  private readonly parkedLogger = new Logger(ChangeNotificationsProcessor.name);
-
   protected readonly handlers: JobHandlerMap<QueueName.ChangeNotifications> = {
     [JobName.DeliverChangeNotification]: async (job) => {
       try {
@@ -50,8 +49,9 @@ export class ChangeNotificationsProcessor extends CatalogueWorkerHost<QueueName.
   constructor(
     private readonly handler: ChangeNotificationsHandler,
     @Inject(APP_CONFIG) config: AppConfig,
+    failures: FailedJobs,
   ) {
-    super(QueueName.ChangeNotifications, config);
+    super(QueueName.ChangeNotifications, config, failures);
   }
 
   /** The backoff strategy depends on config and must be in place before the first job fails. */
@@ -62,16 +62,9 @@ export class ChangeNotificationsProcessor extends CatalogueWorkerHost<QueueName.
     };
   }
 
-  /** A delivery that will not be retried again stays in the failed set (parked), where an operator can retry it. */
-  @OnWorkerEvent('failed')
-  onFailed(job: Job<DeliverChangeNotificationPayload> | undefined, error: Error): void {
-    if (!job) return;
-    const unrecoverable = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
-    const final = unrecoverable || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (!final) return;
+  /** Which notification a delivery that failed for good was (the URL is left out: it may hold a secret). */
+  protected override describe(job: Job<DeliverChangeNotificationPayload>): string {
     const { subscriberDomain, domain, seq } = job.data;
-    this.parkedLogger.warn(
-      `change notification ${String(job.id)} (${domain} seq ${seq} to ${subscriberDomain}) parked after ${job.attemptsMade} attempt(s): ${error.message}`,
-    );
+    return `${domain} seq ${seq} to ${subscriberDomain}`;
   }
 }

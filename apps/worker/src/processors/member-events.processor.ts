@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { MemberEventsHandler } from '@app/members';
-import { type JobHandlerMap, jobRef, JobName, QueueName } from '@app/queue';
+import { FailedJobs, type JobHandlerMap, jobRef, JobName, QueueName } from '@app/queue';
 import { CatalogueWorkerHost } from './catalogue-worker-host.js';
 
 /** Transport only: hands the payload to the members library. */
@@ -15,7 +15,8 @@ export class MemberEventsProcessor extends CatalogueWorkerHost<QueueName.MemberE
   constructor(
     private readonly handler: MemberEventsHandler,
     @Inject(APP_CONFIG) config: AppConfig,
+    failures: FailedJobs,
   ) {
-    super(QueueName.MemberEvents, config);
+    super(QueueName.MemberEvents, config, failures);
   }
 }

@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { MessageLogPartitions, MessageLogRetention } from '@app/message-log';
-import { type JobHandlerMap, JobName, QueueName } from '@app/queue';
+import { FailedJobs, type JobHandlerMap, JobName, QueueName } from '@app/queue';
 import { CatalogueWorkerHost } from './catalogue-worker-host.js';
 
 /** Transport only: scheduled upkeep of the message log (see MessageLogSchedules). */
@@ -21,7 +21,8 @@ export class MessageLogMaintenanceProcessor extends CatalogueWorkerHost<QueueNam
     private readonly partitions: MessageLogPartitions,
     private readonly retention: MessageLogRetention,
     @Inject(APP_CONFIG) config: AppConfig,
+    failures: FailedJobs,
   ) {
-    super(QueueName.MessageLogMaintenance, config);
+    super(QueueName.MessageLogMaintenance, config, failures);
   }
 }

@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { MessageLogBatchHandler } from '@app/message-log';
-import { type JobHandlerMap, jobRef, JobName, QueueName } from '@app/queue';
+import { FailedJobs, type JobHandlerMap, jobRef, JobName, QueueName } from '@app/queue';
 import { CatalogueWorkerHost } from './catalogue-worker-host.js';
 
 /** Transport only: committed message-log batches go to the message-log library's post-processing. */
@@ -15,7 +15,8 @@ export class MessageLogProcessor extends CatalogueWorkerHost<QueueName.MessageLo
   constructor(
     private readonly handler: MessageLogBatchHandler,
     @Inject(APP_CONFIG) config: AppConfig,
+    failures: FailedJobs,
   ) {
-    super(QueueName.MessageLog, config);
+    super(QueueName.MessageLog, config, failures);
   }
 }

@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ChangeNotificationsHandler } from '@app/provisioning';
-import { type JobHandlerMap, jobRef, JobName, QueueName } from '@app/queue';
+import { FailedJobs, type JobHandlerMap, jobRef, JobName, QueueName } from '@app/queue';
 import { CatalogueWorkerHost } from './catalogue-worker-host.js';
 
 /** Transport only: a published version is fanned out to its subscribers by the provisioning library. */
@@ -15,7 +15,8 @@ export class ProvisioningChangesProcessor extends CatalogueWorkerHost<QueueName.
   constructor(
     private readonly handler: ChangeNotificationsHandler,
     @Inject(APP_CONFIG) config: AppConfig,
+    failures: FailedJobs,
   ) {
-    super(QueueName.ProvisioningChanges, config);
+    super(QueueName.ProvisioningChanges, config, failures);
   }
 }

@@ -2,10 +2,15 @@ import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryGeneratedCol
 
 /**
  * Transactional outbox: written in the same transaction as the state change it
- * announces, moved to BullMQ by the dispatcher (jobId derived from `id`).
+ * announces, moved to BullMQ by the dispatcher (jobId derived from `job_key`). A dispatched row
+ * stays open until the reconciler finds its job's receipt (settled) or its job failed for good
+ * (parked); until then it is dispatched again whenever its job is missing from the queue.
  */
 @Entity({ name: 'outbox' })
 @Index('idx_outbox_pending', ['id'], { where: 'dispatched_at IS NULL' })
+@Index('idx_outbox_unsettled', ['dispatchedAt'], {
+  where: 'dispatched_at IS NOT NULL AND settled_at IS NULL AND parked_at IS NULL',
+})
 export class OutboxMessageEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -36,6 +41,19 @@ export class OutboxMessageEntity {
   @Column({ name: 'dispatch_attempts', type: 'int', default: 0 })
   dispatchAttempts: number;
 
+  /** The last dispatch or job failure; cleared by the next successful dispatch. */
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
+
+  /** Times the reconciler found the job missing from the queue and added it again. */
+  @Column({ type: 'int', default: 0 })
+  redispatches: number;
+
+  /** When the reconciler found the job's receipt: the row is done and never looked at again. */
+  @Column({ name: 'settled_at', type: 'timestamptz', nullable: true })
+  settledAt: Date | null;
+
+  /** When the job failed for good (reason in last_error): left to an operator, not re-dispatched. */
+  @Column({ name: 'parked_at', type: 'timestamptz', nullable: true })
+  parkedAt: Date | null;
 }

@@ -16,6 +16,16 @@ export class JobReceiptRepository {
     return rows.length > 0;
   }
 
+  /** The job ids among `jobIds` that have a receipt. */
+  async findDone(jobIds: string[], manager?: EntityManager): Promise<Set<string>> {
+    if (jobIds.length === 0) return new Set();
+    const rows: Array<{ job_id: string }> = await (manager ?? this.dataSource.manager).query(
+      'SELECT job_id FROM job_receipts WHERE job_id = ANY($1::varchar[])',
+      [jobIds],
+    );
+    return new Set(rows.map((r) => r.job_id));
+  }
+
   findByJobId(jobId: string): Promise<JobReceiptEntity | null> {
     return this.dataSource.getRepository(JobReceiptEntity).findOneBy({ jobId });
   }

@@ -8,6 +8,24 @@ export interface NewOutboxMessage {
   payload: Record<string, unknown>;
 }
 
+/** A dispatched row the reconciler looks at: `receipted` when its job's receipt exists. */
+export interface UnsettledOutboxRow {
+  id: string;
+  jobKey: string;
+  queue: string;
+  jobName: string;
+  payload: Record<string, unknown>;
+  receipted: boolean;
+}
+
+/** Which rows the reconciler claims: dispatched longer ago than `graceMs`, of the named jobs, whose receipts are `receiptPrefix` + job key. */
+export interface UnsettledQuery {
+  graceMs: number;
+  jobNames: string[];
+  receiptPrefix: string;
+  limit: number;
+}
+
 @Injectable()
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -44,9 +62,74 @@ export class OutboxRepository {
 
   async markDispatched(ids: string[], manager: EntityManager): Promise<void> {
     await manager.query(
-      'UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = ANY($1::bigint[])',
+      'UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])',
       [ids],
     );
+  }
+
+  /**
+   * Dispatched rows neither settled nor parked, oldest dispatch first, locked (concurrent
+   * reconcilers skip each other's rows), each with whether its job's receipt exists. The partial
+   * index idx_outbox_unsettled holds exactly the open rows, so settled history is never scanned.
+   */
+  async claimUnsettled(query: UnsettledQuery, manager: EntityManager): Promise<UnsettledOutboxRow[]> {
+    const rows: Array<{ id: string; job_key: string; queue: string; job_name: string; payload: Record<string, unknown>; receipted: boolean }> =
+      await manager.query(
+        `SELECT o.id, o.job_key, o.queue, o.job_name, o.payload,
+                EXISTS (SELECT 1 FROM job_receipts r WHERE r.job_id = $3 || o.job_key::text) AS receipted
+           FROM outbox o
+          WHERE o.dispatched_at IS NOT NULL AND o.settled_at IS NULL AND o.parked_at IS NULL
+            AND o.dispatched_at < now() - make_interval(secs => $1::double precision / 1000)
+            AND o.job_name = ANY($2::varchar[])
+          ORDER BY o.dispatched_at
+          LIMIT $4
+          FOR UPDATE OF o SKIP LOCKED`,
+        [query.graceMs, query.jobNames, query.receiptPrefix, query.limit],
+      );
+    return rows.map((r) => ({
+      id: String(r.id),
+      jobKey: r.job_key,
+      queue: r.queue,
+      jobName: r.job_name,
+      payload: r.payload,
+      receipted: r.receipted,
+    }));
+  }
+
+  /** The rows' jobs left their receipts: done, never looked at again. */
+  async markSettled(ids: string[], manager: EntityManager): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query('UPDATE outbox SET settled_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+  }
+
+  /** The rows' jobs were missing from the queue and were added again. */
+  async markRedispatched(ids: string[], manager: EntityManager): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(
+      `UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1, redispatches = redispatches + 1,
+              last_error = NULL
+        WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+  }
+
+  /** The rows' jobs are still in the queue (waiting, delayed, running): looked at again after another grace period. */
+  async postponeCheck(ids: string[], manager: EntityManager): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query('UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+  }
+
+  /**
+   * The row's job failed for good: kept for an operator with the reason, no longer re-dispatched.
+   * Only an open row can be parked (the predicate lets the lookup use idx_outbox_unsettled).
+   */
+  async park(jobKey: string, reason: string, manager?: EntityManager): Promise<boolean> {
+    const [, affected]: [unknown, number] = await (manager ?? this.dataSource.manager).query(
+      `UPDATE outbox SET parked_at = now(), last_error = $2
+        WHERE job_key = $1::uuid AND dispatched_at IS NOT NULL AND settled_at IS NULL AND parked_at IS NULL`,
+      [jobKey, reason.slice(0, 2000)],
+    );
+    return affected > 0;
   }
 
   async recordFailure(ids: string[], error: string): Promise<void> {

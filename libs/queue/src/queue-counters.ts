@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+
+/** What the counters count; the names and help texts are those a metrics endpoint exports. */
+export const QUEUE_COUNTERS = {
+  outbox_redispatched_total: 'outbox jobs found missing from their queue without a receipt and added again',
+  outbox_parked_total: 'outbox rows parked for an operator because their job failed for good',
+  jobs_failed_total: 'jobs that failed for good (attempts or stall limit spent, or a permanent error)',
+  job_schedules_restored_total: 'job schedules found missing and created again',
+} as const;
+
+export type QueueCounterName = keyof typeof QUEUE_COUNTERS;
+
+export interface CounterSample {
+  name: QueueCounterName;
+  help: string;
+  labels: Readonly<Record<string, string>>;
+  value: number;
+}
+
+/**
+ * Monotonic counters of the durability machinery (reconciler, final failures, schedules), kept
+ * per process, for logs, tests and the metrics endpoint to read.
+ */
+@Injectable()
+export class QueueCounters {
+  private readonly samples = new Map<string, CounterSample>();
+
+  increment(name: QueueCounterName, labels: Record<string, string>, by = 1): void {
+    if (by <= 0) return;
+    const key = `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
+    const sample = this.samples.get(key);
+    if (sample) sample.value += by;
+    else this.samples.set(key, { name, help: QUEUE_COUNTERS[name], labels: { ...labels }, value: by });
+  }
+
+  /** The sum of `name` over every sample whose labels include `labels`. */
+  value(name: QueueCounterName, labels: Record<string, string> = {}): number {
+    let total = 0;
+    for (const sample of this.samples.values()) {
+      if (sample.name !== name) continue;
+      if (Object.entries(labels).every(([k, v]) => sample.labels[k] === v)) total += sample.value;
+    }
+    return total;
+  }
+
+  /** Every sample, copied. */
+  read(): CounterSample[] {
+    return [...this.samples.values()].map((s) => ({ ...s, labels: { ...s.labels } }));
+  }
+}
