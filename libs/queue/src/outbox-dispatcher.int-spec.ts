@@ -5,7 +5,7 @@ import { Module } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigModule } from '@app/config';
-import { DbModule, migrateDatabase, TransactionRunner } from '@app/db';
+import { DbModule, migrateDatabase, OutboxRepository, TransactionRunner } from '@app/db';
 import { testConfig, truncateAll } from '@app/testing';
 import { configureQueueBackend } from './queue-connection.js';
 import { JobName, QueueName } from './job-catalogue.js';
@@ -71,6 +71,16 @@ describe.each([
     await app.get(DataSource).query('UPDATE outbox SET dispatched_at = NULL');
     await app.get(OutboxDispatcher).dispatchOnce();
     expect(await queue.getJobCountByTypes('waiting', 'active', 'completed', 'delayed', 'prioritized')).toBe(1);
+  });
+
+  it('should clear the error of a failed dispatch once a later dispatch succeeds', async () => {
+    await enqueue('d.example.com');
+    const [{ id }] = await app.get(DataSource).query('SELECT id FROM outbox');
+    await app.get(OutboxRepository).recordFailure([String(id)], 'adding 1 job(s) to member-events timed out after 5000 ms');
+    expect(await app.get(OutboxDispatcher).dispatchOnce()).toBe(1);
+    const [row] = await app.get(DataSource).query('SELECT dispatched_at, dispatch_attempts, last_error FROM outbox');
+    expect(row).toMatchObject({ dispatch_attempts: 2, last_error: null });
+    expect(row.dispatched_at).not.toBeNull();
   });
 
   it('should not dispatch rows of a transaction that rolled back', async () => {

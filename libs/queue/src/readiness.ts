@@ -19,8 +19,8 @@ export interface ReadinessNeeds {
   queue: boolean;
 }
 
-/** How long a process that needs the queue backend waits for it; one that does not need it answers quickly anyway. */
-const QUEUE_PROBE_MS = { needed: 1500, optional: 250 };
+/** How long the probe waits for the queue backend: shorter where it is optional, so a load balancer's probe (often 1 s) gets its answer in time. */
+const QUEUE_PROBE_MS = { needed: 1500, optional: 750 };
 
 /** 200 while the process can serve (ok or degraded), 503 when it cannot. */
 export const readinessHttpStatus = (report: HealthReport): 200 | 503 => (report.status === 'unavailable' ? 503 : 200);
