@@ -81,9 +81,10 @@ describe('a job interrupted by two worker crashes (e2e)', () => {
     const jobId = outboxJobId(jobKey);
     const receipts = await waitFor(
       async () => {
-        const rows: Array<{ result: { status?: number } }> = await db().query('SELECT result FROM job_receipts WHERE job_id = $1', [
-          jobId,
-        ]);
+        const rows: Array<{ result: { status?: number } }> = await db().query(
+          'SELECT result FROM job_receipts WHERE job_id = $1',
+          [jobId],
+        );
         return rows.length ? rows : null;
       },
       90_000,

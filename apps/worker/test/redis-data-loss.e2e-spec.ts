@@ -143,9 +143,9 @@ describe('background work when Redis loses its data (e2e)', () => {
     expect(
       await count('SELECT coalesce(sum(records), 0) AS n FROM message_log_daily_stats WHERE origin = $1', [origin.domain]),
     ).toBe(stored);
-    expect(await count('SELECT coalesce(sum(batches), 0) AS n FROM message_log_daily_stats WHERE origin = $1', [origin.domain])).toBe(
-      BATCHES,
-    );
+    expect(
+      await count('SELECT coalesce(sum(batches), 0) AS n FROM message_log_daily_stats WHERE origin = $1', [origin.domain]),
+    ).toBe(BATCHES);
     // every webhook arrived: a failed attempt before the wipe, then one delivery with the same Idempotency-Key
     for (const receiver of mine) {
       const received = receiver.requests.filter((r) => about(r.json));
@@ -175,7 +175,9 @@ describe('background work when Redis loses its data (e2e)', () => {
 
     await wipeRedis();
 
-    await waitFor(async () => (await installed()) && counters().value('job_schedules_restored_total') - restoredBefore === ids.length);
+    await waitFor(
+      async () => (await installed()) && counters().value('job_schedules_restored_total') - restoredBefore === ids.length,
+    );
     const every = (await Promise.all(ids.map((id) => maintenance.getJobScheduler(id)))).map((s) => s?.every);
     expect(every).toEqual(ids.map(() => hub.config.messageLog.maintenanceIntervalMs));
   });

@@ -74,7 +74,11 @@ export class JobSchedules implements OnApplicationBootstrap, BeforeApplicationSh
       for (const schedule of jobSchedules(this.config)) {
         const { queue, options } = JOB_CATALOGUE[schedule.job];
         if (queue !== QueueName.MessageLogMaintenance) throw new Error(`no queue injected for ${queue}`);
-        const current = await withTimeout(this.maintenance.getJobScheduler(schedule.id), SCHEDULE_TIMEOUT_MS, 'reading a schedule');
+        const current = await withTimeout(
+          this.maintenance.getJobScheduler(schedule.id),
+          SCHEDULE_TIMEOUT_MS,
+          'reading a schedule',
+        );
         if (current?.every === schedule.everyMs) continue;
         await withTimeout(
           this.maintenance.upsertJobScheduler(
@@ -91,11 +95,13 @@ export class JobSchedules implements OnApplicationBootstrap, BeforeApplicationSh
       }
     } catch (error) {
       // the queue backend may be down: the next check retries
-      if (!this.failing) this.logger.warn(`could not check the job schedules, retried in the next check: ${(error as Error).message}`);
+      if (!this.failing)
+        this.logger.warn(`could not check the job schedules, retried in the next check: ${(error as Error).message}`);
       this.failing = true;
       throw error;
     }
-    if (this.installed && created.length) this.logger.warn(`job schedule(s) ${created.join(', ')} were missing and have been created again`);
+    if (this.installed && created.length)
+      this.logger.warn(`job schedule(s) ${created.join(', ')} were missing and have been created again`);
     if (this.failing) this.logger.log('job schedules checked again');
     this.failing = false;
     this.installed = true;

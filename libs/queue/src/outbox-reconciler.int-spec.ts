@@ -98,7 +98,9 @@ describe.each([
     expect(job?.data.domain).toBe('lost.example.com');
     expect(job?.opts.attempts).toBe(8);
     expect(await outboxRow()).toMatchObject({ redispatches: 1, settled_at: null, due: false });
-    expect(app.get(QueueCounters).value('outbox_redispatched_total', { queue: QueueName.MemberEvents })).toBeGreaterThanOrEqual(1);
+    expect(app.get(QueueCounters).value('outbox_redispatched_total', { queue: QueueName.MemberEvents })).toBeGreaterThanOrEqual(
+      1,
+    );
 
     // looked at again only after another grace period
     expect(await reconcile()).toMatchObject({ redispatched: 0, settled: 0, stillQueued: 0 });
@@ -111,7 +113,10 @@ describe.each([
       .run((m) =>
         app
           .get(JobReceiptRepository)
-          .recordOnce({ jobId, queue: QueueName.MemberEvents, jobName: JobName.MemberStatusChanged, result: {}, attemptsMade: 0 }, m),
+          .recordOnce(
+            { jobId, queue: QueueName.MemberEvents, jobName: JobName.MemberStatusChanged, result: {}, attemptsMade: 0 },
+            m,
+          ),
       );
     await queue.obliterate({ force: true }); // a completed job BullMQ removed, or a lost one: the receipt decides
     await ageDispatches();

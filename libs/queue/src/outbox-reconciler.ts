@@ -176,7 +176,9 @@ export class OutboxReconciler implements OnApplicationBootstrap, BeforeApplicati
   private record(report: ReconcileReport): void {
     for (const parked of report.parkedJobs) {
       this.counters.increment('outbox_parked_total', { queue: parked.queue, job: parked.job });
-      this.logger.warn(`job ${parked.jobId} (${parked.queue}/${parked.job}) had failed for good: ${parked.reason}; outbox row parked`);
+      this.logger.warn(
+        `job ${parked.jobId} (${parked.queue}/${parked.job}) had failed for good: ${parked.reason}; outbox row parked`,
+      );
     }
     for (const [key, count] of Object.entries(report.redispatchedByJob)) {
       const [queue, job] = key.split('/');

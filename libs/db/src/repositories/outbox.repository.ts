@@ -73,9 +73,15 @@ export class OutboxRepository {
    * index idx_outbox_unsettled holds exactly the open rows, so settled history is never scanned.
    */
   async claimUnsettled(query: UnsettledQuery, manager: EntityManager): Promise<UnsettledOutboxRow[]> {
-    const rows: Array<{ id: string; job_key: string; queue: string; job_name: string; payload: Record<string, unknown>; receipted: boolean }> =
-      await manager.query(
-        `SELECT o.id, o.job_key, o.queue, o.job_name, o.payload,
+    const rows: Array<{
+      id: string;
+      job_key: string;
+      queue: string;
+      job_name: string;
+      payload: Record<string, unknown>;
+      receipted: boolean;
+    }> = await manager.query(
+      `SELECT o.id, o.job_key, o.queue, o.job_name, o.payload,
                 EXISTS (SELECT 1 FROM job_receipts r WHERE r.job_id = $3 || o.job_key::text) AS receipted
            FROM outbox o
           WHERE o.dispatched_at IS NOT NULL AND o.settled_at IS NULL AND o.parked_at IS NULL
@@ -84,8 +90,8 @@ export class OutboxRepository {
           ORDER BY o.dispatched_at
           LIMIT $4
           FOR UPDATE OF o SKIP LOCKED`,
-        [query.graceMs, query.jobNames, query.receiptPrefix, query.limit],
-      );
+      [query.graceMs, query.jobNames, query.receiptPrefix, query.limit],
+    );
     return rows.map((r) => ({
       id: String(r.id),
       jobKey: r.job_key,
