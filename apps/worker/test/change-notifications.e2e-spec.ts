@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { InterconnectDecisions } from '@app/interconnect';
 import { ChangeNotificationsHandler, type ChangeNotificationBody } from '@app/provisioning';
-import { JobName, outboxJobId, type ProvisioningPublishedPayload, QueueName } from '@app/queue';
+import { JobName, outboxJobId, outboxJobKey, type ProvisioningPublishedPayload, QueueName } from '@app/queue';
 import {
   ActiveMember,
   createActiveMember,
@@ -190,6 +190,15 @@ describe('change-notifications worker (e2e)', () => {
     await pause();
     expect(notificationsAbout(receiver, publisher.domain)).toHaveLength(1);
     expect(await receiptOf(jobId)).toBeUndefined();
+    // failed for good: its outbox row is parked with the reason, and the reconciler leaves it to an operator
+    const [row] = await waitFor(async () => {
+      const rows: Array<{ parked_at: Date | null; last_error: string | null }> = await db().query(
+        'SELECT parked_at, last_error FROM outbox WHERE job_key = $1',
+        [outboxJobKey(jobId)],
+      );
+      return rows[0]?.parked_at ? rows : null;
+    });
+    expect(row.last_error).toMatch(/answered 404/);
   });
 
   it('should refuse a change-notification URI that is not http(s)', async () => {
