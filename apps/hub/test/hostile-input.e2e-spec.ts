@@ -95,12 +95,22 @@ describe('hostile input (e2e)', () => {
       ['post', '/admin/v1/blocks', operatorAuth, { a: a.domain, b: b.domain, reason: lone }, 'reason'],
       ['put', '/admin/v1/federation/mode', operatorAuth, { mode: 'agreement', reason: lone }, 'reason'],
       ['post', `/admin/v1/members/${b.domain}/suspend`, operatorAuth, { reason: lone }, 'reason'],
-      ['post', '/v1/interconnect/credentials', auth(a), { kind: 'certificate-pin', sha256: 'a'.repeat(64), label: lone }, 'label'],
+      [
+        'post',
+        '/v1/interconnect/credentials',
+        auth(a),
+        { kind: 'certificate-pin', sha256: 'a'.repeat(64), label: lone },
+        'label',
+      ],
     ];
     const before = await snapshot(hub.app.get(DataSource));
     for (const [method, path, headers, body, field] of writes) {
       // JSON.stringify writes the lone surrogate as the escape "\ud800", as a hostile client sends it
-      const res = await http()[method as 'post'](path).set(headers).set('Content-Type', 'application/json').send(JSON.stringify(body));
+      const res = await http()
+        [method as 'post'](path)
+        .set(headers)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(body));
       expectProblem(res, 400, field);
       expect(res.body.invalidParams).toContainEqual({
         name: field,

@@ -11,7 +11,11 @@ import {
 describe('unstorableTextParams', () => {
   it('should name every string and key that carries U+0000, however deep', () => {
     const value = { a: 'ok', b: ['x', 'y\u0000'], c: { 'k\u0000': 1, d: { e: '\u0000' } } };
-    expect(unstorableTextParams(value).map((p) => p.name).sort()).toEqual(['b[1]', 'c.d.e', 'c.k\u0000']);
+    expect(
+      unstorableTextParams(value)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['b[1]', 'c.d.e', 'c.k\u0000']);
     expect(unstorableTextParams('a\u0000', 'since')).toEqual([{ name: 'since', reason: NUL_REASON }]);
     expect(unstorableTextParams({ a: 'clean', n: 1, z: null })).toEqual([]);
   });
