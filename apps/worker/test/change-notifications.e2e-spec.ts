@@ -260,6 +260,29 @@ describe('change-notifications worker (e2e)', () => {
     expect(notificationsAbout(receiver, publisher.domain)).toHaveLength(1);
   });
 
+  it('should keep delivering to a healthy receiver while another never answers', async () => {
+    const publisher = await createActiveMember(hub.app);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const stuck = await subscriber((req) => {
+      if (!about(publisher.domain)(req)) return 204;
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      // never answers: the hub gives up after WEBHOOK_TIMEOUT_MS (2 s)
+      return new Promise<number>(() => undefined);
+    });
+    const healthy = await subscriber();
+    for (let i = 0; i < 5; i++) await publish(publisher, { edge: `edge${i}.${publisher.domain}` });
+
+    await waitFor(async () => notificationsAbout(healthy.receiver, publisher.domain).length === 5);
+    await waitFor(async () => notificationsAbout(stuck.receiver, publisher.domain).length > 0);
+    // all arrived before the first stuck request even timed out: the stuck receiver holds at most
+    // OUTBOUND_CONCURRENCY_PER_DESTINATION (2) of the 5 worker slots, the others keep flowing
+    const lastHealthy = Math.max(...notificationsAbout(healthy.receiver, publisher.domain).map((r) => r.receivedAt));
+    const firstStuck = Math.min(...notificationsAbout(stuck.receiver, publisher.domain).map((r) => r.receivedAt));
+    expect(lastHealthy).toBeLessThan(firstStuck + 2000);
+    expect(mostInFlight).toBeLessThanOrEqual(2);
+  });
+
   it('should not deliver to a subscriber suspended before its delivery is retried', async () => {
     const publisher = await createActiveMember(hub.app);
     let watcherDomain = '';

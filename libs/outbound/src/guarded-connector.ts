@@ -31,6 +31,8 @@ export function guardedConnector(options: GuardedConnectorOptions): buildConnect
   const base = (protocol: string) =>
     buildConnector({
       timeout: options.connectTimeoutMs,
+      // HTTP/1.1 only, as the Agent speaks it
+      allowH2: false,
       ...(options.ca ? { ca: options.ca } : {}),
       lookup: checkedLookup(options.policy, resolve, protocol),
     } as buildConnector.BuildOptions);
