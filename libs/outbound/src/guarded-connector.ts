@@ -8,7 +8,7 @@ import { OutboundTransportError } from './outbound-errors.js';
 /** Resolves a host name to its addresses (every one of them is checked before connecting). */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
-export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, order: 'verbatim' });
+export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true });
 
 export interface GuardedConnectorOptions {
   policy: DestinationPolicy;

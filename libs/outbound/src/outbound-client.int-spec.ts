@@ -220,9 +220,9 @@ describe(OutboundClient.name, () => {
         resolve,
       });
       const error = await new Promise<Error | null>((done) =>
-        connect({ hostname: '[::ffff:a9fe:a9fe]', host: '[::ffff:a9fe:a9fe]:443', protocol: 'https:', port: '443' } as never, (e) =>
-          done(e),
-        ),
+        connect({ hostname: '[::ffff:a9fe:a9fe]', host: '[::ffff:a9fe:a9fe]:443', protocol: 'https:', port: '443' } as never, (
+          ...args
+        ) => done(args[0])),
       );
       expect(error).toBeInstanceOf(RefusedDestinationError);
       expect(error?.message).toMatch(/link-local/);

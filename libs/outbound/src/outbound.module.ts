@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, type Type } from '@nestjs/common';
-import type { ModuleMetadata } from '@nestjs/common/interfaces';
+import { DynamicModule, Inject, Injectable, Module, type ModuleMetadata, OnApplicationShutdown, type Type } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { DestinationPolicy, machineAddresses } from './destination-policy.js';
 import type { SigningKeySource } from './message-signature.js';
