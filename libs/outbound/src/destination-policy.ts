@@ -66,8 +66,8 @@ export class DestinationPolicy {
     const loopback = isLoopbackAddress(address);
     if (loopback && this.options.allowLoopback) return undefined;
     if (protocol !== 'https:') return `${protocol} to ${address} refused: http: is allowed to loopback addresses only`;
-    if (this.own.has(canonicalAddress(address) ?? address)) return `${address} is an address of the hub itself`;
-    return refusedAddressReason(address);
+    const own = this.own.has(canonicalAddress(address) ?? address);
+    return refusedAddressReason(address) ?? (own ? `${address} is an address of the hub itself` : undefined);
   }
 }
 
