@@ -1,7 +1,8 @@
 import { DestinationPolicy } from './destination-policy.js';
 import { RefusedDestinationError } from './outbound-errors.js';
 
-const strict = new DestinationPolicy({ allowLoopback: false, ownAddresses: ['198.51.100.7', '8.8.4.4'], ownNames: ['hub.example.net'] });
+// 8.8.4.4 stands for a public address of the machine the hub runs on
+const strict = new DestinationPolicy({ allowLoopback: false, ownAddresses: ['127.0.0.1', '8.8.4.4'], ownNames: ['hub.example.net'] });
 const development = new DestinationPolicy({ allowLoopback: true, ownAddresses: [], ownNames: ['hub.example.net'] });
 
 describe(DestinationPolicy.name, () => {
@@ -60,7 +61,7 @@ describe(DestinationPolicy.name, () => {
     it('should refuse a resolved address in a refused range with a RefusedDestinationError', () => {
       expect(() => strict.checkAddress('10.0.0.1', 'https:')).toThrow(RefusedDestinationError);
       expect(() => strict.checkAddress('::ffff:127.0.0.1', 'https:')).toThrow(/loopback/);
-      expect(() => strict.checkAddress('198.51.100.7', 'https:')).toThrow(/the hub itself/);
+      expect(() => strict.checkAddress('8.8.4.4', 'https:')).toThrow(/8\.8\.4\.4 is an address of the hub itself/);
       expect(() => strict.checkAddress('::ffff:8.8.4.4', 'https:')).toThrow(/the hub itself/);
     });
 
@@ -69,6 +70,10 @@ describe(DestinationPolicy.name, () => {
       expect(() => strict.checkAddress('127.0.0.1', 'http:')).toThrow(RefusedDestinationError);
       expect(() => development.checkAddress('93.184.215.14', 'http:')).toThrow(/loopback addresses only/);
       expect(() => development.checkAddress('127.0.0.1', 'http:')).not.toThrow();
+    });
+
+    it('should give an own address in a refused range the reason of its range', () => {
+      expect(() => strict.checkAddress('127.0.0.1', 'https:')).toThrow(/127\.0\.0\.1 is a loopback address/);
     });
 
     it('should accept a public address over https', () => {
