@@ -61,7 +61,10 @@ describe('change-notification URI checks when a document is published (e2e)', ()
     const res = await publish(uri).expect(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.invalidParams).toEqual([{ name: FIELD, reason: expect.stringMatching(reason) }]);
-    const versions = await http().get('/v1/provisioning/versions').set({ Authorization: `Bearer ${member.token}` }).expect(200);
+    const versions = await http()
+      .get('/v1/provisioning/versions')
+      .set({ Authorization: `Bearer ${member.token}` })
+      .expect(200);
     expect(versions.body.items).toEqual([]);
   });
 

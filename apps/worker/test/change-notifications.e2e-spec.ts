@@ -224,10 +224,16 @@ describe('change-notifications worker (e2e)', () => {
         .send(memberDocument(watcher.domain, { changeNotification: uri }))
         .expect(400);
       expect(res.body.invalidParams).toEqual([
-        { name: '/clearingHouseMembership/0/changeNotification/uri', reason: expect.stringMatching(/does not call this webhook/) },
+        {
+          name: '/clearingHouseMembership/0/changeNotification/uri',
+          reason: expect.stringMatching(/does not call this webhook/),
+        },
       ]);
     }
-    await http().get('/v1/provisioning').set({ Authorization: `Bearer ${watcher.token}` }).expect(404);
+    await http()
+      .get('/v1/provisioning')
+      .set({ Authorization: `Bearer ${watcher.token}` })
+      .expect(404);
   });
 
   it('should wait as long as a receiver answering 503 asks with Retry-After before retrying', async () => {

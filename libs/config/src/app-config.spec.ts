@@ -58,13 +58,17 @@ describe('loadConfig', () => {
   });
 
   it('should keep outbound requests to production rules unless the development setting is on', () => {
-    expect(loadConfig({}).outbound).toMatchObject({ allowLoopback: false, maxResponseBytes: 65_536, concurrencyPerDestination: 2 });
+    expect(loadConfig({}).outbound).toMatchObject({
+      allowLoopback: false,
+      maxResponseBytes: 65_536,
+      concurrencyPerDestination: 2,
+    });
     expect(loadConfig({ OUTBOUND_ALLOW_LOOPBACK: 'true' }).outbound.allowLoopback).toBe(true);
   });
 
   it('should refuse OUTBOUND_ALLOW_LOOPBACK with NODE_ENV=production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', OUTBOUND_ALLOW_LOOPBACK: 'true' })).toThrow(
-      /^Invalid configuration:\n  OUTBOUND_ALLOW_LOOPBACK: is a development setting/,
+      /^Invalid configuration:\n {2}OUTBOUND_ALLOW_LOOPBACK: is a development setting/,
     );
   });
 });

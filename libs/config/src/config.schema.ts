@@ -131,7 +131,11 @@ export const checkedEnvSchema = envSchema.superRefine(checkTlsPair).superRefine(
     ctx.addIssue({ code: 'custom', path: ['HUB_HEADERS_TIMEOUT_MS'], message: 'must not exceed HUB_REQUEST_TIMEOUT_MS' });
   }
   if (e.OUTBOUND_ALLOW_LOOPBACK && e.NODE_ENV === 'production') {
-    ctx.addIssue({ code: 'custom', path: ['OUTBOUND_ALLOW_LOOPBACK'], message: 'is a development setting: not allowed with NODE_ENV=production' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['OUTBOUND_ALLOW_LOOPBACK'],
+      message: 'is a development setting: not allowed with NODE_ENV=production',
+    });
   }
 });
 

@@ -2,7 +2,11 @@ import { DestinationPolicy } from './destination-policy.js';
 import { RefusedDestinationError } from './outbound-errors.js';
 
 // 8.8.4.4 stands for a public address of the machine the hub runs on
-const strict = new DestinationPolicy({ allowLoopback: false, ownAddresses: ['127.0.0.1', '8.8.4.4'], ownNames: ['hub.example.net'] });
+const strict = new DestinationPolicy({
+  allowLoopback: false,
+  ownAddresses: ['127.0.0.1', '8.8.4.4'],
+  ownNames: ['hub.example.net'],
+});
 const development = new DestinationPolicy({ allowLoopback: true, ownAddresses: [], ownNames: ['hub.example.net'] });
 
 describe(DestinationPolicy.name, () => {

@@ -139,7 +139,9 @@ describe(OutboundClient.name, () => {
       const received = asReceived(plain.requests[0], 'http');
 
       const tampered = { ...received, body: received.body.replace('"seq":1', '"seq":2') };
-      expect(() => verifyHubRequest(tampered, jwksDocument([key]))).toThrow(expect.objectContaining({ reason: 'digest-mismatch' }));
+      expect(() => verifyHubRequest(tampered, jwksDocument([key]))).toThrow(
+        expect.objectContaining({ reason: 'digest-mismatch' }),
+      );
     });
 
     it('should let a receiver detect a body whose digest was replaced, or a changed idempotency key', async () => {
@@ -220,9 +222,10 @@ describe(OutboundClient.name, () => {
         resolve,
       });
       const error = await new Promise<Error | null>((done) =>
-        connect({ hostname: '[::ffff:a9fe:a9fe]', host: '[::ffff:a9fe:a9fe]:443', protocol: 'https:', port: '443' } as never, (
-          ...args
-        ) => done(args[0])),
+        connect(
+          { hostname: '[::ffff:a9fe:a9fe]', host: '[::ffff:a9fe:a9fe]:443', protocol: 'https:', port: '443' } as never,
+          (...args) => done(args[0]),
+        ),
       );
       expect(error).toBeInstanceOf(RefusedDestinationError);
       expect(error?.message).toMatch(/link-local/);
@@ -381,9 +384,7 @@ describe(OutboundClient.name, () => {
     it('should half-open with a single probe and close when it succeeds', async () => {
       let healthy = false;
       let releaseProbe = () => {};
-      const flaky = await receiver(() =>
-        healthy ? new Promise<number>((done) => (releaseProbe = () => done(204))) : 503,
-      );
+      const flaky = await receiver(() => (healthy ? new Promise<number>((done) => (releaseProbe = () => done(204))) : 503));
       const outbound = client({ circuit: { failures: 2, openMs: 200 } });
       for (let i = 0; i < 2; i++) await sendError(outbound.send(post(`${flaky.url}/hook`)));
       expect(outbound.circuitOf(flaky.url)).toBe('open');

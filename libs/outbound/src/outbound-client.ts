@@ -195,15 +195,12 @@ function describeTransportError(
   timeoutMs: number | undefined,
 ): string {
   const e = error as Error & { code?: string; cause?: { code?: string; message?: string } };
-  switch (e.code) {
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return `no connection within ${limits.connectTimeoutMs} ms`;
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return `no answer within ${limits.headersTimeoutMs} ms`;
-    case 'UND_ERR_BODY_TIMEOUT':
-      return `the answer's body stalled for ${limits.bodyTimeoutMs} ms`;
-    default:
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no complete answer within ${timeoutMs} ms`;
-      return e.code ?? e.cause?.code ?? e.cause?.message ?? e.message;
-  }
+  const timeouts: Record<string, string> = {
+    UND_ERR_CONNECT_TIMEOUT: `no connection within ${limits.connectTimeoutMs} ms`,
+    UND_ERR_HEADERS_TIMEOUT: `no answer within ${limits.headersTimeoutMs} ms`,
+    UND_ERR_BODY_TIMEOUT: `the answer's body stalled for ${limits.bodyTimeoutMs} ms`,
+  };
+  if (e.code && Object.hasOwn(timeouts, e.code)) return timeouts[e.code];
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no complete answer within ${timeoutMs} ms`;
+  return e.code ?? e.cause?.code ?? e.cause?.message ?? e.message;
 }

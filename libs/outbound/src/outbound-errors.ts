@@ -67,7 +67,10 @@ export class CircuitOpenError extends OutboundError {
 export class DestinationBusyError extends OutboundError {
   override readonly name = 'DestinationBusyError';
   readonly permanent = false;
-  constructor(destination: string, readonly limit: number) {
+  constructor(
+    destination: string,
+    readonly limit: number,
+  ) {
     super(`${destination} already has ${limit} request(s) in flight`);
   }
 }

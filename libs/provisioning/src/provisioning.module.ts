@@ -10,7 +10,11 @@ import { ViewCache } from './view-cache.js';
 const SERVICES = [ProvisioningService, ProvisioningViews, ViewCache, ChangeNotificationsHandler];
 
 @Module({
-  imports: [AuditModule, InterconnectModule, OutboundModule.register({ imports: [InterconnectModule], keySource: HubKeysService })],
+  imports: [
+    AuditModule,
+    InterconnectModule,
+    OutboundModule.register({ imports: [InterconnectModule], keySource: HubKeysService }),
+  ],
   providers: SERVICES,
   exports: SERVICES,
 })

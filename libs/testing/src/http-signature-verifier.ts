@@ -56,7 +56,10 @@ export type SignatureFailureReason =
   | 'bad-signature';
 
 export class SignatureCheckFailed extends Error {
-  constructor(readonly reason: SignatureFailureReason, detail: string) {
+  constructor(
+    readonly reason: SignatureFailureReason,
+    detail: string,
+  ) {
     super(`${reason}: ${detail}`);
   }
 }
@@ -116,7 +119,8 @@ function checkContentDigest(request: ReceivedHttpRequest): void {
   const member = dictionaryMember(header, 'sha-256') ?? fail('digest-missing', 'no sha-256 digest');
   const claimed = Buffer.from(/^:([A-Za-z0-9+/]*={0,2}):$/.exec(member)?.[1] ?? fail('malformed', 'digest'), 'base64');
   const actual = createHash('sha256').update(request.body).digest();
-  if (claimed.length !== actual.length || !timingSafeEqual(claimed, actual)) fail('digest-mismatch', 'body and Content-Digest differ');
+  if (claimed.length !== actual.length || !timingSafeEqual(claimed, actual))
+    fail('digest-mismatch', 'body and Content-Digest differ');
 }
 
 /** RFC 9421 §2.5: `"<component>": <value>` lines, then `"@signature-params": <the inner list with parameters>`. */

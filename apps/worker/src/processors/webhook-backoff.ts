@@ -35,4 +35,3 @@ export function longestBackoffMs(job: Pick<Job, 'opts'>, baseDelayMs: number | u
   const { delay } = backoffPolicy(job, baseDelayMs);
   return delay * 2 ** Math.max(0, (job.opts.attempts ?? 1) - 2);
 }
-
