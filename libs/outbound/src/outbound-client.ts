@@ -155,7 +155,9 @@ export class OutboundClient {
     };
     const key = await this.options.keys.signingKey();
     const signature = await signRequest({ method: request.method, targetUri: url.href, headers: signed }, key);
-    return { 'user-agent': this.options.userAgent, ...request.headers, ...signed, ...signature };
+    // lower-case names, so a caller's field can never stand beside a signed one in another case
+    const extra = Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+    return { 'user-agent': this.options.userAgent, ...extra, ...signed, ...signature };
   }
 
   /** The body, or ResponseTooLargeError once more than maxResponseBytes arrived (the connection is dropped). */
