@@ -26,8 +26,6 @@ export interface AppConfig {
   sip: { enabled: boolean; host: string; port: number };
   /** retryDelayMs: base of the delivery backoff; undefined = the job catalogue's delay */
   webhooks: { timeoutMs: number; retryDelayMs: number | undefined };
-  /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
-  outbound: OutboundConfig;
   worker: { healthPort: number; lockDurationMs: number };
   messageLog: {
     retentionDays: number;
@@ -38,6 +36,8 @@ export interface AppConfig {
   outbox: { pollIntervalMs: number; batchSize: number };
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
+  /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
+  outbound: OutboundConfig;
 }
 
 export interface OutboundConfig {
@@ -104,15 +104,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     sip: { enabled: e.HUB_SIP_ENABLED, host: e.HUB_SIP_HOST, port: e.HUB_SIP_PORT },
     webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, retryDelayMs: e.WEBHOOK_RETRY_DELAY_MS },
-    outbound: {
-      allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,
-      connectTimeoutMs: e.OUTBOUND_CONNECT_TIMEOUT_MS,
-      headersTimeoutMs: e.OUTBOUND_HEADERS_TIMEOUT_MS,
-      bodyTimeoutMs: e.OUTBOUND_BODY_TIMEOUT_MS,
-      maxResponseBytes: e.OUTBOUND_MAX_RESPONSE_BYTES,
-      concurrencyPerDestination: e.OUTBOUND_CONCURRENCY_PER_DESTINATION,
-      circuit: { failures: e.OUTBOUND_CIRCUIT_FAILURES, openMs: e.OUTBOUND_CIRCUIT_OPEN_MS },
-    },
     worker: { healthPort: e.WORKER_HEALTH_PORT, lockDurationMs: e.WORKER_LOCK_DURATION_MS },
     messageLog: {
       retentionDays: e.MESSAGE_LOG_RETENTION_DAYS,
@@ -122,6 +113,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     outbox: { pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
+    outbound: {
+      allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,
+      connectTimeoutMs: e.OUTBOUND_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: e.OUTBOUND_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: e.OUTBOUND_BODY_TIMEOUT_MS,
+      maxResponseBytes: e.OUTBOUND_MAX_RESPONSE_BYTES,
+      concurrencyPerDestination: e.OUTBOUND_CONCURRENCY_PER_DESTINATION,
+      circuit: { failures: e.OUTBOUND_CIRCUIT_FAILURES, openMs: e.OUTBOUND_CIRCUIT_OPEN_MS },
+    },
   };
 }
 
