@@ -1,4 +1,4 @@
-import { DestinationPolicy } from './destination-policy.js';
+import { DestinationPolicy, machineAddresses } from './destination-policy.js';
 import { RefusedDestinationError } from './outbound-errors.js';
 
 // 8.8.4.4 stands for a public address of the machine the hub runs on
@@ -83,5 +83,13 @@ describe(DestinationPolicy.name, () => {
     it('should accept a public address over https', () => {
       expect(() => strict.checkAddress('93.184.215.14', 'https:')).not.toThrow();
     });
+  });
+});
+
+describe('machineAddresses', () => {
+  it("should list this machine's interface addresses and the listen hosts given as addresses", () => {
+    const addresses = machineAddresses(['192.0.2.44', '0.0.0.0', 'hub.example.net']);
+    expect(addresses).toEqual(expect.arrayContaining(['127.0.0.1', '192.0.2.44', '0.0.0.0']));
+    expect(addresses).not.toContain('hub.example.net');
   });
 });
