@@ -36,6 +36,19 @@ export interface AppConfig {
   outbox: { pollIntervalMs: number; batchSize: number };
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
+  /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
+  outbound: OutboundConfig;
+}
+
+export interface OutboundConfig {
+  /** development only: loopback destinations allowed, and http: to them */
+  allowLoopback: boolean;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  maxResponseBytes: number;
+  concurrencyPerDestination: number;
+  circuit: { failures: number; openMs: number };
 }
 
 /** PEM texts read at boot from HUB_TLS_CERT, HUB_TLS_KEY and HUB_TLS_CLIENT_CA. */
@@ -100,6 +113,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     outbox: { pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
+    outbound: {
+      allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,
+      connectTimeoutMs: e.OUTBOUND_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: e.OUTBOUND_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: e.OUTBOUND_BODY_TIMEOUT_MS,
+      maxResponseBytes: e.OUTBOUND_MAX_RESPONSE_BYTES,
+      concurrencyPerDestination: e.OUTBOUND_CONCURRENCY_PER_DESTINATION,
+      circuit: { failures: e.OUTBOUND_CIRCUIT_FAILURES, openMs: e.OUTBOUND_CIRCUIT_OPEN_MS },
+    },
   };
 }
 
