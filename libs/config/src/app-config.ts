@@ -17,6 +17,8 @@ export interface AppConfig {
     applicationsRateLimitPerMinute: number;
     /** per client address and route, on the other routes callable without credentials */
     publicRateLimitPerMinute: number;
+    /** requests with credentials that fail, per minute and client address, before 429 */
+    authFailuresPerMinute: number;
     /** Node server timeouts, in ms (slow or idle clients are cut off) */
     timeouts: { headersMs: number; requestMs: number; keepAliveMs: number; idleMs: number };
     trustProxy: boolean;
@@ -90,6 +92,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       logLevel: e.HUB_LOG_LEVEL,
       applicationsRateLimitPerMinute: e.HUB_APPLICATIONS_RATE_LIMIT,
       publicRateLimitPerMinute: e.HUB_PUBLIC_RATE_LIMIT,
+      authFailuresPerMinute: e.HUB_AUTH_FAILURE_LIMIT,
       timeouts: {
         headersMs: e.HUB_HEADERS_TIMEOUT_MS,
         requestMs: e.HUB_REQUEST_TIMEOUT_MS,

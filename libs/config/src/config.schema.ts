@@ -75,6 +75,7 @@ export const envSchema = z.object({
   HUB_APPLICATIONS_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   /** Requests per minute per client address and route on the other routes callable without credentials. */
   HUB_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
+  HUB_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** Time allowed to receive a request's headers, then its whole request (body included), in ms. */
   HUB_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   HUB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
