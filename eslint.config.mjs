@@ -17,9 +17,10 @@ const LIBS = [
   'interconnect',
   'provisioning',
   'message-log',
+  'chat',
   'testing',
 ];
-const DOMAIN_LIBS = ['auth', 'members', 'interconnect', 'provisioning', 'message-log'];
+const DOMAIN_LIBS = ['auth', 'members', 'interconnect', 'provisioning', 'message-log', 'chat'];
 /**
  * Import direction: apps → domain libraries → queue, audit → db → config and common. Each
  * library names what it may import; production code never imports the test helpers. Specs are

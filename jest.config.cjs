@@ -31,6 +31,7 @@ const libs = [
   'provisioning',
   'interconnect',
   'message-log',
+  'chat',
   'common',
 ];
 const shared = {

@@ -1,0 +1,4 @@
+export * from './room-admission.js';
+export * from './room-permissions.js';
+export * from './chat-rooms.service.js';
+export * from './chat.module.js';
