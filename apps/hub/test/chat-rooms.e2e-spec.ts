@@ -55,9 +55,9 @@ describe('hub-hosted chat rooms (e2e)', () => {
   });
 
   describe('creating a room', () => {
-    it('should give a room URI on the hub’s chat domain with its owner joined', async () => {
+    it('should give a room URI on the hub’s domain with its owner joined', async () => {
       const res = await http().post('/v1/chat/rooms').set(auth(a)).send({ owner: 'xmpp:Alice@A.example.com/phone' }).expect(201);
-      expect(res.body.uri).toBe(`xmpp:${res.body.id}@chat.${hub.config.hub.domain}`);
+      expect(res.body.uri).toBe(`xmpp:${res.body.id}@${hub.config.hub.domain}`);
       expect(res.body).toMatchObject({ historyVisibility: 'shared', subject: null, lastSeq: 1 });
       expect(res.body.participants).toEqual([
         {

@@ -21,6 +21,14 @@ export interface RoomView {
   participants: ChatParticipantEntity[];
 }
 
+/** A locked, freshly re-evaluated room and what was read with it. */
+export interface RoomContext {
+  room: ChatRoomEntity;
+  participants: ChatParticipantEntity[];
+  directory: DecisionDirectory;
+  manager: EntityManager;
+}
+
 export interface NewRoom {
   owner: string;
   subject?: string | null;
@@ -55,9 +63,9 @@ export class ChatRooms {
     private readonly decisions: InterconnectDecisions,
   ) {}
 
-  /** The host of every room URI: the hub's own chat domain. */
+  /** The host of every room URI: the hub's own domain (no member's users live there). */
   get chatHost(): string {
-    return `chat.${this.config.hub.domain}`;
+    return this.config.hub.domain;
   }
 
   async create(network: string, input: NewRoom): Promise<RoomView> {
@@ -117,22 +125,37 @@ export class ChatRooms {
   }
 
   async act(network: string, roomId: string, action: MembershipAction): Promise<RoomView> {
-    const directory = await this.decisions.directory();
-    const outcome = await this.tx.run(async (manager) => {
-      const room = ROOM_ID.test(roomId) ? await this.rooms.lockRoom(roomId, manager) : null;
-      if (!room) return null;
-      const participants = await this.reevaluateLocked(room, directory, manager);
-      if (!participants.some((p) => p.network === network && IN_ROOM.has(p.state))) return null;
+    const { result, directory } = await this.inRoom(network, roomId, async ({ room, participants, directory, manager }) => {
       await this.apply(room, participants, network, action, directory, manager);
       return {
         room: (await this.rooms.findRoom(roomId, manager)) as ChatRoomEntity,
         participants: await this.rooms.participants(roomId, manager),
       };
     });
-    // a room the network is not in (or no longer in, the re-evaluation having removed it: that
-    // removal is committed) is answered like one that does not exist
+    return { room: result.room, participants: visibleTo(network, result.participants, directory) };
+  }
+
+  /**
+   * Runs `work` in one transaction holding the room's lock, after re-evaluating the room, if the
+   * network still has a user invited or joined in it. A room the network is not in (or no longer
+   * in, the re-evaluation having removed it: that removal is committed) is answered like one that
+   * does not exist.
+   */
+  async inRoom<T>(
+    network: string,
+    roomId: string,
+    work: (ctx: RoomContext) => Promise<T>,
+  ): Promise<{ result: T; directory: DecisionDirectory }> {
+    const directory = await this.decisions.directory();
+    const outcome = await this.tx.run(async (manager) => {
+      const room = ROOM_ID.test(roomId) ? await this.rooms.lockRoom(roomId, manager) : null;
+      if (!room) return null;
+      const participants = await this.reevaluateLocked(room, directory, manager);
+      if (!participants.some((p) => p.network === network && IN_ROOM.has(p.state))) return null;
+      return { result: await work({ room, participants, directory, manager }) };
+    });
     if (!outcome) throw noRoom(roomId);
-    return { room: outcome.room, participants: visibleTo(network, outcome.participants, directory) };
+    return { result: outcome.result, directory };
   }
 
   /**

@@ -1,8 +1,10 @@
 import { mayEnter, networksToRemove, type PresentNetwork } from './room-admission.js';
 
 /** Pairs that may talk, unordered. */
-const talking = (...pairs: Array<[string, string]>) => (a: string, b: string) =>
-  pairs.some(([p, q]) => (p === a && q === b) || (p === b && q === a));
+const talking =
+  (...pairs: Array<[string, string]>) =>
+  (a: string, b: string) =>
+    pairs.some(([p, q]) => (p === a && q === b) || (p === b && q === a));
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 7, 10, minute));
 const present = (...domains: string[]): PresentNetwork[] => domains.map((domain, i) => ({ domain, firstJoinedAt: at(i) }));
 const allActive = () => true;

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsMimeType, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { MAX_MESSAGE_BYTES } from '@app/chat';
 import { CHAT_HISTORY_VISIBILITIES, CHAT_ROLES, type ChatHistoryVisibility, type ChatRole } from '@app/common';
+import { IsIntegerIn } from '../common/validation.js';
 
 const USER = { example: 'xmpp:alice@a.example.com', description: 'a user URI (sip:, xmpp:, matrix:… or a Matrix id)' };
 
@@ -57,4 +59,32 @@ export class SetSubjectDto {
   @IsString()
   @MaxLength(1000)
   subject: string | null;
+}
+
+export class PostMessageDto {
+  @ApiProperty({ ...USER, description: 'the joined user of your network who sends it' }) @IsString() @MaxLength(512) from: string;
+  @ApiProperty({
+    example: 'a1b2c3-0001',
+    description: 'your id for the post: a retry with the same id gets the same answer, nothing twice',
+  })
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,128}$/, { message: 'must be 1–128 visible ASCII characters' })
+  clientId: string;
+  @ApiProperty({ example: 'Hello all', description: `at most ${MAX_MESSAGE_BYTES} bytes in UTF-8` })
+  @IsString()
+  @MaxLength(MAX_MESSAGE_BYTES)
+  body: string;
+  @ApiPropertyOptional({ default: 'text/plain', example: 'text/markdown' })
+  @IsOptional()
+  @IsMimeType({ message: 'must be a media type such as text/plain' })
+  mediaType?: string;
+}
+
+export class EventsQueryDto {
+  @ApiProperty({ ...USER, description: 'the joined user of yours who reads' }) @IsString() @MaxLength(512) user: string;
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'events after this number' })
+  @IsOptional()
+  @IsIntegerIn(0)
+  afterSeq: number = 0;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @IsIntegerIn(1, 500) limit: number = 100;
 }

@@ -1,5 +1,6 @@
-import type { RoomView } from '@app/chat';
-import type { ParticipantResponse, RoomResponse } from './chat.schemas.js';
+import type { PostedMessage, RoomView } from '@app/chat';
+import type { ChatEventEntity } from '@app/db';
+import type { ParticipantResponse, PostedMessageResponse, RoomEventResponse, RoomResponse } from './chat.schemas.js';
 
 export function toRoomResponse({ room, participants }: RoomView): RoomResponse {
   return {
@@ -16,5 +17,20 @@ export function toRoomResponse({ room, participants }: RoomView): RoomResponse {
       state: p.state,
       joinedAt: p.joinedAt?.toISOString() ?? null,
     })),
+  };
+}
+
+export function toPostedMessageResponse({ roomId, event }: PostedMessage): PostedMessageResponse {
+  return { roomId, seq: Number(event.seq), clientId: event.clientId as string, createdAt: event.createdAt.toISOString() };
+}
+
+export function toRoomEventResponse(e: ChatEventEntity): RoomEventResponse {
+  return {
+    seq: Number(e.seq),
+    kind: e.kind,
+    actor: e.actor,
+    user: e.userUri,
+    content: e.content,
+    createdAt: e.createdAt.toISOString(),
   };
 }

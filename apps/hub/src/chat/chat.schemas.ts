@@ -12,7 +12,7 @@ export class ParticipantResponse {
 
 export class RoomResponse {
   @ApiProperty({ example: 'k3vq7m2xa5bdr4ttpq6e' }) id: string;
-  @ApiProperty({ example: 'xmpp:k3vq7m2xa5bdr4ttpq6e@chat.hub.example' }) uri: string;
+  @ApiProperty({ example: 'xmpp:k3vq7m2xa5bdr4ttpq6e@hub.example' }) uri: string;
   @ApiProperty({ type: String, nullable: true }) subject: string | null;
   @ApiProperty({ enum: CHAT_HISTORY_VISIBILITIES }) historyVisibility: string;
   @ApiProperty({ description: 'the number of the room’s latest event', example: 3 }) lastSeq: number;
@@ -26,4 +26,28 @@ export class RoomResponse {
 
 export class RoomListResponse {
   @ApiProperty({ type: [RoomResponse] }) items: RoomResponse[];
+}
+
+export class PostedMessageResponse {
+  @ApiProperty({ example: 'k3vq7m2xa5bdr4ttpq6e' }) roomId: string;
+  @ApiProperty({ description: 'the message’s number in the room', example: 7 }) seq: number;
+  @ApiProperty({ example: 'a1b2c3-0001' }) clientId: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class RoomEventResponse {
+  @ApiProperty({ example: 7 }) seq: number;
+  @ApiProperty({
+    enum: ['created', 'invited', 'joined', 'left', 'kicked', 'banned', 'unbanned', 'removed', 'role', 'subject', 'message'],
+  })
+  kind: string;
+  @ApiProperty({ type: String, nullable: true, description: 'who did it; null for the hub itself' }) actor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the participant it is about' }) user: string | null;
+  @ApiProperty({ description: 'body and mediaType of a message; subject, role change or reason of the others' })
+  content: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class RoomEventListResponse {
+  @ApiProperty({ type: [RoomEventResponse] }) items: RoomEventResponse[];
 }

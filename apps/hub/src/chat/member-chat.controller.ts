@@ -1,11 +1,21 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, MemberAuthGuard, type MemberPrincipal } from '@app/auth';
-import { ChatRooms, type MembershipAction } from '@app/chat';
+import { ChatMessages, ChatRooms, type MembershipAction } from '@app/chat';
 import { ApiMemberAuth, ApiProblems } from '../common/openapi.decorators.js';
-import { CreateRoomDto, ModeratedUserDto, RemoveUserDto, RoomsQueryDto, SetRoleDto, SetSubjectDto, UserDto } from './chat.dto.js';
-import { RoomListResponse, RoomResponse } from './chat.schemas.js';
-import { toRoomResponse } from './chat.responses.js';
+import {
+  CreateRoomDto,
+  EventsQueryDto,
+  ModeratedUserDto,
+  PostMessageDto,
+  RemoveUserDto,
+  RoomsQueryDto,
+  SetRoleDto,
+  SetSubjectDto,
+  UserDto,
+} from './chat.dto.js';
+import { PostedMessageResponse, RoomEventListResponse, RoomListResponse, RoomResponse } from './chat.schemas.js';
+import { toPostedMessageResponse, toRoomEventResponse, toRoomResponse } from './chat.responses.js';
 
 const NO_ROOM: [number, string] = [404, 'no such room, or none your network has a user invited to or joined'];
 
@@ -27,7 +37,10 @@ const ApiRoomStepProblems = () =>
 @UseGuards(MemberAuthGuard)
 @Controller('v1/chat/rooms')
 export class MemberChatController {
-  constructor(private readonly rooms: ChatRooms) {}
+  constructor(
+    private readonly rooms: ChatRooms,
+    private readonly messages: ChatMessages,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a room owned by one of your users (your provisioning must delegate n-way-chat to the hub)' })
@@ -125,6 +138,29 @@ export class MemberChatController {
   @ApiRoomStepProblems()
   setSubject(@Param('roomId') roomId: string, @Body() body: SetSubjectDto, @CurrentPrincipal() me: MemberPrincipal) {
     return this.step(me, roomId, { kind: 'set-subject', by: body.by, subject: body.subject });
+  }
+
+  @Post(':roomId/messages')
+  @ApiOperation({ summary: 'A joined user of yours posts a message; committed and numbered before the answer' })
+  @ApiBody({
+    type: PostMessageDto,
+    examples: {
+      text: { summary: 'plain text', value: { from: 'xmpp:alice@a.example.com', clientId: 'a1b2c3-0001', body: 'Hello all' } },
+    },
+  })
+  @ApiCreatedResponse({ type: PostedMessageResponse, description: 'posted, or the same answer again for a repeated client id' })
+  @ApiProblems(400, [403, 'the sender has not joined the room'], NO_ROOM, [409, 'the client id was used for another message'])
+  async post(@Param('roomId') roomId: string, @Body() body: PostMessageDto, @CurrentPrincipal() me: MemberPrincipal) {
+    const posted = await this.messages.post(me.domain, roomId, { ...body, mediaType: body.mediaType ?? 'text/plain' });
+    return toPostedMessageResponse(posted);
+  }
+
+  @Get(':roomId/events')
+  @ApiOperation({ summary: "The room's events a joined user of yours may read, by number, as its history visibility allows" })
+  @ApiOkResponse({ type: RoomEventListResponse })
+  @ApiProblems(400, [403, 'the reader has not joined the room'], NO_ROOM)
+  async events(@Param('roomId') roomId: string, @Query() query: EventsQueryDto, @CurrentPrincipal() me: MemberPrincipal) {
+    return { items: (await this.messages.history(me.domain, roomId, query)).map(toRoomEventResponse) };
   }
 
   private async step(me: MemberPrincipal, roomId: string, action: MembershipAction) {

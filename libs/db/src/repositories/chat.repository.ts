@@ -59,7 +59,15 @@ export class ChatRepository {
     return repo.save(repo.create({ ...event, clientId: event.clientId ?? null, roomId, seq: rows[0][0].seq }));
   }
 
-  /** Events of the room with seq in (afterSeq, upTo], oldest first, at most `limit`. */
+  eventByClientId(roomId: string, network: string, clientId: string, manager: EntityManager): Promise<ChatEventEntity | null> {
+    return manager.getRepository(ChatEventEntity).findOne({ where: { roomId, network, clientId } });
+  }
+
+  event(roomId: string, seq: string): Promise<ChatEventEntity | null> {
+    return this.dataSource.getRepository(ChatEventEntity).findOne({ where: { roomId, seq } });
+  }
+
+  /** Events of the room after `afterSeq` and from `fromSeq` on, oldest first, at most `limit`. */
   events(roomId: string, range: { afterSeq: string; fromSeq: string; limit: number }): Promise<ChatEventEntity[]> {
     return this.dataSource
       .getRepository(ChatEventEntity)
