@@ -18,9 +18,10 @@ const LIBS = [
   'provisioning',
   'message-log',
   'outbound',
+  'chat',
   'testing',
 ];
-const DOMAIN_LIBS = ['auth', 'members', 'interconnect', 'provisioning', 'message-log'];
+const DOMAIN_LIBS = ['auth', 'members', 'interconnect', 'provisioning', 'message-log', 'chat'];
 /**
  * Import direction: apps → domain libraries → queue, audit → db → config and common; outbound
  * (the HTTP client) → config and common. Each

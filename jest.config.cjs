@@ -32,6 +32,7 @@ const libs = [
   'interconnect',
   'message-log',
   'outbound',
+  'chat',
   'common',
 ];
 const shared = {
