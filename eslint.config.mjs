@@ -17,11 +17,14 @@ const LIBS = [
   'interconnect',
   'provisioning',
   'message-log',
+  'outbound',
+  'chat',
   'testing',
 ];
-const DOMAIN_LIBS = ['auth', 'members', 'interconnect', 'provisioning', 'message-log'];
+const DOMAIN_LIBS = ['auth', 'members', 'interconnect', 'provisioning', 'message-log', 'chat'];
 /**
- * Import direction: apps → domain libraries → queue, audit → db → config and common. Each
+ * Import direction: apps → domain libraries → queue, audit → db → config and common; outbound
+ * (the HTTP client) → config and common. Each
  * library names what it may import; production code never imports the test helpers. Specs are
  * exempt (they wire real dependencies, factories included).
  */
@@ -33,6 +36,7 @@ const MAY_IMPORT = {
   db: ['common', 'config'],
   queue: ['common', 'config', 'db'],
   audit: ['common', 'config', 'db'],
+  outbound: ['common', 'config'],
   ...Object.fromEntries(DOMAIN_LIBS.map((lib) => [lib, LIBS.filter((other) => other !== 'testing')])),
 };
 const SPECS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'];

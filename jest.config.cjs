@@ -31,6 +31,8 @@ const libs = [
   'provisioning',
   'interconnect',
   'message-log',
+  'outbound',
+  'chat',
   'common',
 ];
 const shared = {

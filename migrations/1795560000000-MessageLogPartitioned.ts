@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The message log itself (issue 5), written by hand: TypeORM has no entity for a partitioned table,
+ * The message log itself, written by hand: TypeORM has no entity for a partitioned table,
  * so these tables stay outside the entity/migration drift check on purpose.
  *
  * - message_log: one row per logged record, range-partitioned by the message timestamp into daily

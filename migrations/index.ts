@@ -7,7 +7,8 @@ import { MessageLogPartitioned1795560000000 } from './1795560000000-MessageLogPa
 import { MessageLog1796106912449 } from './1796106912449-MessageLog.js';
 import { MessageLogTagsWithoutPendingList1796112000000 } from './1796112000000-MessageLogTagsWithoutPendingList.js';
 import { ApplicationClaimSecret1796200000000 } from './1796200000000-ApplicationClaimSecret.js';
-import { OutboxReconciliation1796613568584 } from './1796613568584-OutboxReconciliation.js';
+import { ChatRooms1796615674737 } from './1796615674737-ChatRooms.js';
+import { OutboxReconciliation1796617068392 } from './1796617068392-OutboxReconciliation.js';
 
 /** Every migration, in order. Listed as classes (not a glob) so the same list works compiled, under jest and in the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -20,5 +21,6 @@ export const MIGRATIONS: MixedList<Function> = [
   MessageLog1796106912449,
   MessageLogTagsWithoutPendingList1796112000000,
   ApplicationClaimSecret1796200000000,
-  OutboxReconciliation1796613568584,
+  ChatRooms1796615674737,
+  OutboxReconciliation1796617068392,
 ];

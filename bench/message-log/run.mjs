@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark of POST /v1/message-log (issue 5, deliverable 7): 1,000,000 records ingested through
+// Benchmark of POST /v1/message-log: 1,000,000 records ingested through
 // the HTTP API in batches of 1,000 with several batches in flight, against an in-run baseline:
 // raw COPY (pg-copy-streams) of the very same rows into the same table with the same indexes.
 // Method, figures and discussion: docs/benchmarks.md.

@@ -8,6 +8,7 @@ import { ProvisioningModule } from '@app/provisioning';
 import { InterconnectModule } from '@app/interconnect';
 import { MessageLogModule } from '@app/message-log';
 import { QueueModule } from '@app/queue';
+import { ChatModule } from '@app/chat';
 import { ApplicationsController } from './applications/applications.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -36,6 +37,7 @@ import { AdminMessageLogStatsController } from './message-log/admin-message-log-
 import { MemberMessageLogSearchController } from './message-log/member-message-log-search.controller.js';
 import { AdminMessageLogController } from './message-log/admin-message-log.controller.js';
 import { ProblemsController } from './problems/problems.controller.js';
+import { MemberChatController } from './chat/member-chat.controller.js';
 
 @Module({})
 export class HubModule {
@@ -51,6 +53,7 @@ export class HubModule {
         ProvisioningModule,
         InterconnectModule,
         MessageLogModule,
+        ChatModule,
       ],
       controllers: [
         HealthController,
@@ -77,6 +80,7 @@ export class HubModule {
         MemberMessageLogSearchController,
         AdminMessageLogController,
         ProblemsController,
+        MemberChatController,
       ],
       providers: [SipListenerService],
     };

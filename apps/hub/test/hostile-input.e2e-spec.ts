@@ -87,6 +87,36 @@ describe('hostile input (e2e)', () => {
     expect(await snapshot(hub.app.get(DataSource))).toEqual(before);
   });
 
+  it('should refuse an unpaired surrogate in a body field with 400 naming it, storing nothing', async () => {
+    // reasons and labels also go into the RFC 8785 hashes of the transparency log, which cannot hold one
+    const lone = 'a\ud800b';
+    const writes: Array<[string, string, Record<string, string>, Record<string, unknown>, string]> = [
+      ['post', '/v1/interconnect/blocks', auth(a), { peer: b.domain, reason: lone }, 'reason'],
+      ['post', '/admin/v1/blocks', operatorAuth, { a: a.domain, b: b.domain, reason: lone }, 'reason'],
+      ['put', '/admin/v1/federation/mode', operatorAuth, { mode: 'agreement', reason: lone }, 'reason'],
+      ['post', `/admin/v1/members/${b.domain}/suspend`, operatorAuth, { reason: lone }, 'reason'],
+      [
+        'post',
+        '/v1/interconnect/credentials',
+        auth(a),
+        { kind: 'certificate-pin', sha256: 'a'.repeat(64), label: lone },
+        'label',
+      ],
+    ];
+    const before = await snapshot(hub.app.get(DataSource));
+    for (const [method, path, headers, body, field] of writes) {
+      // JSON.stringify writes the lone surrogate as the escape "\ud800", as a hostile client sends it
+      const call = http()[method as 'post'](path).set(headers);
+      const res = await call.set('Content-Type', 'application/json').send(JSON.stringify(body));
+      expectProblem(res, 400, field);
+      expect(res.body.invalidParams).toContainEqual({
+        name: field,
+        reason: 'contains an unpaired UTF-16 surrogate (not a Unicode character)',
+      });
+    }
+    expect(await snapshot(hub.app.get(DataSource))).toEqual(before);
+  });
+
   it('should refuse a NUL character in a provisioning document, JSON or XML, storing nothing', async () => {
     const before = await snapshot(hub.app.get(DataSource));
     const doc = memberDocument(a.domain, { edge: `edge${NUL}.a.example.com` });

@@ -196,10 +196,13 @@ describe('authorized interconnection (e2e)', () => {
       .set(auth(a))
       .send({ peer: b.domain, services: ['im'] })
       .expect(201);
+    const kinds = async (m: ActiveMember) =>
+      (await http().get('/v1/transparency/entries').set(auth(m)).expect(200)).body.items.map((e: { kind: string }) => e.kind);
+    expect(await kinds(b)).toEqual(['peering.offered']);
     await http().post('/v1/interconnect/blocks').set(auth(b)).send({ peer: a.domain }).expect(204);
     await setMode('agreement');
-    const mine = await http().get('/v1/transparency/entries').set(auth(b)).expect(200);
-    expect(mine.body.items.map((e: { kind: string }) => e.kind)).toEqual(['peering.offered', 'block.member.added']);
+    // the block hides a from b (the one visibility rule): entries naming a are left out, b's own block is not
+    expect(await kinds(b)).toEqual(['block.member.added']);
     const chain = await http().get('/v1/transparency/chain').expect(200);
     expect(chain.body.items).toHaveLength(3);
     expect(chain.body.items[1].prevHash).toBe(chain.body.items[0].hash);

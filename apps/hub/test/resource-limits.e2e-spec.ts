@@ -211,3 +211,32 @@ describe('rate limits of the public routes (e2e)', () => {
     }
   });
 });
+
+describe('refused credentials per client address (e2e)', () => {
+  let hub: TestHub;
+  const http = () => request(hub.app.getHttpServer());
+
+  beforeAll(async () => {
+    hub = await startTestHub(testConfig({ HUB_AUTH_FAILURE_LIMIT: '3', HUB_PUBLIC_RATE_LIMIT: '1000' }));
+    await hub.reset();
+  });
+  afterAll(() => hub.close());
+
+  it('should answer 429 to an address past its refused credentials, before looking any up, on every kind of route', async () => {
+    const member = await createActiveMember(hub.app);
+    const bogus = { Authorization: 'Bearer mk_not-a-real-key' };
+    // an optional-credential route no longer lets a bogus key skip the public limit for nothing
+    await http().get('/v1/federation/provisioning').set(bogus).expect(401);
+    await http().get('/v1/members/me').set(bogus).expect(401);
+    await http().get('/admin/v1/members').set(bogus).expect(401);
+    for (const path of ['/v1/members/me', '/admin/v1/members', '/v1/federation/provisioning']) {
+      const res = await http().get(path).set(bogus).expect(429);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    // while blocked, even a valid key from that address waits: the check comes before any lookup
+    await http().get('/v1/members/me').set('Authorization', `Bearer ${member.token}`).expect(429);
+    // requests without credentials are not refused credentials: the public routes still answer
+    await http().get('/health/live').expect(200);
+  });
+});

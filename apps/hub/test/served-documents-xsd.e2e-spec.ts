@@ -9,7 +9,7 @@ import { toProvisioningXml, type ProvisioningDocument } from '@app/xml';
 import { startTestHub, TestHub } from './test-hub.js';
 
 /**
- * Issue 3, "How it will be checked": every document the hub serves validates against the
+ * Every document the hub serves validates against the
  * shipped XSD with an independent validator, the system `xmllint --schema` (libxml2-utils),
  * not the WebAssembly build the hub itself uses.
  */

@@ -20,7 +20,7 @@ import { SipListenerService } from '../src/sip/sip-listener.service.js';
 import { startTestHub, TestHub } from './test-hub.js';
 
 /**
- * SIP OPTIONS on the running hub (issue 3, deliverable 7): a real SIP client (SIPp, Debian package
+ * SIP OPTIONS on the running hub: a real SIP client (SIPp, Debian package
  * `sip-tester`) over UDP and TCP, plus raw datagrams and streams for the exact headers, the
  * privacy rules and malformed input. SIPp is required: without it the SIPp tests fail.
  */

@@ -6,12 +6,14 @@ import { MembersModule } from '@app/members';
 import { ProvisioningModule } from '@app/provisioning';
 import { JobSchedules, OutboxDispatcher, OutboxReconciler, QueueModule } from '@app/queue';
 import { MessageLogModule } from '@app/message-log';
+import { ChatModule } from '@app/chat';
 import { WorkerHealthServer } from './worker-health.server.js';
 import { ChangeNotificationsProcessor } from './processors/change-notifications.processor.js';
 import { MemberEventsProcessor } from './processors/member-events.processor.js';
 import { ProvisioningChangesProcessor } from './processors/provisioning-changes.processor.js';
 import { MessageLogProcessor } from './processors/message-log.processor.js';
 import { MessageLogMaintenanceProcessor } from './processors/message-log-maintenance.processor.js';
+import { ChatProcessor } from './processors/chat.processor.js';
 
 @Module({})
 export class WorkerModule {
@@ -25,6 +27,7 @@ export class WorkerModule {
         MembersModule,
         ProvisioningModule,
         MessageLogModule,
+        ChatModule,
       ],
       providers: [
         OutboxDispatcher,
@@ -34,6 +37,7 @@ export class WorkerModule {
         ChangeNotificationsProcessor,
         MessageLogProcessor,
         MessageLogMaintenanceProcessor,
+        ChatProcessor,
         JobSchedules,
         WorkerHealthServer,
       ],

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bullmq';
@@ -13,11 +14,13 @@ import {
   MemberDocumentOptions,
   operatorAuth,
   ReceivedRequest,
+  receivedTargetUri,
   startWebhookReceiver,
   testConfig,
   waitFor,
   WebhookReceiver,
   WebhookResponder,
+  verifyHubRequest,
 } from '@app/testing';
 import { startTestHub, startTestWorker, TestHub } from '../../hub/test/test-hub.js';
 
@@ -38,8 +41,15 @@ describe('change-notifications worker (e2e)', () => {
   const pause = (ms = 5 * RETRY_DELAY_MS) => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
-    // retries 200 ms apart instead of the catalogue's 60 s
-    const config = testConfig({ WEBHOOK_RETRY_DELAY_MS: String(RETRY_DELAY_MS), WEBHOOK_TIMEOUT_MS: '2000' });
+    // retries 200 ms apart instead of the catalogue's 60 s; the receivers listen on 127.0.0.1 over
+    // plain http, which only the development setting allows; hub and worker share the key sealing
+    // the hub's signing keys, as replicas of one deployment do
+    const config = testConfig({
+      WEBHOOK_RETRY_DELAY_MS: String(RETRY_DELAY_MS),
+      WEBHOOK_TIMEOUT_MS: '2000',
+      OUTBOUND_ALLOW_LOOPBACK: 'true',
+      HUB_SECRET_KEY: randomBytes(32).toString('hex'),
+    });
     hub = await startTestHub(config);
     await hub.reset();
     worker = await startTestWorker(config);
@@ -130,6 +140,19 @@ describe('change-notifications worker (e2e)', () => {
       'x-hub-event': 'provisioning-changed',
     });
     expect(notification.headers['user-agent']).toMatch(/^pres-im-clearing-house/);
+    // what a member's endpoint does: fetch the hub's JWKS and verify digest and signature
+    const jwks = (await http().get('/.well-known/jwks.json').expect(200)).body as { keys: Array<Record<string, unknown>> };
+    const verified = verifyHubRequest(
+      {
+        method: notification.method,
+        targetUri: receivedTargetUri('http', notification.headers, notification.path),
+        headers: notification.headers,
+        body: notification.body,
+      },
+      jwks,
+    );
+    expect(jwks.keys.map((k) => k.kid)).toContain(verified.keyid);
+    expect(verified.components).toEqual(expect.arrayContaining(['@method', '@target-uri', 'content-digest', 'idempotency-key']));
     const receipt = await waitFor(() => receiptOf(jobId));
     expect(receipt.result).toMatchObject({ subscriberDomain: watcher.domain, ver: version.ver, status: 204 });
     await pause();
@@ -201,16 +224,78 @@ describe('change-notifications worker (e2e)', () => {
     expect(row.last_error).toMatch(/answered 404/);
   });
 
-  it('should refuse a change-notification URI that is not http(s)', async () => {
+  it('should refuse to store a change-notification URI the hub would not call, naming the field', async () => {
     const watcher = await createActiveMember(hub.app);
-    await publish(watcher, { changeNotification: 'ftp://127.0.0.1/hook' });
+    for (const uri of ['ftp://127.0.0.1/hook', 'http://receiver.example/hook', 'https://10.0.0.1/hook']) {
+      const res = await http()
+        .put('/v1/provisioning')
+        .set({ Authorization: `Bearer ${watcher.token}` })
+        .send(memberDocument(watcher.domain, { changeNotification: uri }))
+        .expect(400);
+      expect(res.body.invalidParams).toEqual([
+        {
+          name: '/clearingHouseMembership/0/changeNotification/uri',
+          reason: expect.stringMatching(/does not call this webhook/),
+        },
+      ]);
+    }
+    await http()
+      .get('/v1/provisioning')
+      .set({ Authorization: `Bearer ${watcher.token}` })
+      .expect(404);
+  });
+
+  it('should wait as long as a receiver answering 503 asks with Retry-After before retrying', async () => {
     const publisher = await createActiveMember(hub.app);
+    let seen = 0;
+    const { member: watcher, receiver } = await subscriber((req) =>
+      about(publisher.domain)(req) && seen++ === 0 ? { status: 503, headers: { 'retry-after': '2' } } : 204,
+    );
+    await publish(publisher);
+
+    const { jobId } = await deliveryTo(publisher.domain, watcher.domain);
+    const receipt = await waitFor(() => receiptOf(jobId));
+    expect(receipt).toMatchObject({ attempts_made: 1, result: { status: 204 } });
+    const [first, second] = notificationsAbout(receiver, publisher.domain);
+    // the backoff alone would have retried after about 200 ms
+    expect(second.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('should park a delivery whose receiver asks to wait beyond the retry budget', async () => {
+    const publisher = await createActiveMember(hub.app);
+    const { member: watcher, receiver } = await subscriber((req) =>
+      about(publisher.domain)(req) ? { status: 503, headers: { 'retry-after': '86400' } } : 204,
+    );
     await publish(publisher);
 
     const { jobId } = await deliveryTo(publisher.domain, watcher.domain);
     const job = await failedJob(jobId);
-    expect(job.failedReason).toMatch(/not http\(s\)/);
+    expect(job.failedReason).toMatch(/answered 503; Retry-After asks for 86400 s, beyond the retry budget/);
     expect(job.attemptsMade).toBe(1);
+    expect(notificationsAbout(receiver, publisher.domain)).toHaveLength(1);
+  });
+
+  it('should keep delivering to a healthy receiver while another never answers', async () => {
+    const publisher = await createActiveMember(hub.app);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const stuck = await subscriber((req) => {
+      if (!about(publisher.domain)(req)) return 204;
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      // never answers: the hub gives up after WEBHOOK_TIMEOUT_MS (2 s)
+      return new Promise<number>(() => undefined);
+    });
+    const healthy = await subscriber();
+    for (let i = 0; i < 5; i++) await publish(publisher, { edge: `edge${i}.${publisher.domain}` });
+
+    await waitFor(async () => notificationsAbout(healthy.receiver, publisher.domain).length === 5);
+    await waitFor(async () => notificationsAbout(stuck.receiver, publisher.domain).length > 0);
+    // all arrived before the first stuck request even timed out: the stuck receiver holds at most
+    // OUTBOUND_CONCURRENCY_PER_DESTINATION (2) of the 5 worker slots, the others keep flowing
+    const lastHealthy = Math.max(...notificationsAbout(healthy.receiver, publisher.domain).map((r) => r.receivedAt));
+    const firstStuck = Math.min(...notificationsAbout(stuck.receiver, publisher.domain).map((r) => r.receivedAt));
+    expect(lastHealthy).toBeLessThan(firstStuck + 2000);
+    expect(mostInFlight).toBeLessThanOrEqual(2);
   });
 
   it('should not deliver to a subscriber suspended before its delivery is retried', async () => {

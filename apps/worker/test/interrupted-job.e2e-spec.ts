@@ -30,7 +30,8 @@ describe('a job interrupted by two worker crashes (e2e)', () => {
   let hub: TestHub;
   let receiver: WebhookReceiver;
   let worker: CompiledApp | undefined;
-  const config = testConfig({ WORKER_LOCK_DURATION_MS: String(LOCK_MS) });
+  // the receiver is a local test server
+  const config = testConfig({ WORKER_LOCK_DURATION_MS: String(LOCK_MS), OUTBOUND_ALLOW_LOOPBACK: 'true' });
   const db = () => hub.app.get(DataSource);
 
   beforeAll(async () => {
@@ -59,8 +60,10 @@ describe('a job interrupted by two worker crashes (e2e)', () => {
     const publisher = await createActiveMember(hub.app);
     const env = compiledAppEnv(config, {
       WORKER_LOCK_DURATION_MS: String(LOCK_MS),
+      OUTBOUND_ALLOW_LOOPBACK: 'true',
       // an attempt would otherwise end on its own before the crash
       WEBHOOK_TIMEOUT_MS: '60000',
+      OUTBOUND_HEADERS_TIMEOUT_MS: '60000',
     });
     worker = startCompiled('worker', env);
     await publish(publisher);

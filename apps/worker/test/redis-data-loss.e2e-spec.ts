@@ -59,6 +59,8 @@ describe('background work when Redis loses its data (e2e)', () => {
       // a failed delivery waits a minute for its retry: it is still pending when Redis loses it
       WEBHOOK_RETRY_DELAY_MS: '60000',
       WEBHOOK_TIMEOUT_MS: '5000',
+      // the receivers are local test servers
+      OUTBOUND_ALLOW_LOOPBACK: 'true',
     });
     hub = await startTestHub(config);
     await hub.reset();

@@ -1,9 +1,7 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { InvalidInputError } from './domain-errors.js';
+import { hasLoneSurrogate, LONE_SURROGATE_REASON } from './input-checks.js';
 import { labelSpoofingProblem } from './label-scripts.js';
-
-// in a `u` regex a paired surrogate is one code point, so only lone halves match
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /**
@@ -19,7 +17,7 @@ export function normalizeDomain(input: unknown, field = 'domain'): string {
     throw InvalidInputError.forField(field, 'must be a non-empty string');
   }
   if (hasLoneSurrogate(input)) {
-    throw InvalidInputError.forField(field, 'contains an unpaired UTF-16 surrogate (not a Unicode character)');
+    throw InvalidInputError.forField(field, LONE_SURROGATE_REASON);
   }
   const trimmed = input.trim().replace(/\.$/, '');
   if (/[\s/:@?#[\]\\]/.test(trimmed)) {
@@ -45,11 +43,6 @@ export function normalizeDomain(input: unknown, field = 'domain'): string {
   }
   if (labels.some((label) => label.startsWith('xn--'))) checkSpoofing(input, ascii, field);
   return ascii;
-}
-
-/** A string with a UTF-16 surrogate that is not half of a pair (JSON's "\\ud800" gives one). */
-export function hasLoneSurrogate(text: string): boolean {
-  return LONE_SURROGATE.test(text);
 }
 
 /** Is `domain` (normalised) `parent` itself or one of its subdomains? */

@@ -1,17 +1,42 @@
-import { exceedsJsonDepth, MAX_JSON_DEPTH, nulPaths, parseSafeInteger, parseSaneDate } from './input-checks.js';
+import {
+  exceedsJsonDepth,
+  LONE_SURROGATE_REASON,
+  MAX_JSON_DEPTH,
+  NUL_REASON,
+  parseSafeInteger,
+  parseSaneDate,
+  unstorableTextParams,
+} from './input-checks.js';
 
-describe('nulPaths', () => {
+describe('unstorableTextParams', () => {
   it('should name every string and key that carries U+0000, however deep', () => {
     const value = { a: 'ok', b: ['x', 'y\u0000'], c: { 'k\u0000': 1, d: { e: '\u0000' } } };
-    expect(nulPaths(value).sort()).toEqual(['b[1]', 'c.d.e', 'c.k\u0000']);
-    expect(nulPaths('a\u0000', 'since')).toEqual(['since']);
-    expect(nulPaths({ a: 'clean', n: 1, z: null })).toEqual([]);
+    expect(
+      unstorableTextParams(value)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['b[1]', 'c.d.e', 'c.k\u0000']);
+    expect(unstorableTextParams('a\u0000', 'since')).toEqual([{ name: 'since', reason: NUL_REASON }]);
+    expect(unstorableTextParams({ a: 'clean', n: 1, z: null })).toEqual([]);
+  });
+
+  it('should name every string and key with an unpaired surrogate, and let paired ones through', () => {
+    const value = { reason: 'x\ud800', list: ['\udc00y'], ['k\ud83d']: 1, emoji: '\ud83d\ude00' };
+    const found = unstorableTextParams(value);
+    expect(found).toHaveLength(3);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { name: 'reason', reason: LONE_SURROGATE_REASON },
+        { name: 'list[0]', reason: LONE_SURROGATE_REASON },
+        { name: 'k\ud83d', reason: LONE_SURROGATE_REASON },
+      ]),
+    );
   });
 
   it('should walk a deeply nested value without recursion', () => {
     let value: unknown = 'x\u0000';
     for (let i = 0; i < 100_000; i++) value = [value];
-    expect(nulPaths(value)).toHaveLength(1);
+    expect(unstorableTextParams(value)).toHaveLength(1);
   });
 });
 

@@ -2,6 +2,7 @@
  * Checks on untrusted input shared by the HTTP edge and the domain libraries: values PostgreSQL or
  * the JavaScript runtime cannot hold are refused with a plain reason before they reach either.
  */
+import type { InvalidParam } from './domain-errors.js';
 
 /** PostgreSQL text cannot hold U+0000, so a string carrying it could never be stored or compared. */
 export const NUL_REASON = 'must not contain the NUL character (U+0000)';
@@ -9,16 +10,38 @@ export const NUL_REASON = 'must not contain the NUL character (U+0000)';
 export const hasNul = (text: string): boolean => text.includes('\u0000');
 
 /**
- * Paths (`contacts.admin[0]`, a key's own path when the key carries it) of every string in `value`
- * that contains U+0000, at most `limit` of them. Iterative, so a deep value cannot overflow the stack.
+ * A UTF-16 surrogate that is not half of a pair (JSON's "\\ud800" gives one) is not a Unicode
+ * character: stored as UTF-8 it would silently become U+FFFD, and the RFC 8785 encoder behind every
+ * hash and signature refuses it.
  */
-export function nulPaths(value: unknown, root = '', limit = 20): string[] {
-  const found: string[] = [];
+export const LONE_SURROGATE_REASON = 'contains an unpaired UTF-16 surrogate (not a Unicode character)';
+
+// in a `u` regex a paired surrogate is one code point, so only lone halves match
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
+/** Why `text` can be neither stored nor hashed as it is, or undefined when it can. */
+function unstorableTextReason(text: string): string | undefined {
+  if (hasNul(text)) return NUL_REASON;
+  return hasLoneSurrogate(text) ? LONE_SURROGATE_REASON : undefined;
+}
+
+/**
+ * Every string in `value` that carries U+0000 or an unpaired surrogate, by its path
+ * (`contacts.admin[0]`, a key's own path when the key carries it), at most `limit` of them.
+ * Iterative, so a deep value cannot overflow the stack.
+ */
+export function unstorableTextParams(value: unknown, root = '', limit = 20): InvalidParam[] {
+  const found: InvalidParam[] = [];
   const stack: Array<[unknown, string]> = [[value, root]];
   while (stack.length > 0 && found.length < limit) {
     const [current, path] = stack.pop()!;
     if (typeof current === 'string') {
-      if (hasNul(current)) found.push(path || 'value');
+      const reason = unstorableTextReason(current);
+      if (reason) found.push({ name: path || 'value', reason });
     } else if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) stack.push([current[i], `${path}[${i}]`]);
     } else if (typeof current === 'object' && current !== null && !Buffer.isBuffer(current)) {
@@ -26,7 +49,8 @@ export function nulPaths(value: unknown, root = '', limit = 20): string[] {
       for (let i = keys.length - 1; i >= 0; i--) {
         const key = keys[i];
         const child = path ? `${path}.${key}` : key;
-        if (hasNul(key)) found.push(child);
+        const reason = unstorableTextReason(key);
+        if (reason) found.push({ name: child, reason });
         else stack.push([(current as Record<string, unknown>)[key], child]);
       }
     }

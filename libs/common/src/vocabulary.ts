@@ -36,3 +36,13 @@ export const PEERING_SERVICES = ['presence', 'im', 'n-way-chat', 'file-transfer'
 export type PeeringService = (typeof PEERING_SERVICES)[number];
 export const AGREEMENT_STATES = ['offered', 'accepted', 'rejected', 'revoked'] as const;
 export type AgreementState = (typeof AGREEMENT_STATES)[number];
+
+// Hub-hosted chat rooms
+export const CHAT_ROLES = ['owner', 'moderator', 'participant'] as const;
+export type ChatRole = (typeof CHAT_ROLES)[number];
+/** who may read a room's history: everyone present now, or only from when one joined / was invited */
+export const CHAT_HISTORY_VISIBILITIES = ['shared', 'joined', 'invited'] as const;
+export type ChatHistoryVisibility = (typeof CHAT_HISTORY_VISIBILITIES)[number];
+/** `removed`: taken out by the hub because its network lost the right to be in the room */
+export const CHAT_PARTICIPANT_STATES = ['invited', 'joined', 'left', 'kicked', 'banned', 'removed'] as const;
+export type ChatParticipantState = (typeof CHAT_PARTICIPANT_STATES)[number];

@@ -56,4 +56,19 @@ describe('loadConfig', () => {
     expect(loadConfig({}).hub.publicBaseUrl).toBe('http://127.0.0.1:3000');
     expect(loadConfig({ HUB_HOST: '0.0.0.0', HUB_PORT: '3100' }).hub.publicBaseUrl).toBe('http://127.0.0.1:3100');
   });
+
+  it('should keep outbound requests to production rules unless the development setting is on', () => {
+    expect(loadConfig({}).outbound).toMatchObject({
+      allowLoopback: false,
+      maxResponseBytes: 65_536,
+      concurrencyPerDestination: 2,
+    });
+    expect(loadConfig({ OUTBOUND_ALLOW_LOOPBACK: 'true' }).outbound.allowLoopback).toBe(true);
+  });
+
+  it('should refuse OUTBOUND_ALLOW_LOOPBACK with NODE_ENV=production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', OUTBOUND_ALLOW_LOOPBACK: 'true' })).toThrow(
+      /^Invalid configuration:\n {2}OUTBOUND_ALLOW_LOOPBACK: is a development setting/,
+    );
+  });
 });

@@ -17,6 +17,8 @@ export interface AppConfig {
     applicationsRateLimitPerMinute: number;
     /** per client address and route, on the other routes callable without credentials */
     publicRateLimitPerMinute: number;
+    /** requests with credentials that fail, per minute and client address, before 429 */
+    authFailuresPerMinute: number;
     /** Node server timeouts, in ms (slow or idle clients are cut off) */
     timeouts: { headersMs: number; requestMs: number; keepAliveMs: number; idleMs: number };
     trustProxy: boolean;
@@ -38,6 +40,19 @@ export interface AppConfig {
   outbox: { pollIntervalMs: number; batchSize: number; reconcileIntervalMs: number; reconcileGraceMs: number };
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
+  /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
+  outbound: OutboundConfig;
+}
+
+export interface OutboundConfig {
+  /** development only: loopback destinations allowed, and http: to them */
+  allowLoopback: boolean;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  maxResponseBytes: number;
+  concurrencyPerDestination: number;
+  circuit: { failures: number; openMs: number };
 }
 
 /** PEM texts read at boot from HUB_TLS_CERT, HUB_TLS_KEY and HUB_TLS_CLIENT_CA. */
@@ -79,6 +94,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       logLevel: e.HUB_LOG_LEVEL,
       applicationsRateLimitPerMinute: e.HUB_APPLICATIONS_RATE_LIMIT,
       publicRateLimitPerMinute: e.HUB_PUBLIC_RATE_LIMIT,
+      authFailuresPerMinute: e.HUB_AUTH_FAILURE_LIMIT,
       timeouts: {
         headersMs: e.HUB_HEADERS_TIMEOUT_MS,
         requestMs: e.HUB_REQUEST_TIMEOUT_MS,
@@ -111,6 +127,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       reconcileGraceMs: e.OUTBOX_RECONCILE_GRACE_MS,
     },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
+    outbound: {
+      allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,
+      connectTimeoutMs: e.OUTBOUND_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: e.OUTBOUND_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: e.OUTBOUND_BODY_TIMEOUT_MS,
+      maxResponseBytes: e.OUTBOUND_MAX_RESPONSE_BYTES,
+      concurrencyPerDestination: e.OUTBOUND_CONCURRENCY_PER_DESTINATION,
+      circuit: { failures: e.OUTBOUND_CIRCUIT_FAILURES, openMs: e.OUTBOUND_CIRCUIT_OPEN_MS },
+    },
   };
 }
 

@@ -75,6 +75,7 @@ export const envSchema = z.object({
   HUB_APPLICATIONS_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   /** Requests per minute per client address and route on the other routes callable without credentials. */
   HUB_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
+  HUB_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** Time allowed to receive a request's headers, then its whole request (body included), in ms. */
   HUB_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   HUB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
@@ -96,6 +97,19 @@ export const envSchema = z.object({
   HUB_SIP_PORT: port.default(5060),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   WEBHOOK_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(3_600_000).optional(),
+  /** Development only: outbound requests may go to loopback addresses, and over plain http: to loopback only. */
+  OUTBOUND_ALLOW_LOOPBACK: z.stringbool().default(false),
+  /** Outbound requests: time to open a connection (TLS included), to receive the answer's headers, between body chunks (ms). */
+  OUTBOUND_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  OUTBOUND_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  OUTBOUND_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /** Largest answer body an outbound request reads (bytes); a longer one is cut off and the request fails. */
+  OUTBOUND_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(16_777_216).default(65_536),
+  /** Requests in flight to one destination (scheme, host, port) from one process; a delivery finding none free is deferred. */
+  OUTBOUND_CONCURRENCY_PER_DESTINATION: z.coerce.number().int().min(1).max(100).default(2),
+  /** Consecutive failures that open a destination's circuit, and how long it stays open before one probe (ms). */
+  OUTBOUND_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  OUTBOUND_CIRCUIT_OPEN_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
   WORKER_HEALTH_PORT: port.default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
@@ -122,6 +136,13 @@ export const envSchema = z.object({
 export const checkedEnvSchema = envSchema.superRefine(checkTlsPair).superRefine((e, ctx) => {
   if (e.HUB_HEADERS_TIMEOUT_MS > e.HUB_REQUEST_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['HUB_HEADERS_TIMEOUT_MS'], message: 'must not exceed HUB_REQUEST_TIMEOUT_MS' });
+  }
+  if (e.OUTBOUND_ALLOW_LOOPBACK && e.NODE_ENV === 'production') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['OUTBOUND_ALLOW_LOOPBACK'],
+      message: 'is a development setting: not allowed with NODE_ENV=production',
+    });
   }
 });
 

@@ -51,7 +51,7 @@ function agreement(overrides: Partial<Agreement> = {}): Agreement {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The authorization matrix. The oracle below is written from issue 4's policy, table by table,
+// The authorization matrix. The oracle below is written from the federation policy (docs/interconnect.md), table by table,
 // and deliberately shares no code with decision.ts.
 // ---------------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ import {
   InvalidInputError,
   InvalidParam,
   isDomainOrSubdomain,
+  LONE_SURROGATE_REASON,
   MEMBER_PROTOCOLS,
   MemberContacts,
   MemberProtocol,
@@ -96,7 +97,7 @@ function normalizeDisplayName(input: string, problems: InvalidParam[]): string {
   if (!displayName) problems.push({ name: 'displayName', reason: 'must not be blank' });
   // stored as UTF-8, a lone surrogate would silently become U+FFFD
   else if (hasLoneSurrogate(displayName)) {
-    problems.push({ name: 'displayName', reason: 'contains an unpaired UTF-16 surrogate (not a Unicode character)' });
+    problems.push({ name: 'displayName', reason: LONE_SURROGATE_REASON });
   }
   return displayName;
 }

@@ -42,7 +42,7 @@ interface CheckedBatch {
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /**
- * Central message logging (issue 5): a batch is checked record by record, and every record that
+ * Central message logging: a batch is checked record by record, and every record that
  * passes is committed in ONE transaction with its chain links and the outbox event of the batch,
  * before the caller gets its answer. A crash before the commit leaves nothing; after it, nothing
  * is lost. Records of one origin are serialised on the origin's chain head.

@@ -54,7 +54,7 @@ interface Normalised {
 }
 
 /**
- * Search and export of the message log (issue 5). A member sees only records its network is part
+ * Search and export of the message log. A member sees only records its network is part
  * of (origin, sender's or a recipient's network: the 'n:' tags written at ingest); operators see
  * all, and each of their searches and exports is audited. Member reads are not audited.
  */

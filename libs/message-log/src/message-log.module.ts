@@ -12,7 +12,7 @@ import { MessageLogVerification } from './message-log-verification.service.js';
 
 const SERVICES = [MessageLogIngest, MessageLogPartitions, MessageLogBatchHandler, MessageLogStats, MessageLogSearch];
 
-/** retention, legal holds and tamper evidence (issue 5, deliverables 5 and 6) */
+/** retention, legal holds and tamper evidence */
 const KEEPING = [MessageLogRetention, LegalHolds, MessageLogVerification];
 
 @Module({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { exceedsJsonDepth, hasNul, type InvalidParam, MAX_JSON_DEPTH, NUL_REASON } from '@app/common';
 import { parseParticipantUri, ParticipantUriError, type ParticipantUri } from './participant-uri.js';
 
-/** Most records a batch may carry (issue 5: 1–1,000). */
+/** Most records a batch may carry (a batch holds 1–1,000). */
 export const MAX_BATCH_RECORDS = 1000;
 /** Largest body a record may carry inline; larger messages are logged by digest. */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -39,6 +39,7 @@ function directory(): DecisionDirectory {
       MEMBERS.find((m) => (host === m || host.endsWith(`.${m}`)) && (viewer === undefined || visible(viewer, m))) ?? null,
     visible,
     delegatedServices: () => new Set(['logging']),
+    isActive: (domain) => MEMBERS.includes(domain),
     decide: decideFor,
   };
 }

@@ -4,7 +4,7 @@ import { canonicalJson } from '@app/common';
 import { GENESIS_HASH, linkHash } from '@app/interconnect';
 
 /**
- * Each origin member's records form a hash chain (issue 5, tamper evidence):
+ * Each origin member's records form a hash chain (tamper evidence):
  * `chain_hash = SHA-256(prev_hash || canonicalJson(entry))` with the shared hash-chain function of
  * the transparency log, where `entry` is the array below. Anyone holding an export can recompute
  * it. The body is covered through its SHA-256, so a record logged by digest verifies the same way.

@@ -11,6 +11,7 @@ import {
 } from '@app/queue';
 import type { ProvisioningDocument } from '@app/xml';
 import { membershipFor } from '@app/interconnect';
+import { OutboundClient, ResponseTooLargeError } from '@app/outbound';
 import { ProvisioningViews } from './provisioning-views.service.js';
 
 /** Value of the `X-Hub-Event` header of a change notification. */
@@ -31,11 +32,6 @@ export type FanOutResult =
 export type DeliveryResult =
   { outcome: 'duplicate' } | { outcome: 'skipped'; reason: string } | { outcome: 'delivered'; status: number };
 
-/** A delivery that no retry can make succeed (bad URL, 4xx answer): the worker parks the job. */
-export class PermanentDeliveryError extends Error {
-  override readonly name = 'PermanentDeliveryError';
-}
-
 /**
  * Consumer side of `provisioning-changes` and `change-notifications`.
  *
@@ -44,7 +40,7 @@ export class PermanentDeliveryError extends Error {
  * worker that dies half-way has enqueued nothing and a redelivery enqueues nothing twice.
  *
  * Delivery: re-checks that the subscriber is still active and still allowed to see the publisher,
- * then POSTs the notification. At least once: a crash after the POST and before the receipt
+ * then POSTs the notification through the OutboundClient (signed, SSRF-guarded, bounded). At least once: a crash after the POST and before the receipt
  * repeats the POST with the same `Idempotency-Key` (the job id).
  */
 @Injectable()
@@ -57,6 +53,7 @@ export class ChangeNotificationsHandler {
     private readonly provisioning: ProvisioningRepository,
     private readonly views: ProvisioningViews,
     private readonly outbox: OutboxWriter,
+    private readonly outbound: OutboundClient,
   ) {}
 
   async fanOut(job: JobRef, payload: ProvisioningPublishedPayload): Promise<FanOutResult> {
@@ -99,8 +96,8 @@ export class ChangeNotificationsHandler {
   }
 
   /**
-   * Throws PermanentDeliveryError for what no retry can fix, any other error for a retry.
-   * The URL is the subscriber's current one: a subscriber that moved its webhook since the
+   * Throws the outbound client's OutboundError (`permanent` when no retry can fix it), or any
+   * other error for a retry. The URL is the subscriber's current one: a subscriber that moved its webhook since the
    * fan-out gets the notification at the new address, one that removed it gets nothing.
    */
   async deliver(job: JobRef, payload: DeliverChangeNotificationPayload): Promise<DeliveryResult> {
@@ -123,7 +120,7 @@ export class ChangeNotificationsHandler {
   }
 
   /** Where to deliver now, or why not to: the subscriber must still be active and allowed to see the publisher. */
-  private async currentTarget(payload: DeliverChangeNotificationPayload): Promise<{ url: URL } | { skipped: string }> {
+  private async currentTarget(payload: DeliverChangeNotificationPayload): Promise<{ url: string } | { skipped: string }> {
     const subscriber = await this.members.findByDomain(payload.subscriberDomain);
     if (subscriber?.status !== 'active') return { skipped: 'subscriber is no longer active' };
     const publisher = await this.members.findByDomain(payload.domain);
@@ -137,38 +134,31 @@ export class ChangeNotificationsHandler {
     const uri = membershipFor(own?.document as unknown as ProvisioningDocument | undefined, this.config.hub.domain)
       ?.changeNotification?.uri;
     if (!uri) return { skipped: 'subscriber no longer has a change-notification URI' };
-    return { url: webhookUrl(uri) };
+    return { url: uri };
   }
 
-  /** One POST; returns the 2xx status, or throws (PermanentDeliveryError when retrying is pointless). */
-  private async post(url: URL, idempotencyKey: string, body: ChangeNotificationBody): Promise<number> {
-    let response: Response;
+  /**
+   * One signed POST through the hub's outbound client; returns the 2xx status or throws its
+   * OutboundError (permanent: refused destination, 3xx, other 4xx; otherwise retryable, with the
+   * receiver's Retry-After when it sent one).
+   */
+  private async post(url: string, idempotencyKey: string, body: ChangeNotificationBody): Promise<number> {
     try {
-      response = await fetch(url, {
+      const response = await this.outbound.send({
         method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'Idempotency-Key': idempotencyKey,
-          'User-Agent': `pres-im-clearing-house (+${this.config.hub.publicBaseUrl})`,
-          'X-Hub-Event': CHANGE_NOTIFICATION_EVENT,
-        },
+        url,
+        contentType: 'application/json',
         body: JSON.stringify(body),
-        // a redirect could point anywhere (including inside the hub's network): not followed
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
+        idempotencyKey,
+        headers: { 'x-hub-event': CHANGE_NOTIFICATION_EVENT },
+        timeoutMs: this.config.webhooks.timeoutMs,
       });
+      return response.status;
     } catch (error) {
-      throw new Error(`POST ${redacted(url)} failed: ${describeFetchError(error, this.config.webhooks.timeoutMs)}`, {
-        cause: error,
-      });
+      // the notification arrived; only the answer's body was too long to read
+      if (error instanceof ResponseTooLargeError && error.status >= 200 && error.status < 300) return error.status;
+      throw error;
     }
-    await response.body?.cancel().catch(() => undefined);
-    const { status } = response;
-    if (status >= 200 && status < 300) return status;
-    const answer = `POST ${redacted(url)} answered ${status}`;
-    if (status >= 500 || status === 408 || status === 429) throw new Error(answer);
-    if (status >= 300 && status < 400) throw new PermanentDeliveryError(`${answer} (redirects are not followed)`);
-    throw new PermanentDeliveryError(answer);
   }
 
   private record(job: JobRef, payload: DeliverChangeNotificationPayload, result: Record<string, unknown>): Promise<boolean> {
@@ -185,32 +175,4 @@ export class ChangeNotificationsHandler {
       ),
     );
   }
-}
-
-/** Only http(s) URLs without credentials are called; anything else is a permanent failure. */
-export function webhookUrl(uri: string): URL {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    throw new PermanentDeliveryError(`change-notification URI '${uri}' is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new PermanentDeliveryError(`change-notification URI scheme '${url.protocol}' is not http(s)`);
-  }
-  if (url.username || url.password) {
-    throw new PermanentDeliveryError('change-notification URI carries credentials, which are never sent');
-  }
-  return url;
-}
-
-/** Origin and path only: a query string may hold the subscriber's secret. */
-function redacted(url: URL): string {
-  return `${url.origin}${url.pathname}`;
-}
-
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  const e = error as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  return e.cause?.code ?? e.cause?.message ?? e.message;
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { InterconnectModule } from '@app/interconnect';
+import { HubKeysService, InterconnectModule } from '@app/interconnect';
+import { OutboundModule } from '@app/outbound';
 import { AuditModule } from '@app/audit';
 import { ChangeNotificationsHandler } from './change-notifications.handler.js';
 import { ProvisioningViews } from './provisioning-views.service.js';
@@ -8,5 +9,13 @@ import { ViewCache } from './view-cache.js';
 
 const SERVICES = [ProvisioningService, ProvisioningViews, ViewCache, ChangeNotificationsHandler];
 
-@Module({ imports: [AuditModule, InterconnectModule], providers: SERVICES, exports: SERVICES })
+@Module({
+  imports: [
+    AuditModule,
+    InterconnectModule,
+    OutboundModule.register({ imports: [InterconnectModule], keySource: HubKeysService }),
+  ],
+  providers: SERVICES,
+  exports: SERVICES,
+})
 export class ProvisioningModule {}

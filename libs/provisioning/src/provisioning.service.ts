@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { EntityManager } from 'typeorm';
 import {
   MemberRepository,
@@ -10,6 +11,7 @@ import {
 } from '@app/db';
 import { ActorContext, ConflictError, decodeCursor, encodeCursor, NotFoundError, normalizeDomain, Page } from '@app/common';
 import { AuditTrail } from '@app/audit';
+import { DestinationPolicy } from '@app/outbound';
 import { JobName, OutboxWriter } from '@app/queue';
 import {
   applyOverride,
@@ -43,6 +45,8 @@ export class ProvisioningService {
     private readonly provisioning: ProvisioningRepository,
     private readonly audit: AuditTrail,
     private readonly outbox: OutboxWriter,
+    private readonly destinations: DestinationPolicy,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Parses (hostile-XML gate, XSD, semantics), then stores a new immutable version unless the content is unchanged. */
@@ -51,7 +55,10 @@ export class ProvisioningService {
       input.format === 'xml'
         ? await parseProvisioningXml(input.body, { maxBytes: MAX_DOCUMENT_BYTES })
         : await parseProvisioningJson(input.body, { maxBytes: MAX_DOCUMENT_BYTES });
-    assertPublishable(parsed, memberDomain);
+    assertPublishable(parsed, memberDomain, new Date(), {
+      hubDomain: this.config.hub.domain,
+      refusal: (uri) => this.destinations.urlRefusal(uri),
+    });
     const document = stripHubAttributes(parsed);
     const ver = computeVer(document);
     // an unchanged document announces nothing

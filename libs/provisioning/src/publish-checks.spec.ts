@@ -45,4 +45,43 @@ describe('assertPublishable', () => {
     const doc = { ...memberDocument('b.example.org'), expires: '2036-05-02T10:00:00Z' } as ProvisioningDocument;
     expect(names(() => assertPublishable(doc, 'b.example.org', new Date('2026-12-07T00:00:00Z')))).toEqual([]);
   });
+
+  describe('with the webhook rule', () => {
+    const now = new Date('2026-12-07T00:00:00Z');
+    const rule = {
+      hubDomain: 'hub.test.example',
+      refusal: (uri: string) => (uri.includes('10.0.0.1') ? '10.0.0.1 is a private address (RFC 1918)' : undefined),
+    };
+
+    it('should refuse the change-notification URI of its membership of this hub, naming the field', () => {
+      const doc = memberDocument('b.example.org', { changeNotification: 'https://10.0.0.1/hook' });
+      expect(() => assertPublishable(doc, 'b.example.org', now, rule)).toThrow(
+        expect.objectContaining({
+          invalidParams: [
+            {
+              name: '/clearingHouseMembership/0/changeNotification/uri',
+              reason: 'the hub does not call this webhook: 10.0.0.1 is a private address (RFC 1918)',
+            },
+          ],
+        }),
+      );
+    });
+
+    it('should name the membership of this hub among several, and leave the URIs other hubs call to them', () => {
+      const other = memberDocument('b.example.org', { hubDomain: 'other-hub.example', changeNotification: 'https://10.0.0.1/x' });
+      const ours = memberDocument('b.example.org', { changeNotification: 'https://10.0.0.1/hook' });
+      const doc = {
+        ...ours,
+        clearingHouseMembership: [...(other.clearingHouseMembership ?? []), ...(ours.clearingHouseMembership ?? [])],
+      } as ProvisioningDocument;
+      expect(names(() => assertPublishable(doc, 'b.example.org', now, rule))).toEqual([
+        '/clearingHouseMembership/1/changeNotification/uri',
+      ]);
+    });
+
+    it('should accept a URI the rule allows', () => {
+      const doc = memberDocument('b.example.org', { changeNotification: 'https://hooks.b.example.org/pip' });
+      expect(names(() => assertPublishable(doc, 'b.example.org', now, rule))).toEqual([]);
+    });
+  });
 });

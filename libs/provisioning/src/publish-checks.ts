@@ -1,4 +1,5 @@
 import { InvalidInputError, type InvalidParam } from '@app/common';
+import { membershipFor } from '@app/interconnect';
 import type { ProvisioningDocument } from '@app/xml';
 
 const URI_KEYS = /(^uri$|Uri$|^relay$)/;
@@ -33,12 +34,25 @@ function isWellFormedUri(uri: string): boolean {
   return true;
 }
 
+/** The hub's rule for the webhook it will call: why a change-notification URI is refused, or undefined. */
+export interface WebhookRule {
+  hubDomain: string;
+  refusal(uri: string): string | undefined;
+}
+
 /**
  * Rules the XSD cannot express, checked before a member's document is stored: it describes the
- * caller's own domain, it has not expired, it is not a clearing-house document, and its URIs are well formed
- * (libxml2's anyURI check accepts almost anything). Ports, enumerations and durations are the XSD's job.
+ * caller's own domain, it has not expired, it is not a clearing-house document, its URIs are well formed
+ * (libxml2's anyURI check accepts almost anything), and, with a `webhook` rule, the change-notification
+ * URI of its membership of this hub is one the hub may call (https:, not an internal address).
+ * Ports, enumerations and durations are the XSD's job.
  */
-export function assertPublishable(doc: ProvisioningDocument, callerDomain: string, now = new Date()): void {
+export function assertPublishable(
+  doc: ProvisioningDocument,
+  callerDomain: string,
+  now = new Date(),
+  webhook?: WebhookRule,
+): void {
   const problems: InvalidParam[] = [];
   if (doc.domain.toLowerCase() !== callerDomain) {
     problems.push({ name: '/domain', reason: `must be the publishing member's domain ${callerDomain}, not ${doc.domain}` });
@@ -58,5 +72,17 @@ export function assertPublishable(doc: ProvisioningDocument, callerDomain: strin
   for (const [name, uri] of uris) {
     if (!isWellFormedUri(uri)) problems.push({ name, reason: `'${uri}' is not a well-formed URI` });
   }
+  if (webhook) problems.push(...webhookProblems(doc, webhook, problems));
   if (problems.length) throw new InvalidInputError('the provisioning document is not acceptable', problems);
+}
+
+/** The change-notification URI the hub would call (its membership of this hub), unless already reported malformed. */
+function webhookProblems(doc: ProvisioningDocument, rule: WebhookRule, reported: InvalidParam[]): InvalidParam[] {
+  const membership = membershipFor(doc, rule.hubDomain);
+  const uri = membership?.changeNotification?.uri;
+  if (!membership || uri === undefined) return [];
+  const name = `/clearingHouseMembership/${doc.clearingHouseMembership?.indexOf(membership) ?? 0}/changeNotification/uri`;
+  if (reported.some((p) => p.name === name)) return [];
+  const refusal = rule.refusal(uri);
+  return refusal ? [{ name, reason: `the hub does not call this webhook: ${refusal}` }] : [];
 }

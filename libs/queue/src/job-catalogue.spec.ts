@@ -18,6 +18,7 @@ describe('JOB_CATALOGUE', () => {
         JobName.ProvisioningPublished,
         JobName.DeliverChangeNotification,
         JobName.MessageLogBatchCommitted,
+        JobName.ChatEventCommitted,
       ].sort(),
     );
   });

@@ -8,6 +8,7 @@ export enum QueueName {
   ChangeNotifications = 'change-notifications',
   MessageLog = 'message-log',
   MessageLogMaintenance = 'message-log-maintenance',
+  Chat = 'chat',
 }
 
 /** Every job name, kebab-case. */
@@ -18,6 +19,7 @@ export enum JobName {
   MessageLogBatchCommitted = 'message-log-batch-committed',
   MaintainMessageLogPartitions = 'maintain-message-log-partitions',
   EnforceMessageLogRetention = 'enforce-message-log-retention',
+  ChatEventCommitted = 'chat-event-committed',
 }
 
 export interface MemberStatusChangedPayload {
@@ -65,6 +67,13 @@ export interface MessageLogMaintenancePayload {
   requestedAt: string;
 }
 
+/** An event of a hub-hosted room committed (a message, a membership change): log it and deliver it. */
+export interface ChatEventCommittedPayload {
+  roomId: string;
+  seq: string;
+  kind: string;
+}
+
 /** Payload type per job: the compiler rejects a producer or consumer that disagrees. */
 export interface JobPayloads {
   [JobName.MemberStatusChanged]: MemberStatusChangedPayload;
@@ -73,6 +82,7 @@ export interface JobPayloads {
   [JobName.MessageLogBatchCommitted]: MessageLogBatchCommittedPayload;
   [JobName.MaintainMessageLogPartitions]: MessageLogMaintenancePayload;
   [JobName.EnforceMessageLogRetention]: MessageLogMaintenancePayload;
+  [JobName.ChatEventCommitted]: ChatEventCommittedPayload;
 }
 
 /**
@@ -162,6 +172,7 @@ export const JOB_CATALOGUE = {
     options: MAINTENANCE_OPTIONS,
     maxStalls: 3,
   },
+  [JobName.ChatEventCommitted]: { queue: QueueName.Chat, source: 'outbox', options: EVENT_OPTIONS, maxStalls: 8 },
 } satisfies { readonly [N in JobName]: JobDefinition };
 
 const CATALOGUE_ENTRIES = Object.entries(JOB_CATALOGUE) as Array<[JobName, JobDefinition]>;

@@ -9,3 +9,4 @@ export * from './sipp-client.js';
 export * from './message-log-fixtures.js';
 export * from './compiled-app.js';
 export * from './test-ca.js';
+export * from './http-signature-verifier.js';

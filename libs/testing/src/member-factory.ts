@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { TEST_OPERATOR_TOKEN } from './test-config.js';
@@ -12,7 +13,10 @@ export interface ActiveMember {
 }
 
 let counter = 0;
-export const uniqueDomain = (label = 'net') => `${label}${++counter}-${process.pid}.example.com`;
+// jest gives each spec file its own copy of this module (counter at 0 again) and may run several
+// files in one process on one database: the random part keeps their domains apart
+const run = randomBytes(3).toString('hex');
+export const uniqueDomain = (label = 'net') => `${label}${++counter}-${process.pid}-${run}.example.com`;
 
 /** Creates a member over the admin API and returns it pending. */
 export async function createPendingMember(app: NestFastifyApplication, domain = uniqueDomain()) {

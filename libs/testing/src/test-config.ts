@@ -18,6 +18,7 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     HUB_BOOTSTRAP_OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
     HUB_APPLICATIONS_RATE_LIMIT: '10000',
     HUB_PUBLIC_RATE_LIMIT: '100000',
+    HUB_AUTH_FAILURE_LIMIT: '100000',
     HUB_LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'error',
     REDIS_KEY_PREFIX: `t${randomBytes(4).toString('hex')}`,
     OUTBOX_POLL_INTERVAL_MS: '50',

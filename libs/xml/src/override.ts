@@ -4,7 +4,7 @@ import { validateProvisioningDocument } from './provisioning.js';
 import { pointerToken } from './xml-to-json.js';
 
 /**
- * Per-requestor overrides (issue 3, "per-requestor views"): a member stores, for a named peer
+ * Per-requestor overrides: a member stores, for a named peer
  * domain, a patch that the hub applies to the member's current document before serving it to
  * that peer.
  *

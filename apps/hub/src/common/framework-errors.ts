@@ -29,7 +29,9 @@ const CLIENT_ERRORS: Record<string, { status: number; detail: string }> = {
 export function clientErrorAsProblem(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, detail } = CLIENT_ERRORS[error.code ?? ''] ?? { status: 400, detail: 'the request is not valid HTTP/1.1' };
-  if (socket.writable) {
+  // a response already under way on this socket (its headers sent) cannot be followed by another
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
     const body = JSON.stringify({ type: problemType(String(status)), title: problemTitle(status), status, detail });
     socket.write(
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +

@@ -113,6 +113,12 @@ describe(buildOpenApiDocument.name, () => {
     expect(missing).toEqual([]);
   });
 
+  it('should mark as nullable the operator token prefix, which the bootstrap operator is listed without', () => {
+    expect(document.components?.schemas?.OperatorResponse).toMatchObject({
+      properties: { prefix: { type: 'string', nullable: true } },
+    });
+  });
+
   it('should take provisioning documents in XML and JSON and message-log batches in JSON and JSON Lines', () => {
     const body = (name: string) => operations.find(([n]) => n === name)?.[1].requestBody?.content ?? {};
     expect(Object.keys(body('PUT /v1/provisioning'))).toEqual(

@@ -14,6 +14,7 @@ import {
   OptionalMemberAuthGuard,
   type RouteAuthentication,
 } from '@app/auth';
+import { UnauthenticatedError } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { redisOptionsFromUrl } from '@app/queue';
 import { WELL_KNOWN_MEMBER_PATH } from '../provisioning/well-known-member.route.js';
@@ -48,6 +49,9 @@ export const PUBLIC_BODY_LIMIT = 64 * 1024;
  *   route's own limit (applications: HUB_APPLICATIONS_RATE_LIMIT). Requests of an authenticated
  *   member are not counted (optional credentials are checked first, in the same preParsing hook).
  *   Cache hits of the well-known fast path never reach Fastify: they are always authenticated.
+ * - Credentials that are refused (401) count against their address: past HUB_AUTH_FAILURE_LIMIT in
+ *   a minute, every request of that address that presents credentials gets 429 before any lookup,
+ *   so guessing keys or flooding the credential check with bogus ones costs the hub nothing more.
  */
 export async function installRouteProtection(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
@@ -55,10 +59,28 @@ export async function installRouteProtection(app: NestFastifyApplication, config
   const authentication = routeAuthentication(app);
   const unmatched = new Set(authentication.keys());
 
+  // created once the rate-limit plugin is registered below (routes are added after that, in init)
+  const limits: { failures?: FailureLimiter } = {};
   const authenticateBeforeBody = (kind: RouteAuthentication): preParsingAsyncHookHandler =>
     async function authenticateBeforeBody(request, reply) {
+      const presented = request.headers.authorization !== undefined;
       try {
-        await authenticateRequest(verifier, request as unknown as AuthenticatedRequest, kind);
+        const { failures } = limits;
+        if (presented && failures) {
+          const seen = await failures(request, { increment: false });
+          if (seen.remaining === 0) {
+            reply.header('Retry-After', String(Math.max(1, seen.ttlInSeconds)));
+            throw Object.assign(new Error('too many refused credentials from this address; retry after Retry-After seconds'), {
+              statusCode: 429,
+            });
+          }
+        }
+        try {
+          await authenticateRequest(verifier, request as unknown as AuthenticatedRequest, kind);
+        } catch (error) {
+          if (presented && failures && error instanceof UnauthenticatedError) await failures(request);
+          throw error;
+        }
       } catch (error) {
         if (hasBody(request)) reply.header('Connection', 'close');
         throw error;
@@ -102,7 +124,19 @@ export async function installRouteProtection(app: NestFastifyApplication, config
     ...(rateLimitStore ? { redis: rateLimitStore } : {}),
     nameSpace: `${config.queue.prefix}:rate-limit:`,
   });
+  limits.failures = fastify.createRateLimit({
+    max: config.hub.authFailuresPerMinute,
+    timeWindow: 60_000,
+    allowList: () => false,
+    keyGenerator: (request) => `auth-failures:${request.ip}`,
+  }) as FailureLimiter;
 }
+
+/** Counts (or, with `increment: false`, reads) an address's refused credentials in the current minute. */
+type FailureLimiter = (
+  request: FastifyRequest,
+  options?: { increment: boolean },
+) => Promise<{ remaining: number; ttlInSeconds: number }>;
 
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];

@@ -39,6 +39,14 @@ describe(HubValidationPipe.name, () => {
     expect(await invalidParams(param)).toEqual([{ name: 'domain', reason: 'must not contain the NUL character (U+0000)' }]);
   });
 
+  it('should name every field carrying an unpaired surrogate, which no hash or UTF-8 column can hold', async () => {
+    const reason = 'contains an unpaired UTF-16 surrogate (not a Unicode character)';
+    expect(await invalidParams(query({ name: 'a\ud800' }))).toEqual([{ name: 'name', reason }]);
+    const body = pipe.transform({ displayName: 'x\udc00' }, { type: 'body', metatype: PatchDto });
+    expect(await invalidParams(body)).toEqual([{ name: 'displayName', reason }]);
+    expect(await query({ name: '\ud83d\ude00' })).toEqual(Object.assign(new QueryDto(), { name: '\ud83d\ude00' }));
+  });
+
   it('should answer 415 for a body another parser read, 400 for JSON that is not an object', async () => {
     await expect(pipe.transform(Buffer.from('<a/>'), { type: 'body', metatype: PatchDto })).rejects.toBeInstanceOf(
       UnsupportedMediaTypeError,

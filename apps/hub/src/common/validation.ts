@@ -6,11 +6,10 @@ import {
   InvalidInputError,
   InvalidParam,
   MAX_SAFE_BIGINT,
-  NUL_REASON,
-  nulPaths,
   parseSaneDate,
   parseSafeInteger,
   UnsupportedMediaTypeError,
+  unstorableTextParams,
 } from '@app/common';
 
 const PLAIN_TYPES = new Set<unknown>([Object, String, Number, Boolean, Array]);
@@ -50,7 +49,8 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 /**
  * DTO validation at the edge; failures become a 400 problem naming each field. Before the DTO
  * sees a value, two checks that apply to every route: a string carrying U+0000 (which PostgreSQL
- * text cannot hold) anywhere in a body, query or path parameter is refused naming its field, and
+ * text cannot hold) or an unpaired surrogate (which UTF-8 and the RFC 8785 hashes cannot hold)
+ * anywhere in a body, query or path parameter is refused naming its field, and
  * a JSON route given a body another parser read (XML bytes, text, JSON Lines) answers 415.
  */
 export class HubValidationPipe extends ValidationPipe implements PipeTransform {
@@ -77,13 +77,8 @@ export class HubValidationPipe extends ValidationPipe implements PipeTransform {
     ) {
       throw InvalidInputError.forField('body', 'must be a JSON object');
     }
-    const paths = nulPaths(value, metadata.data ?? '');
-    if (paths.length > 0) {
-      throw new InvalidInputError(
-        'request validation failed',
-        paths.map((name) => ({ name, reason: NUL_REASON })),
-      );
-    }
+    const unstorable = unstorableTextParams(value, metadata.data ?? '');
+    if (unstorable.length > 0) throw new InvalidInputError('request validation failed', unstorable);
     return super.transform(value, metadata);
   }
 }

@@ -21,7 +21,7 @@ export class CreateOperatorDto {
   role: string;
 }
 
-const toOperatorResponse = (o: OperatorEntity) => ({
+const toOperatorResponse = (o: OperatorEntity): OperatorResponse => ({
   id: o.id,
   name: o.name,
   role: o.role,

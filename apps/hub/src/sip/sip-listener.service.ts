@@ -19,7 +19,7 @@ const LOOPBACK_ADDRESSES = ['127.0.0.1', '::1'];
 const WILDCARD_ADDRESSES = new Set(['0.0.0.0', '::']);
 
 /**
- * The hub's SIP listener (issue 3, deliverable 7): answers OPTIONS over UDP and TCP on
+ * The hub's SIP listener: answers OPTIONS over UDP and TCP on
  * HUB_SIP_HOST:HUB_SIP_PORT with the same provisioning document as the well-known HTTP route.
  *
  * - Request-URI host = the hub's domain, or an IP address the hub listens on (SIP clients often

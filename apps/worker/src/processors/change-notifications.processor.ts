@@ -1,37 +1,21 @@
 import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
-import { Backoffs, BackoffStrategy, Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { ChangeNotificationsHandler, PermanentDeliveryError } from '@app/provisioning';
-import {
-  type DeliverChangeNotificationPayload,
-  FailedJobs,
-  JOB_CATALOGUE,
-  type JobHandlerMap,
-  jobRef,
-  JobName,
-  QueueName,
-  WEBHOOK_BACKOFF,
-} from '@app/queue';
+import { ChangeNotificationsHandler } from '@app/provisioning';
+import { DestinationBusyError, OutboundResponseError, outboundErrorIn } from '@app/outbound';
+import { type DeliverChangeNotificationPayload, FailedJobs, type JobHandlerMap, jobRef, JobName, QueueName } from '@app/queue';
 import { CatalogueWorkerHost } from './catalogue-worker-host.js';
+import { longestBackoffMs, webhookBackoff } from './webhook-backoff.js';
 
-/**
- * The `webhook-exponential` backoff of the catalogue: BullMQ's exponential backoff with the job's
- * jitter, from `baseDelayMs` (WEBHOOK_RETRY_DELAY_MS) when set, otherwise from the job's own delay.
- */
-export function webhookBackoff(baseDelayMs: number | undefined): BackoffStrategy {
-  const fallback = JOB_CATALOGUE[JobName.DeliverChangeNotification].options.backoff;
-  return (attemptsMade, type, error, job) => {
-    if (type !== WEBHOOK_BACKOFF) throw new Error(`unknown backoff strategy ${String(type)}`);
-    const declared = job?.opts.backoff ?? fallback;
-    const { delay, jitter } = typeof declared === 'object' ? declared : { delay: declared, jitter: 0 };
-    return Backoffs.builtinStrategies.exponential(baseDelayMs ?? delay ?? 1000, jitter)(attemptsMade, type, error, job);
-  };
-}
+/** How long a delivery waits when every request slot of its destination is taken (plus up to as much jitter). */
+const BUSY_DESTINATION_DELAY_MS = 1000;
 
 /**
  * Transport only: one webhook delivery per job, by the provisioning library. A permanent failure
- * (non-http URL, 4xx answer) becomes UnrecoverableError; anything else is retried with the backoff.
+ * (refused destination, 3xx or 4xx answer) or a Retry-After beyond the retry budget becomes
+ * UnrecoverableError; a destination with no free request slot defers the job without spending an
+ * attempt; anything else is retried with the backoff.
  */
 @Processor(QueueName.ChangeNotifications, { autorun: false })
 export class ChangeNotificationsProcessor extends CatalogueWorkerHost<QueueName.ChangeNotifications> {
@@ -40,8 +24,7 @@ export class ChangeNotificationsProcessor extends CatalogueWorkerHost<QueueName.
       try {
         return await this.handler.deliver(jobRef(job), job.data);
       } catch (error) {
-        if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(error.message);
-        throw error;
+        throw await this.failure(job, error);
       }
     },
   };
@@ -60,6 +43,26 @@ export class ChangeNotificationsProcessor extends CatalogueWorkerHost<QueueName.
       ...this.worker.opts.settings,
       backoffStrategy: webhookBackoff(this.config.webhooks.retryDelayMs),
     };
+  }
+
+  /** What to throw to BullMQ for a failed delivery. */
+  private async failure(job: Job<DeliverChangeNotificationPayload>, error: unknown): Promise<unknown> {
+    const outbound = outboundErrorIn(error);
+    if (!outbound) return error;
+    if (outbound.permanent) return new UnrecoverableError(outbound.message);
+    if (outbound instanceof DestinationBusyError) {
+      const delay = BUSY_DESTINATION_DELAY_MS * (1 + Math.random());
+      await job.moveToDelayed(Date.now() + delay, job.token);
+      return new DelayedError(outbound.message);
+    }
+    // the receiver's own Retry-After must fit the retry budget; an open circuit only delays the retry
+    const budget = longestBackoffMs(job, this.config.webhooks.retryDelayMs);
+    if (outbound instanceof OutboundResponseError && outbound.retryAfterMs !== undefined && outbound.retryAfterMs > budget) {
+      return new UnrecoverableError(
+        `${outbound.message}; Retry-After asks for ${Math.ceil(outbound.retryAfterMs / 1000)} s, beyond the retry budget (at most ${Math.ceil(budget / 1000)} s between attempts)`,
+      );
+    }
+    return error;
   }
 
   /** Which notification a delivery that failed for good was (the URL is left out: it may hold a secret). */

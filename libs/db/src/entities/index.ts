@@ -17,6 +17,9 @@ import { LegalHoldEntity } from './legal-hold.entity.js';
 import { MessageLogRetentionEntity } from './message-log-retention.entity.js';
 import { MessageLogCheckpointEntity } from './message-log-checkpoint.entity.js';
 import { MessageLogDailyStatEntity } from './message-log-daily-stat.entity.js';
+import { ChatRoomEntity } from './chat-room.entity.js';
+import { ChatParticipantEntity } from './chat-participant.entity.js';
+import { ChatEventEntity } from './chat-event.entity.js';
 
 export * from './audit-entry.entity.js';
 export * from './job-receipt.entity.js';
@@ -38,6 +41,9 @@ export * from './legal-hold.entity.js';
 export * from './message-log-retention.entity.js';
 export * from './message-log-checkpoint.entity.js';
 export * from './message-log-daily-stat.entity.js';
+export * from './chat-room.entity.js';
+export * from './chat-participant.entity.js';
+export * from './chat-event.entity.js';
 
 export const ENTITIES = [
   MemberEntity,
@@ -59,4 +65,7 @@ export const ENTITIES = [
   MessageLogRetentionEntity,
   MessageLogCheckpointEntity,
   MessageLogDailyStatEntity,
+  ChatRoomEntity,
+  ChatParticipantEntity,
+  ChatEventEntity,
 ];

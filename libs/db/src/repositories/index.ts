@@ -17,6 +17,7 @@ import { MessageLogPruneRepository } from './message-log-prune.repository.js';
 import { MessageLogChainRepository } from './message-log-chain.repository.js';
 import { MessageLogSearchRepository } from './message-log-search.repository.js';
 import { MessageLogStatsRepository } from './message-log-stats.repository.js';
+import { ChatRepository } from './chat.repository.js';
 
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
@@ -38,6 +39,7 @@ export * from './legal-hold.repository.js';
 export * from './message-log-prune.repository.js';
 export * from './message-log-chain.repository.js';
 export * from './message-log-search.repository.js';
+export * from './chat.repository.js';
 export * from './message-log-stats.repository.js';
 
 export const REPOSITORIES = [
@@ -60,4 +62,5 @@ export const REPOSITORIES = [
   MessageLogChainRepository,
   MessageLogSearchRepository,
   MessageLogStatsRepository,
+  ChatRepository,
 ];

@@ -41,6 +41,8 @@ export interface DecisionDirectory {
   visible(viewer: string, target: string, at?: Date): boolean;
   /** Clearing-house services the member delegated to this hub in its current document. */
   delegatedServices(domain: string): ReadonlySet<string>;
+  /** Is `domain` a member whose status is active? */
+  isActive(domain: string): boolean;
   decide(requestor: string, target: string, service: Service, at?: Date): Decision;
 }
 
@@ -160,6 +162,7 @@ export class InterconnectDecisions {
       },
       visible,
       delegatedServices: (domain) => snapshot.members.get(domain)?.delegated ?? NOTHING_DELEGATED,
+      isActive: (domain) => snapshot.members.get(domain)?.state.status === 'active',
       decide: (requestor, target, service, at = new Date()) =>
         decisions.decide(requestor, target, service, at, () =>
           decide({ ...this.inputs(snapshot, requestor, target), service, at }),

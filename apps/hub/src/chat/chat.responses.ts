@@ -1,0 +1,36 @@
+import type { PostedMessage, RoomView } from '@app/chat';
+import type { ChatEventEntity } from '@app/db';
+import type { ParticipantResponse, PostedMessageResponse, RoomEventResponse, RoomResponse } from './chat.schemas.js';
+
+export function toRoomResponse({ room, participants }: RoomView): RoomResponse {
+  return {
+    id: room.id,
+    uri: room.uri,
+    subject: room.subject,
+    historyVisibility: room.historyVisibility,
+    lastSeq: Number(room.lastSeq),
+    createdAt: room.createdAt.toISOString(),
+    participants: participants.map((p): ParticipantResponse => ({
+      user: p.userUri,
+      network: p.network,
+      role: p.role,
+      state: p.state,
+      joinedAt: p.joinedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+export function toPostedMessageResponse({ roomId, event }: PostedMessage): PostedMessageResponse {
+  return { roomId, seq: Number(event.seq), clientId: event.clientId as string, createdAt: event.createdAt.toISOString() };
+}
+
+export function toRoomEventResponse(e: ChatEventEntity): RoomEventResponse {
+  return {
+    seq: Number(e.seq),
+    kind: e.kind,
+    actor: e.actor,
+    user: e.userUri,
+    content: e.content,
+    createdAt: e.createdAt.toISOString(),
+  };
+}

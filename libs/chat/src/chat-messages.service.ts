@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, ForbiddenError, InvalidInputError } from '@app/common';
+import { type ChatEventEntity, type ChatParticipantEntity, ChatRepository } from '@app/db';
+import { JobName, OutboxWriter } from '@app/queue';
+import { parseParticipantUri, ParticipantUriError } from '@app/message-log';
+import { ChatRooms } from './chat-rooms.service.js';
+
+/** The largest message body, in UTF-8 bytes. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export interface NewMessage {
+  from: string;
+  clientId: string;
+  body: string;
+  mediaType: string;
+}
+
+export interface PostedMessage {
+  roomId: string;
+  event: ChatEventEntity;
+}
+
+/**
+ * Messages in hub-hosted rooms. A post is committed with the room's next number and an outbox row
+ * in one transaction before the caller is answered; the worker then logs it in the central
+ * message log and delivers it. The network's client id makes a post idempotent.
+ */
+@Injectable()
+export class ChatMessages {
+  constructor(
+    private readonly rooms: ChatRooms,
+    private readonly chat: ChatRepository,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async post(network: string, roomId: string, input: NewMessage): Promise<PostedMessage> {
+    if (Buffer.byteLength(input.body, 'utf8') > MAX_MESSAGE_BYTES) {
+      throw InvalidInputError.forField('body', `must be at most ${MAX_MESSAGE_BYTES} bytes in UTF-8`);
+    }
+    const from = normalUri(input.from, 'from');
+    const { result } = await this.rooms.inRoom(network, roomId, async ({ participants, manager }) => {
+      const sender = participants.find((p) => p.userUri === from);
+      if (sender && sender.network !== network) throw InvalidInputError.forField('from', `must be a user of ${network}`);
+      const earlier = await this.chat.eventByClientId(roomId, network, input.clientId, manager);
+      if (earlier) {
+        const same =
+          earlier.actor === from && earlier.content.body === input.body && earlier.content.mediaType === input.mediaType;
+        if (!same) throw new ConflictError(`client id ${input.clientId} was used for another message in this room`);
+        return earlier;
+      }
+      if (sender?.state !== 'joined') throw new ForbiddenError(`${from} has not joined this room`);
+      const event = await this.chat.appendEvent(
+        roomId,
+        {
+          kind: 'message',
+          actor: from,
+          userUri: null,
+          network,
+          content: { body: input.body, mediaType: input.mediaType },
+          clientId: input.clientId,
+        },
+        manager,
+      );
+      await this.outbox.enqueue(JobName.ChatEventCommitted, { roomId, seq: event.seq, kind: event.kind }, manager);
+      return event;
+    });
+    return { roomId, event: result };
+  }
+
+  /**
+   * The room's events that `user` (a joined user of the network) may read, after `afterSeq`, as
+   * the room's history visibility allows: all of them (`shared`), or from its joining or its
+   * invitation on. Events about users of networks the caller may not see are left out.
+   */
+  async history(
+    network: string,
+    roomId: string,
+    query: { user: string; afterSeq: number; limit: number },
+  ): Promise<ChatEventEntity[]> {
+    const user = normalUri(query.user, 'user');
+    const { result } = await this.rooms.inRoom(network, roomId, async ({ room, participants, directory }) => {
+      const reader = participants.find((p) => p.userUri === user);
+      if (reader && reader.network !== network) throw InvalidInputError.forField('user', `must be a user of ${network}`);
+      if (reader?.state !== 'joined') throw new ForbiddenError(`${user} has not joined this room`);
+      const from =
+        room.historyVisibility === 'shared'
+          ? '1'
+          : room.historyVisibility === 'joined'
+            ? (reader.joinedSeq as string)
+            : (reader.invitedSeq ?? reader.joinedSeq ?? '1');
+      const events = await this.chat.events(roomId, { afterSeq: String(query.afterSeq), fromSeq: from, limit: query.limit });
+      const networkOf = new Map(participants.map((p: ChatParticipantEntity) => [p.userUri, p.network]));
+      return events.filter(
+        (e) =>
+          // the hub's own events (removals after a policy change) have no actor
+          (e.actor === null || directory.visible(network, e.network)) &&
+          (e.userUri === null || directory.visible(network, networkOf.get(e.userUri) ?? e.network)),
+      );
+    });
+    return result;
+  }
+}
+
+function normalUri(input: string, field: string): string {
+  try {
+    return parseParticipantUri(input).uri;
+  } catch (error) {
+    if (error instanceof ParticipantUriError) throw InvalidInputError.forField(field, error.message);
+    throw error;
+  }
+}

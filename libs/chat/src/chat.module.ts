@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { InterconnectModule } from '@app/interconnect';
+import { MessageLogModule } from '@app/message-log';
+import { ChatRooms } from './chat-rooms.service.js';
+import { ChatMessages } from './chat-messages.service.js';
+import { ChatEventsHandler } from './chat-events.handler.js';
+
+const SERVICES = [ChatRooms, ChatMessages, ChatEventsHandler];
+
+@Module({
+  imports: [InterconnectModule, MessageLogModule],
+  providers: SERVICES,
+  exports: SERVICES,
+})
+export class ChatModule {}

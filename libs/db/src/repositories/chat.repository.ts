@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { ChatEventEntity } from '../entities/chat-event.entity.js';
+import { ChatParticipantEntity } from '../entities/chat-participant.entity.js';
+import { ChatRoomEntity } from '../entities/chat-room.entity.js';
+
+export type NewChatEvent = Pick<ChatEventEntity, 'kind' | 'actor' | 'userUri' | 'network' | 'content'> & {
+  clientId?: string | null;
+};
+
+/** Participant states in which a user counts for the room: present, or asked in. */
+const IN_ROOM = ['invited', 'joined'];
+
+/** Rooms, their participants and their numbered events. */
+@Injectable()
+export class ChatRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private manager(manager?: EntityManager): EntityManager {
+    return manager ?? this.dataSource.manager;
+  }
+
+  async insertRoom(room: Omit<ChatRoomEntity, 'createdAt' | 'lastSeq'>, manager: EntityManager): Promise<ChatRoomEntity> {
+    const repo = manager.getRepository(ChatRoomEntity);
+    return repo.save(repo.create({ ...room, lastSeq: '0' }));
+  }
+
+  /** The room, locked until the transaction ends: every change of a room is serialised on it. */
+  lockRoom(id: string, manager: EntityManager): Promise<ChatRoomEntity | null> {
+    return manager.getRepository(ChatRoomEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findRoom(id: string, manager?: EntityManager): Promise<ChatRoomEntity | null> {
+    return this.manager(manager).getRepository(ChatRoomEntity).findOne({ where: { id } });
+  }
+
+  async setSubject(id: string, subject: string | null, manager: EntityManager): Promise<void> {
+    await manager.getRepository(ChatRoomEntity).update({ id }, { subject });
+  }
+
+  /** Every participant row of the room, in the order they were created or last changed. */
+  participants(roomId: string, manager?: EntityManager): Promise<ChatParticipantEntity[]> {
+    return this.manager(manager)
+      .getRepository(ChatParticipantEntity)
+      .find({ where: { roomId }, order: { updatedAt: 'ASC', userUri: 'ASC' } });
+  }
+
+  async saveParticipant(p: ChatParticipantEntity, manager: EntityManager): Promise<ChatParticipantEntity> {
+    return manager.getRepository(ChatParticipantEntity).save(p);
+  }
+
+  /** Appends an event with the room's next number (the room must be locked by the caller). */
+  async appendEvent(roomId: string, event: NewChatEvent, manager: EntityManager): Promise<ChatEventEntity> {
+    const rows = (await manager.query(
+      `UPDATE chat_rooms SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq::text AS seq`,
+      [roomId],
+    )) as [Array<{ seq: string }>, number];
+    const repo = manager.getRepository(ChatEventEntity);
+    return repo.save(repo.create({ ...event, clientId: event.clientId ?? null, roomId, seq: rows[0][0].seq }));
+  }
+
+  eventByClientId(roomId: string, network: string, clientId: string, manager: EntityManager): Promise<ChatEventEntity | null> {
+    return manager.getRepository(ChatEventEntity).findOne({ where: { roomId, network, clientId } });
+  }
+
+  event(roomId: string, seq: string): Promise<ChatEventEntity | null> {
+    return this.dataSource.getRepository(ChatEventEntity).findOne({ where: { roomId, seq } });
+  }
+
+  /** Events of the room after `afterSeq` and from `fromSeq` on, oldest first, at most `limit`. */
+  events(roomId: string, range: { afterSeq: string; fromSeq: string; limit: number }): Promise<ChatEventEntity[]> {
+    return this.dataSource
+      .getRepository(ChatEventEntity)
+      .createQueryBuilder('e')
+      .where('e.room_id = :roomId', { roomId })
+      .andWhere('e.seq > :afterSeq', { afterSeq: range.afterSeq })
+      .andWhere('e.seq >= :fromSeq', { fromSeq: range.fromSeq })
+      .orderBy('e.seq', 'ASC')
+      .limit(range.limit)
+      .getMany();
+  }
+
+  /** Rooms in which the network has a user invited or joined (optionally one user), by id. */
+  async roomsOf(network: string, userUri?: string): Promise<ChatRoomEntity[]> {
+    const qb = this.dataSource
+      .getRepository(ChatRoomEntity)
+      .createQueryBuilder('r')
+      .where(
+        `EXISTS (SELECT 1 FROM chat_participants p WHERE p.room_id = r.id AND p.network = :network AND p.state IN (:...states)${
+          userUri ? ' AND p.user_uri = :userUri' : ''
+        })`,
+        { network, states: IN_ROOM, userUri },
+      )
+      .orderBy('r.created_at', 'ASC')
+      .addOrderBy('r.id', 'ASC');
+    return qb.getMany();
+  }
+
+  /** Ids of the rooms that have someone invited or joined, after `afterId`, `limit` at a time. */
+  async occupiedRoomIds(afterId: string, limit: number): Promise<string[]> {
+    const rows = await this.dataSource
+      .getRepository(ChatParticipantEntity)
+      .createQueryBuilder('p')
+      .select('DISTINCT p.room_id', 'id')
+      .where('p.state IN (:...states)', { states: IN_ROOM })
+      .andWhere('p.room_id > :afterId', { afterId })
+      .orderBy('p.room_id', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
+  /** The participants (any state) of these rooms; for listing several rooms at once. */
+  participantsOfRooms(roomIds: string[]): Promise<ChatParticipantEntity[]> {
+    if (roomIds.length === 0) return Promise.resolve([]);
+    return this.dataSource
+      .getRepository(ChatParticipantEntity)
+      .find({ where: { roomId: In(roomIds) }, order: { updatedAt: 'ASC', userUri: 'ASC' } });
+  }
+}
