@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { createActiveMember, memberDocument, operatorAuth, testConfig, waitFor, type ActiveMember } from '@app/testing';
 import { startTestHub, startTestWorker, TestHub } from '../../hub/test/test-hub.js';
 
@@ -72,6 +73,15 @@ describe('messages in hub-hosted rooms (e2e)', () => {
         contentType: 'text/plain',
       }),
     ]);
+    // every room event's job (message or not) leaves its receipt, which is what settles its outbox row
+    await waitFor(async () => {
+      const [{ open }]: Array<{ open: number }> = await hub.app.get(DataSource).query(
+        `SELECT count(*)::int AS open FROM outbox o
+          WHERE o.job_name = 'chat-event-committed'
+            AND NOT EXISTS (SELECT 1 FROM job_receipts r WHERE r.job_id = 'outbox-' || o.job_key::text)`,
+      );
+      return open === 0;
+    });
   });
 
   it('should answer a repeated client id with the same answer and store the message once', async () => {
