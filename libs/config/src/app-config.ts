@@ -36,6 +36,7 @@ export interface AppConfig {
     maintenanceIntervalMs: number;
   };
   outbox: { pollIntervalMs: number; batchSize: number };
+  chat: { sweepIntervalMs: number };
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
   /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
@@ -115,6 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maintenanceIntervalMs: e.MESSAGE_LOG_MAINTENANCE_INTERVAL_MS,
     },
     outbox: { pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
+    chat: { sweepIntervalMs: e.CHAT_SWEEP_INTERVAL_MS },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
     outbound: {
       allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,
