@@ -4,3 +4,4 @@ export * from './chat-rooms.service.js';
 export * from './chat.module.js';
 export * from './chat-messages.service.js';
 export * from './chat-events.handler.js';
+export * from './chat-rooms-sweeper.js';

@@ -38,6 +38,7 @@ export interface AppConfig {
   };
   /** reconcile*: the reconciler re-dispatches rows whose job left no receipt (see docs/queues.md) */
   outbox: { pollIntervalMs: number; batchSize: number; reconcileIntervalMs: number; reconcileGraceMs: number };
+  chat: { sweepIntervalMs: number };
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
   /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
@@ -126,6 +127,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       reconcileIntervalMs: e.OUTBOX_RECONCILE_INTERVAL_MS,
       reconcileGraceMs: e.OUTBOX_RECONCILE_GRACE_MS,
     },
+    chat: { sweepIntervalMs: e.CHAT_SWEEP_INTERVAL_MS },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
     outbound: {
       allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,

@@ -130,6 +130,8 @@ export const envSchema = z.object({
   MESSAGE_LOG_PARTITIONS_AHEAD_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** How often the worker runs partition upkeep and retention, in ms. */
   MESSAGE_LOG_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+  /** How often the worker re-evaluates every occupied chat room against the policy, in ms (also right after a policy change). */
+  CHAT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
 });
 
 /** envSchema with the rules between variables (HUB_TLS_CERT and HUB_TLS_KEY: both or neither, matching). */

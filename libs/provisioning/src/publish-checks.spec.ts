@@ -67,6 +67,23 @@ describe('assertPublishable', () => {
       );
     });
 
+    it('should refuse the chat gateway URI the same way, naming its field', () => {
+      const doc = memberDocument('b.example.org', {
+        changeNotification: 'https://hooks.b.example.org/hook',
+        chatDelivery: 'https://10.0.0.1/chat',
+      });
+      expect(() => assertPublishable(doc, 'b.example.org', now, rule)).toThrow(
+        expect.objectContaining({
+          invalidParams: [
+            {
+              name: '/clearingHouseMembership/0/chatDelivery/uri',
+              reason: 'the hub does not call this chat gateway: 10.0.0.1 is a private address (RFC 1918)',
+            },
+          ],
+        }),
+      );
+    });
+
     it('should name the membership of this hub among several, and leave the URIs other hubs call to them', () => {
       const other = memberDocument('b.example.org', { hubDomain: 'other-hub.example', changeNotification: 'https://10.0.0.1/x' });
       const ours = memberDocument('b.example.org', { changeNotification: 'https://10.0.0.1/hook' });

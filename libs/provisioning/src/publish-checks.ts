@@ -76,13 +76,20 @@ export function assertPublishable(
   if (problems.length) throw new InvalidInputError('the provisioning document is not acceptable', problems);
 }
 
-/** The change-notification URI the hub would call (its membership of this hub), unless already reported malformed. */
+/** The URIs the hub would call (its membership of this hub: webhook, chat gateway), unless already reported malformed. */
 function webhookProblems(doc: ProvisioningDocument, rule: WebhookRule, reported: InvalidParam[]): InvalidParam[] {
   const membership = membershipFor(doc, rule.hubDomain);
-  const uri = membership?.changeNotification?.uri;
-  if (!membership || uri === undefined) return [];
-  const name = `/clearingHouseMembership/${doc.clearingHouseMembership?.indexOf(membership) ?? 0}/changeNotification/uri`;
-  if (reported.some((p) => p.name === name)) return [];
-  const refusal = rule.refusal(uri);
-  return refusal ? [{ name, reason: `the hub does not call this webhook: ${refusal}` }] : [];
+  if (!membership) return [];
+  const at = `/clearingHouseMembership/${doc.clearingHouseMembership?.indexOf(membership) ?? 0}`;
+  const problems: InvalidParam[] = [];
+  for (const [field, what, uri] of [
+    ['changeNotification', 'webhook', membership.changeNotification?.uri],
+    ['chatDelivery', 'chat gateway', membership.chatDelivery?.uri],
+  ] as const) {
+    const name = `${at}/${field}/uri`;
+    if (uri === undefined || reported.some((p) => p.name === name)) continue;
+    const refusal = rule.refusal(uri);
+    if (refusal) problems.push({ name, reason: `the hub does not call this ${what}: ${refusal}` });
+  }
+  return problems;
 }

@@ -7,6 +7,8 @@ export interface MemberDocumentOptions {
   allow?: string[];
   deny?: string[];
   changeNotification?: string;
+  /** the member's gateway for events of rooms the hub hosts */
+  chatDelivery?: string;
   edge?: string;
   /** clearing-house services delegated to the hub, e.g. ['logging'] */
   delegate?: string[];
@@ -30,6 +32,7 @@ export function memberDocument(domain: string, options: MemberDocumentOptions = 
         peerNetworkPrivacy: JSON.parse(JSON.stringify(privacy)),
         ...(options.delegate?.length ? { delegatedServices: { service: options.delegate.map((type) => ({ type })) } } : {}),
         ...(options.changeNotification ? { changeNotification: { uri: options.changeNotification } } : {}),
+        ...(options.chatDelivery ? { chatDelivery: { uri: options.chatDelivery } } : {}),
       },
     ],
   } as ProvisioningDocument;

@@ -207,6 +207,7 @@ const clearingHouseMembership = ct(
     one('peer-network-privacy', ct('PeerNetworkPrivacy', ['visible-to-all'], [one('allow', peerList), one('deny', peerList)])),
     one('delegated-services', ct('DelegatedServices', [], [many('service', ct('DelegatedService', ['type', 'name']))])),
     one('change-notification', ct('MemberChangeNotification', ['uri'])),
+    one('chat-delivery', ct('MemberChatDelivery', ['uri'])),
   ],
 );
 

@@ -263,6 +263,8 @@ export interface ClearingHouseMembership extends Extensible {
   delegatedServices?: Extensible & { service?: DelegatedService[] };
   /** The member's webhook for change notifications. */
   changeNotification?: Extensible & { uri: string };
+  /** The member's gateway for events of rooms the hub hosts. */
+  chatDelivery?: Extensible & { uri: string };
 }
 
 export interface PeerNetworkPrivacy extends Extensible {

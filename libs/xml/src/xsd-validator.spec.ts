@@ -37,6 +37,15 @@ describe(validateProvisioningXml.name, () => {
     expect(err.invalidParams).toHaveLength(1);
   });
 
+  it("should accept a member's chat gateway after its change-notification webhook, and not before it", async () => {
+    const webhook = '<change-notification uri="https://b.example.org/hooks/pres-im-provisioning"/>';
+    const gateway = '<chat-delivery uri="https://chat.b.example.org/hub-events"/>';
+    const doc = fixture('example-b-clearing-house-member.xml');
+    expect(doc).toContain(webhook);
+    await expect(validateProvisioningXml(doc.replace(webhook, webhook + gateway))).resolves.toBeUndefined();
+    await expect(validateProvisioningXml(doc.replace(webhook, gateway + webhook))).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
   it('should point at the offending line', async () => {
     const err = await rejection(validateProvisioningXml(fixture('invalid/wrong-element-order.xml')));
     const line = fixture('invalid/wrong-element-order.xml')
