@@ -115,9 +115,9 @@ export const envSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** How often the worker looks for dispatched outbox rows whose job left no receipt, in ms (also once at start). */
-  OUTBOX_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
+  OUTBOX_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
   /** How long after its dispatch a row without a receipt is first looked at again, in ms. */
-  OUTBOX_RECONCILE_GRACE_MS: z.coerce.number().int().min(100).max(86_400_000).default(300_000),
+  OUTBOX_RECONCILE_GRACE_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   /** How often the worker checks that every job schedule exists and re-creates a lost one, in ms. */
   WORKER_SCHEDULE_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
   /** How long a worker holds a job before another worker may take it over (a killed worker's jobs wait this long). */
