@@ -8,7 +8,8 @@ import { MessageLog1796106912449 } from './1796106912449-MessageLog.js';
 import { MessageLogTagsWithoutPendingList1796112000000 } from './1796112000000-MessageLogTagsWithoutPendingList.js';
 import { ApplicationClaimSecret1796200000000 } from './1796200000000-ApplicationClaimSecret.js';
 import { ChatRooms1796615674737 } from './1796615674737-ChatRooms.js';
-import { OutboxReconciliation1796617068392 } from './1796617068392-OutboxReconciliation.js';
+import { ChatDeliveries1796617323282 } from './1796617323282-ChatDeliveries.js';
+import { OutboxReconciliation1796617885063 } from './1796617885063-OutboxReconciliation.js';
 
 /** Every migration, in order. Listed as classes (not a glob) so the same list works compiled, under jest and in the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -22,5 +23,6 @@ export const MIGRATIONS: MixedList<Function> = [
   MessageLogTagsWithoutPendingList1796112000000,
   ApplicationClaimSecret1796200000000,
   ChatRooms1796615674737,
-  OutboxReconciliation1796617068392,
+  ChatDeliveries1796617323282,
+  OutboxReconciliation1796617885063,
 ];

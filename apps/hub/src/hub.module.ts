@@ -38,6 +38,7 @@ import { MemberMessageLogSearchController } from './message-log/member-message-l
 import { AdminMessageLogController } from './message-log/admin-message-log.controller.js';
 import { ProblemsController } from './problems/problems.controller.js';
 import { MemberChatController } from './chat/member-chat.controller.js';
+import { MemberChatDeliveriesController } from './chat/member-chat-deliveries.controller.js';
 
 @Module({})
 export class HubModule {
@@ -81,6 +82,7 @@ export class HubModule {
         AdminMessageLogController,
         ProblemsController,
         MemberChatController,
+        MemberChatDeliveriesController,
       ],
       providers: [SipListenerService],
     };

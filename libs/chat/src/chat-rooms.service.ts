@@ -15,6 +15,7 @@ import { type DecisionDirectory, InterconnectDecisions } from '@app/interconnect
 import { parseParticipantUri, ParticipantUriError } from '@app/message-log';
 import { mayEnter, networksToRemove, type PresentNetwork } from './room-admission.js';
 import { mayChangeRole, mayModerate, mayRemove } from './room-permissions.js';
+import { recipientsByNetwork } from './event-recipients.js';
 
 export interface RoomView {
   room: ChatRoomEntity;
@@ -147,9 +148,7 @@ export class ChatRooms {
     work: (ctx: RoomContext) => Promise<T>,
   ): Promise<{ result: T; directory: DecisionDirectory }> {
     const directory = await this.decisions.directory();
-    const outcome = await this.tx.run(async (manager) => {
-      const room = ROOM_ID.test(roomId) ? await this.rooms.lockRoom(roomId, manager) : null;
-      if (!room) return null;
+    const outcome = await this.locked(roomId, async (room, manager) => {
       const participants = await this.reevaluateLocked(room, directory, manager);
       if (!participants.some((p) => p.network === network && IN_ROOM.has(p.state))) return null;
       return { result: await work({ room, participants, directory, manager }) };
@@ -159,18 +158,45 @@ export class ChatRooms {
   }
 
   /**
+   * Runs `work` on the locked room (null: no such room), then, in the same transaction, writes a
+   * delivery per destination network for every event `work` appended, and announces them to the
+   * networks' pullers once committed.
+   */
+  private async locked<T>(
+    roomId: string,
+    work: (room: ChatRoomEntity, manager: EntityManager) => Promise<T | null>,
+  ): Promise<T | null> {
+    const outcome = await this.tx.runAndAnnounce(
+      (o: { result: T | null; networks: string[] }) => o.networks.map(chatDeliveriesKey),
+      async (manager) => {
+        const room = ROOM_ID.test(roomId) ? await this.rooms.lockRoom(roomId, manager) : null;
+        if (!room) return { result: null, networks: [] };
+        const result = await work(room, manager);
+        const events = await this.rooms.eventsAfter(roomId, room.lastSeq, manager);
+        if (events.length === 0) return { result, networks: [] };
+        const participants = await this.rooms.participants(roomId, manager);
+        const rows = events.flatMap((e) =>
+          [...recipientsByNetwork(e, participants)].map(([network, recipients]) => ({ roomId, seq: e.seq, network, recipients })),
+        );
+        await this.rooms.insertDeliveries(rows, manager);
+        return { result, networks: [...new Set(rows.map((r) => r.network))] };
+      },
+    );
+    return outcome.result;
+  }
+
+  /**
    * Re-evaluates one room against the current policy: the participants of every network that may
    * no longer be in it are removed, each with a `removed` event. Returns how many were removed.
    */
   async reevaluate(roomId: string): Promise<number> {
     const directory = await this.decisions.directory();
-    return this.tx.run(async (manager) => {
-      const room = await this.rooms.lockRoom(roomId, manager);
-      if (!room) return 0;
+    const removed = await this.locked(roomId, async (room, manager) => {
       const before = (await this.rooms.participants(roomId, manager)).filter((p) => IN_ROOM.has(p.state)).length;
       const after = (await this.reevaluateLocked(room, directory, manager)).filter((p) => IN_ROOM.has(p.state)).length;
       return before - after;
     });
+    return removed ?? 0;
   }
 
   /** Re-evaluates every room that has someone in it; returns the number of participants removed. */
@@ -375,6 +401,9 @@ export class ChatRooms {
     return { uri: parsed.uri, network };
   }
 }
+
+/** ChangeBus key announced when deliveries for `network` were written (its pullers wake up). */
+export const chatDeliveriesKey = (network: string) => `chat-deliveries:${network}`;
 
 function newRoomId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';

@@ -4,8 +4,9 @@ import { MessageLogModule } from '@app/message-log';
 import { ChatRooms } from './chat-rooms.service.js';
 import { ChatMessages } from './chat-messages.service.js';
 import { ChatEventsHandler } from './chat-events.handler.js';
+import { ChatDeliveries } from './chat-deliveries.service.js';
 
-const SERVICES = [ChatRooms, ChatMessages, ChatEventsHandler];
+const SERVICES = [ChatRooms, ChatMessages, ChatEventsHandler, ChatDeliveries];
 
 @Module({
   imports: [InterconnectModule, MessageLogModule],

@@ -5,3 +5,5 @@ export * from './chat.module.js';
 export * from './chat-messages.service.js';
 export * from './chat-events.handler.js';
 export * from './chat-rooms-sweeper.js';
+export * from './event-recipients.js';
+export * from './chat-deliveries.service.js';

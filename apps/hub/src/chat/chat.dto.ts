@@ -88,3 +88,24 @@ export class EventsQueryDto {
   afterSeq: number = 0;
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @IsIntegerIn(1, 500) limit: number = 100;
 }
+
+export class DeliveriesQueryDto {
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'the `next` cursor of your previous pull (0: from the start)' })
+  @IsOptional()
+  @IsIntegerIn(0)
+  after: number = 0;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @IsIntegerIn(1, 500) limit: number = 100;
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 25,
+    default: 0,
+    description: 'seconds to wait for new deliveries when none is pending',
+  })
+  @IsOptional()
+  @IsIntegerIn(0, 25)
+  wait: number = 0;
+}
+
+export class AcknowledgeDto {
+  @ApiProperty({ minimum: 1, example: 42, description: 'every delivery up to this cursor is done' }) @IsIntegerIn(1) upTo: number;
+}

@@ -24,7 +24,9 @@ export function toPostedMessageResponse({ roomId, event }: PostedMessage): Poste
   return { roomId, seq: Number(event.seq), clientId: event.clientId as string, createdAt: event.createdAt.toISOString() };
 }
 
-export function toRoomEventResponse(e: ChatEventEntity): RoomEventResponse {
+export function toRoomEventResponse(
+  e: Pick<ChatEventEntity, 'seq' | 'kind' | 'actor' | 'userUri' | 'content' | 'createdAt'>,
+): RoomEventResponse {
   return {
     seq: Number(e.seq),
     kind: e.kind,

@@ -51,3 +51,20 @@ export class RoomEventResponse {
 export class RoomEventListResponse {
   @ApiProperty({ type: [RoomEventResponse] }) items: RoomEventResponse[];
 }
+
+export class ChatDeliveryResponse {
+  @ApiProperty({ example: 42, description: 'this delivery’s cursor' }) id: number;
+  @ApiProperty({ example: 'k3vq7m2xa5bdr4ttpq6e' }) roomId: string;
+  @ApiProperty({ example: 'xmpp:k3vq7m2xa5bdr4ttpq6e@hub.example' }) roomUri: string;
+  @ApiProperty({ type: [String], description: 'your users the event is for' }) recipients: string[];
+  @ApiProperty({ type: RoomEventResponse }) event: RoomEventResponse;
+}
+
+export class ChatDeliveryListResponse {
+  @ApiProperty({ type: [ChatDeliveryResponse] }) items: ChatDeliveryResponse[];
+  @ApiProperty({ example: 42, description: 'pull after this next time, and acknowledge up to it once handled' }) next: number;
+}
+
+export class AcknowledgedResponse {
+  @ApiProperty({ description: 'deliveries newly marked done' }) acknowledged: number;
+}

@@ -20,6 +20,7 @@ import { MessageLogDailyStatEntity } from './message-log-daily-stat.entity.js';
 import { ChatRoomEntity } from './chat-room.entity.js';
 import { ChatParticipantEntity } from './chat-participant.entity.js';
 import { ChatEventEntity } from './chat-event.entity.js';
+import { ChatDeliveryEntity } from './chat-delivery.entity.js';
 
 export * from './audit-entry.entity.js';
 export * from './job-receipt.entity.js';
@@ -44,6 +45,7 @@ export * from './message-log-daily-stat.entity.js';
 export * from './chat-room.entity.js';
 export * from './chat-participant.entity.js';
 export * from './chat-event.entity.js';
+export * from './chat-delivery.entity.js';
 
 export const ENTITIES = [
   MemberEntity,
@@ -68,4 +70,5 @@ export const ENTITIES = [
   ChatRoomEntity,
   ChatParticipantEntity,
   ChatEventEntity,
+  ChatDeliveryEntity,
 ];

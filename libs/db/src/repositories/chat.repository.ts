@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { ChatDeliveryEntity } from '../entities/chat-delivery.entity.js';
 import { ChatEventEntity } from '../entities/chat-event.entity.js';
 import { ChatParticipantEntity } from '../entities/chat-participant.entity.js';
 import { ChatRoomEntity } from '../entities/chat-room.entity.js';
@@ -7,6 +8,24 @@ import { ChatRoomEntity } from '../entities/chat-room.entity.js';
 export type NewChatEvent = Pick<ChatEventEntity, 'kind' | 'actor' | 'userUri' | 'network' | 'content'> & {
   clientId?: string | null;
 };
+
+export type NewChatDelivery = Pick<ChatDeliveryEntity, 'roomId' | 'seq' | 'network' | 'recipients'>;
+
+/** A delivery with its event and room, as a network reads it. */
+export interface PendingChatDelivery {
+  id: string;
+  roomId: string;
+  roomUri: string;
+  seq: string;
+  kind: string;
+  actor: string | null;
+  userUri: string | null;
+  /** the network that caused the event (the hub's domain for its own) */
+  network: string;
+  content: Record<string, unknown>;
+  recipients: string[];
+  createdAt: Date;
+}
 
 /** Participant states in which a user counts for the room: present, or asked in. */
 const IN_ROOM = ['invited', 'joined'];
@@ -59,6 +78,16 @@ export class ChatRepository {
     return repo.save(repo.create({ ...event, clientId: event.clientId ?? null, roomId, seq: rows[0][0].seq }));
   }
 
+  /** The room's events after `seq`, in order (those of the caller's transaction, say). */
+  eventsAfter(roomId: string, seq: string, manager: EntityManager): Promise<ChatEventEntity[]> {
+    return manager
+      .getRepository(ChatEventEntity)
+      .createQueryBuilder('e')
+      .where('e.room_id = :roomId AND e.seq > :seq', { roomId, seq })
+      .orderBy('e.seq', 'ASC')
+      .getMany();
+  }
+
   eventByClientId(roomId: string, network: string, clientId: string, manager: EntityManager): Promise<ChatEventEntity | null> {
     return manager.getRepository(ChatEventEntity).findOne({ where: { roomId, network, clientId } });
   }
@@ -78,6 +107,38 @@ export class ChatRepository {
       .orderBy('e.seq', 'ASC')
       .limit(range.limit)
       .getMany();
+  }
+
+  async insertDeliveries(rows: NewChatDelivery[], manager: EntityManager): Promise<void> {
+    if (rows.length) await manager.getRepository(ChatDeliveryEntity).insert(rows);
+  }
+
+  /** The network's deliveries not yet acknowledged, after `afterId`, oldest first. */
+  async pendingDeliveries(network: string, afterId: string, limit: number): Promise<PendingChatDelivery[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT d.id::text AS id, d.room_id AS "roomId", r.uri AS "roomUri", d.seq::text AS seq, e.kind, e.actor,
+              e.user_uri AS "userUri", e.network AS network, e.content, d.recipients, e.created_at AS "createdAt"
+         FROM chat_deliveries d
+         JOIN chat_events e ON e.room_id = d.room_id AND e.seq = d.seq
+         JOIN chat_rooms r ON r.id = d.room_id
+        WHERE d.network = $1 AND d.delivered_at IS NULL AND d.id > $2
+        ORDER BY d.id
+        LIMIT $3`,
+      [network, afterId, limit],
+    )) as PendingChatDelivery[];
+    return rows;
+  }
+
+  /** Marks the network's deliveries up to `upToId` delivered; returns how many were pending. */
+  async acknowledgeDeliveries(network: string, upToId: string): Promise<number> {
+    const result = await this.dataSource
+      .getRepository(ChatDeliveryEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ deliveredAt: () => 'now()' })
+      .where('network = :network AND id <= :upToId AND delivered_at IS NULL', { network, upToId })
+      .execute();
+    return result.affected ?? 0;
   }
 
   /** Rooms in which the network has a user invited or joined (optionally one user), by id. */

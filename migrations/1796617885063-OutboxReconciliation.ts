@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * or their job failed for good (parked_at); redispatches counts the times a lost job was added again.
  * Rows whose receipt already exists are settled here, so the reconciler starts with what is open.
  */
-export class OutboxReconciliation1796617068392 implements MigrationInterface {
-  name = 'OutboxReconciliation1796617068392';
+export class OutboxReconciliation1796617885063 implements MigrationInterface {
+  name = 'OutboxReconciliation1796617885063';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
