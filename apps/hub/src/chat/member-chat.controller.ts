@@ -19,6 +19,13 @@ import { toPostedMessageResponse, toRoomEventResponse, toRoomResponse } from './
 
 const NO_ROOM: [number, string] = [404, 'no such room, or none your network has a user invited to or joined'];
 
+const ALICE = 'xmpp:alice@a.example.com';
+const BOB = 'sip:bob@b.example.org';
+
+/** The body of a step taken in a room, with its example. */
+const ApiStepBody = (type: new () => object, summary: string, value: Record<string, unknown>) =>
+  ApiBody({ type, examples: { step: { summary, value } } });
+
 /** The problems of every step taken in a room. */
 const ApiRoomStepProblems = () =>
   ApiProblems(
@@ -75,6 +82,7 @@ export class MemberChatController {
   @ApiOperation({ summary: 'Invite a user of any member network your users may chat with' })
   @ApiOkResponse({ type: RoomResponse })
   @ApiRoomStepProblems()
+  @ApiStepBody(ModeratedUserDto, 'alice invites bob', { by: ALICE, user: BOB })
   invite(@Param('roomId') roomId: string, @Body() body: ModeratedUserDto, @CurrentPrincipal() me: MemberPrincipal) {
     return this.step(me, roomId, { kind: 'invite', by: body.by, user: body.user });
   }
@@ -84,6 +92,7 @@ export class MemberChatController {
   @ApiOperation({ summary: 'An invited user of yours joins' })
   @ApiOkResponse({ type: RoomResponse })
   @ApiRoomStepProblems()
+  @ApiStepBody(UserDto, 'bob joins', { user: BOB })
   join(@Param('roomId') roomId: string, @Body() body: UserDto, @CurrentPrincipal() me: MemberPrincipal) {
     return this.step(me, roomId, { kind: 'join', user: body.user });
   }
@@ -93,6 +102,7 @@ export class MemberChatController {
   @ApiOperation({ summary: 'A user of yours leaves (or declines an invitation)' })
   @ApiOkResponse({ type: RoomResponse })
   @ApiRoomStepProblems()
+  @ApiStepBody(UserDto, 'bob leaves', { user: BOB })
   leave(@Param('roomId') roomId: string, @Body() body: UserDto, @CurrentPrincipal() me: MemberPrincipal) {
     return this.step(me, roomId, { kind: 'leave', user: body.user });
   }
@@ -102,6 +112,7 @@ export class MemberChatController {
   @ApiOperation({ summary: 'An owner or moderator of yours removes a lower-ranked participant' })
   @ApiOkResponse({ type: RoomResponse })
   @ApiRoomStepProblems()
+  @ApiStepBody(RemoveUserDto, 'alice kicks bob', { by: ALICE, user: BOB, reason: 'off topic' })
   kick(@Param('roomId') roomId: string, @Body() body: RemoveUserDto, @CurrentPrincipal() me: MemberPrincipal) {
     return this.step(me, roomId, { kind: 'kick', by: body.by, user: body.user, reason: body.reason ?? null });
   }
@@ -111,6 +122,7 @@ export class MemberChatController {
   @ApiOperation({ summary: 'An owner or moderator of yours bans a lower-ranked participant: no invitation until unbanned' })
   @ApiOkResponse({ type: RoomResponse })
   @ApiRoomStepProblems()
+  @ApiStepBody(RemoveUserDto, 'alice bans bob', { by: ALICE, user: BOB, reason: 'spam' })
   ban(@Param('roomId') roomId: string, @Body() body: RemoveUserDto, @CurrentPrincipal() me: MemberPrincipal) {
     return this.step(me, roomId, { kind: 'ban', by: body.by, user: body.user, reason: body.reason ?? null });
   }
@@ -120,6 +132,7 @@ export class MemberChatController {
   @ApiOperation({ summary: 'An owner or moderator of yours lifts a ban' })
   @ApiOkResponse({ type: RoomResponse })
   @ApiRoomStepProblems()
+  @ApiStepBody(ModeratedUserDto, "alice lifts bob's ban", { by: ALICE, user: BOB })
   unban(@Param('roomId') roomId: string, @Body() body: ModeratedUserDto, @CurrentPrincipal() me: MemberPrincipal) {
     return this.step(me, roomId, { kind: 'unban', by: body.by, user: body.user });
   }
@@ -128,6 +141,7 @@ export class MemberChatController {
   @ApiOperation({ summary: "An owner or moderator of yours changes a participant's role" })
   @ApiOkResponse({ type: RoomResponse })
   @ApiRoomStepProblems()
+  @ApiStepBody(SetRoleDto, 'alice makes bob a moderator', { by: ALICE, user: BOB, role: 'moderator' })
   setRole(@Param('roomId') roomId: string, @Body() body: SetRoleDto, @CurrentPrincipal() me: MemberPrincipal) {
     return this.step(me, roomId, { kind: 'set-role', by: body.by, user: body.user, role: body.role });
   }
@@ -136,6 +150,7 @@ export class MemberChatController {
   @ApiOperation({ summary: 'An owner or moderator of yours sets the subject (null clears it)' })
   @ApiOkResponse({ type: RoomResponse })
   @ApiRoomStepProblems()
+  @ApiStepBody(SetSubjectDto, 'alice sets the subject', { by: ALICE, subject: 'Planning' })
   setSubject(@Param('roomId') roomId: string, @Body() body: SetSubjectDto, @CurrentPrincipal() me: MemberPrincipal) {
     return this.step(me, roomId, { kind: 'set-subject', by: body.by, subject: body.subject });
   }
