@@ -505,6 +505,68 @@ describe(decide.name, () => {
   });
 });
 
+describe(`${decide.name} — explanations`, () => {
+  it('should explain an allowed decision rule by rule, naming the parties and the granting agreement', () => {
+    const d = decide(
+      input({
+        requestorPrivacy: { visibleToAll: false, allow: new Set([B]), deny: new Set() },
+        agreements: [agreement({ id: 'ag-2', offerer: B, offeree: A, services: ['im', 'n-way-chat'] })],
+      }),
+    );
+    expect(d.rules).toEqual([
+      { rule: 'requestor-status', outcome: 'pass', detail: `the requestor ${A} is active` },
+      { rule: 'target-status', outcome: 'pass', detail: `the target ${B} is active` },
+      { rule: 'distinct-parties', outcome: 'pass', detail: `${A} and ${B} are distinct` },
+      { rule: 'operator-block', outcome: 'pass', detail: 'no operator block between the pair' },
+      { rule: 'member-block-by-target', outcome: 'pass', detail: `${B} does not block ${A}` },
+      { rule: 'member-block-by-requestor', outcome: 'pass', detail: `${A} does not block ${B}` },
+      { rule: 'target-privacy', outcome: 'pass', detail: `${B} is visible to all members` },
+      { rule: 'requestor-privacy', outcome: 'pass', detail: `${A} is visible only to listed peers and allows ${B}` },
+      {
+        rule: 'federation-policy',
+        outcome: 'pass',
+        detail: `agreement mode: the agreement ag-2 (${B} → ${A}: im, n-way-chat) covers im`,
+      },
+    ]);
+    expect(decide(input({ mode: 'open' })).rules[8].detail).toBe(
+      'open federation: every pair of active members may interconnect unless blocked',
+    );
+  });
+
+  it.each<[DecisionReason, Partial<DecisionInput>, string]>([
+    ['requestor-unknown', { requestor: null }, 'the requestor is not a member of this clearing house'],
+    ['requestor-not-active', { requestor: { domain: A, status: 'pending' } }, `the requestor ${A} is pending`],
+    ['target-unknown', { target: null }, 'the target is not a member of this clearing house'],
+    ['target-not-active', { target: { domain: B, status: 'withdrawn' } }, `the target ${B} is withdrawn`],
+    ['same-member', { target: { domain: A, status: 'active' } }, `${A} cannot interconnect with itself`],
+    ['blocked-by-operator', { operatorBlocks: [{ a: B, b: A }] }, `operators block the pair ${A} / ${B}`],
+    [
+      'denied-by-privacy',
+      { targetPrivacy: { visibleToAll: false, allow: new Set([C]), deny: new Set() } },
+      `${B} is visible only to listed peers and does not allow ${A}`,
+    ],
+    ['no-agreement', { agreements: [agreement({ state: 'rejected' })] }, `agreement mode: no accepted agreement between ${A} and ${B} (only rejected ones)`],
+    [
+      'agreement-expired',
+      { agreements: [agreement({ id: 'ag-1', expiresAt: EARLIER })] },
+      `agreement mode: the agreement ag-1 (${A} → ${B}: im, expires ${EARLIER.toISOString()}) covering im has expired`,
+    ],
+    [
+      'service-not-in-agreement',
+      { agreements: [agreement({ services: ['presence', 'file-transfer'] })] },
+      `agreement mode: the agreement (${A} → ${B}: presence, file-transfer) does not cover im`,
+    ],
+  ])('should explain %s in words and skip the rules after it', (reason, change, detail) => {
+    const d = decide(input(change));
+    const at = d.rules.findIndex((r) => r.outcome === 'fail');
+    expect(d).toMatchObject({ allowed: false, reason });
+    expect(d.rules[at].detail).toBe(detail);
+    for (const later of d.rules.slice(at + 1)) {
+      expect(later).toEqual({ rule: later.rule, outcome: 'skip', detail: `not evaluated: decided by ${d.rules[at].rule}` });
+    }
+  });
+});
+
 describe('targetVisible', () => {
   const deny = (domain: string): PrivacySettings => ({ visibleToAll: true, allow: new Set(), deny: new Set([domain]) });
 

@@ -179,11 +179,32 @@ describe(assertSafeXml.name, () => {
     ['a continuation byte alone', [0x80], '1:4'],
     ['a sequence cut short by the end', [0xe2, 0x82], '1:4'],
     ['a sequence cut short by ASCII', [0xe2, 0x82, 0x3c], '1:4'],
+    ['a lead byte below the two-byte range', [0xc1, 0xbf], '1:4'],
+    ['an overlong form just below U+0800', [0xe0, 0x9f, 0xbf], '1:4'],
+    ['an overlong form just below U+10000', [0xf0, 0x8f, 0xbf, 0xbf], '1:4'],
+    ['the last UTF-16 surrogate', [0xed, 0xbf, 0xbf], '1:4'],
   ])('should refuse %s as malformed UTF-8 at its line:column', (_what, bytes, at) => {
     const err = refusal(() => assertSafeXml(Buffer.concat([Buffer.from('<a>'), Buffer.from(bytes), Buffer.from('</a>')])));
     expect(err).toBeInstanceOf(InvalidInputError);
     expect(err.message).toBe(`XML document refused at line ${at}: the input is not well-formed UTF-8`);
     expect((err as InvalidInputError).invalidParams).toEqual([{ name: `line ${at}`, reason: 'the input is not well-formed UTF-8' }]);
+  });
+
+  it('should pass over well-formed sequences at the edges of each range before finding a malformed one', () => {
+    const edges = [
+      [0xc2, 0x80], // U+0080
+      [0xdf, 0xbf], // U+07FF
+      [0xe0, 0xa0, 0x80], // U+0800
+      [0xed, 0x9f, 0xbf], // U+D7FF
+      [0xee, 0x80, 0x80], // U+E000
+      [0xef, 0xbf, 0xbf], // U+FFFF
+      [0xf0, 0x90, 0x80, 0x80], // U+10000
+      [0xf4, 0x8f, 0xbf, 0xbf], // U+10FFFF
+    ];
+    const text = Buffer.concat(edges.map((e) => Buffer.from(e))).toString('utf8');
+    expect(text.length).toBe(10);
+    const bad = Buffer.concat([Buffer.from('<a>'), ...edges.map((e) => Buffer.from(e)), Buffer.from([0xc0, 0x80])]);
+    expect(() => assertSafeXml(bad)).toThrow(/line 1:14: the input is not well-formed UTF-8/);
   });
 
   it('should count columns after multi-byte characters in UTF-16 code units', () => {
