@@ -22,7 +22,7 @@ process.chdir(root);
 const args = process.argv.slice(2);
 const suiteAt = args.indexOf('--suite');
 const suite = suiteAt === -1 ? 'fast' : args[suiteAt + 1];
-const named = args.filter((a, i) => a !== '--suite' && i !== suiteAt + 1);
+const named = args.filter((_, i) => suiteAt === -1 || (i !== suiteAt && i !== suiteAt + 1));
 const unknown = named.filter((n) => !(n in MUTATION_MODULES));
 if (unknown.length > 0) {
   console.error(`unknown module ${unknown.join(', ')}; known: ${Object.keys(MUTATION_MODULES).join(', ')}`);
@@ -46,14 +46,21 @@ function strykerOptions(name, { mutate, specs }) {
     jest: {
       projectType: 'custom',
       configFile: 'scripts/mutation/jest-unit.config.cjs',
-      config: { testRegex: specs.map((spec) => `/${escapeRegExp(spec)}$`) },
+      config: {
+        testRegex: specs.map((spec) => `/${escapeRegExp(spec)}$`),
+        // jest maps only the specs' folders: a smaller crawl on each of the hundreds of runs
+        roots: [...new Set(specs.map((spec) => `<rootDir>/${dirname(spec)}`))],
+      },
       enableFindRelatedTests: false,
     },
     coverageAnalysis: 'perTest',
+    // a mutant that loops forever is given up on after its tests' usual time plus 2 s (default 5 s)
+    timeoutMS: 2000,
     concurrency,
     // the sandbox holds only what the unit specs read
-    ignorePatterns: ['/*', '!/libs', '!/apps', '!/jest.config.cjs', '!/scripts', '!/package.json', '!/tsconfig.json'],
+    ignorePatterns: ['/*', '!/libs', '!/apps', '!/migrations', '!/jest.config.cjs', '!/scripts', '!/package.json', '!/tsconfig.json'],
     tempDirName: '.stryker-tmp',
+    allowConsoleColors: Boolean(process.stdout.isTTY),
     thresholds: { high: 95, low: BREAK_THRESHOLD, break: null },
     reporters: ['clear-text', 'html', 'json'],
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },

@@ -109,6 +109,13 @@ describe('authorizeRecord', () => {
     expect(verdict).toMatchObject({ ok: false, rejected: { reason, field } });
   });
 
+  it('should name the origin a record must have', () => {
+    expect(authorizeRecord(record({ origin: 'b.example.org' }), ctx())).toEqual({
+      ok: false,
+      rejected: { index: 0, messageId: 'm', reason: 'origin-not-caller', field: 'origin', detail: 'origin must be a.example.com' },
+    });
+  });
+
   it('should allow an inbound message received by the origin', () => {
     const verdict = authorizeRecord(
       record({ direction: 'inbound', sender: 'xmpp:bob@b.example.org', recipients: ['xmpp:al@a.example.com'] }),

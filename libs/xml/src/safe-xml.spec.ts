@@ -153,6 +153,9 @@ describe(assertSafeXml.name, () => {
     ['0xFE second', [0x3c, 0xfe, 0x61, 0x2f, 0x3e], InvalidInputError],
     ['0xFE 0xFF after two bytes that are not NUL', [0x20, 0x20, 0xfe, 0xff, 0x3c], InvalidInputError],
     ['0xFE after two NULs, without 0xFF', [0x00, 0x00, 0xfe, 0x3c], InvalidInputError],
+    ['0xFF after two NULs, without 0xFE', [0x00, 0x00, 0x20, 0xff], InvalidInputError],
+    ['0xFE 0xFF after a NUL and a space', [0x00, 0x20, 0xfe, 0xff], InvalidInputError],
+    ['0xFE 0xFF after a space and a NUL', [0x20, 0x00, 0xfe, 0xff], InvalidInputError],
   ])('should not take input with %s for UTF-16 or UTF-32', (_what, bytes, outcome) => {
     const input = Buffer.from(bytes);
     if (outcome === 'accepted') expect(assertSafeXml(input)).toBe(input.toString('utf8'));
@@ -254,6 +257,12 @@ describe(`${assertSafeXml.name} — markup after a skipped part`, () => {
     const err = refusal(() => assertSafeXml(text));
     expect(err).toBeInstanceOf(InvalidInputError);
     expect(err.message).toMatch(message);
+  });
+
+  it('should take whatever precedes the end of a comment or CDATA section as its content', () => {
+    for (const text of ['<a><!--&--></a>', '<a><!--<!--></a>', '<a><![CDATA[&]]></a>', '<a><![CDATA[<!]]></a>', '<a>]]><![CDATA[&x;]]></a>']) {
+      expect(assertSafeXml(text)).toBe(text);
+    }
   });
 
   it('should leave an unterminated comment or CDATA section, whose content is not markup, to the parser', () => {
