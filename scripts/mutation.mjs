@@ -58,11 +58,20 @@ function strykerOptions(name, { mutate, specs }) {
     timeoutMS: 2000,
     concurrency,
     // the sandbox holds only what the unit specs read
-    ignorePatterns: ['/*', '!/libs', '!/apps', '!/migrations', '!/jest.config.cjs', '!/scripts', '!/package.json', '!/tsconfig.json'],
+    ignorePatterns: [
+      '/*',
+      '!/libs',
+      '!/apps',
+      '!/migrations',
+      '!/jest.config.cjs',
+      '!/scripts',
+      '!/package.json',
+      '!/tsconfig.json',
+    ],
     tempDirName: '.stryker-tmp',
     allowConsoleColors: Boolean(process.stdout.isTTY),
     thresholds: { high: 95, low: BREAK_THRESHOLD, break: null },
-    reporters: ['clear-text', 'html', 'json'],
+    reporters: ['clear-text', 'html', 'json', process.stdout.isTTY ? 'progress' : 'progress-append-only'],
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
     htmlReporter: { fileName: `reports/mutation/${name}.html` },
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
@@ -80,7 +89,17 @@ for (const name of names) {
   const detected = killed + timeout;
   const valid = detected + survived + noCoverage;
   const score = valid === 0 ? 100 : (100 * detected) / valid;
-  rows.push({ name, score, killed, timeout, survived, noCoverage, ignored: count('Ignored'), errors, seconds: (Date.now() - started) / 1000 });
+  rows.push({
+    name,
+    score,
+    killed,
+    timeout,
+    survived,
+    noCoverage,
+    ignored: count('Ignored'),
+    errors,
+    seconds: (Date.now() - started) / 1000,
+  });
 }
 
 console.log('\nmodule                 score   killed / timeout / survived / no coverage   ignored  errors   time');

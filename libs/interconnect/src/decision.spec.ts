@@ -545,7 +545,11 @@ describe(`${decide.name} — explanations`, () => {
       { targetPrivacy: { visibleToAll: false, allow: new Set([C]), deny: new Set() } },
       `${B} is visible only to listed peers and does not allow ${A}`,
     ],
-    ['no-agreement', { agreements: [agreement({ state: 'rejected' })] }, `agreement mode: no accepted agreement between ${A} and ${B} (only rejected ones)`],
+    [
+      'no-agreement',
+      { agreements: [agreement({ state: 'rejected' })] },
+      `agreement mode: no accepted agreement between ${A} and ${B} (only rejected ones)`,
+    ],
     [
       'agreement-expired',
       { agreements: [agreement({ id: 'ag-1', expiresAt: EARLIER })] },

@@ -120,7 +120,21 @@ describe('parseParticipantUri', () => {
     const host = fc
       .tuple(label, fc.constantFrom('example', 'example.com', 'b.example.org'), fc.boolean())
       .map(([l, parent, upper]) => ({ l, parent, upper }));
-    const scheme = fc.constantFrom('sip', 'sips', 'xmpp', 'im', 'pres', 'SIP', 'Xmpp', 'sipx', 'si', 'imx', 'presence', 'matrix', '');
+    const scheme = fc.constantFrom(
+      'sip',
+      'sips',
+      'xmpp',
+      'im',
+      'pres',
+      'SIP',
+      'Xmpp',
+      'sipx',
+      'si',
+      'imx',
+      'presence',
+      'matrix',
+      '',
+    );
     const user = fc.oneof(
       fc.constant(''),
       fc.constantFrom('alice', '', 'a;b', 'a/b', 'a?b', 'a:b', 'a@b').map((u) => `${u}@`),

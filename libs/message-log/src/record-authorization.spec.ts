@@ -11,7 +11,10 @@ const AGREEMENTS: Agreement[] = MEMBERS.flatMap((offerer, i) =>
   MEMBERS.slice(i + 1).map((offeree) => ({
     offerer,
     offeree,
-    services: offerer === 'a.example.com' && offeree === 'e.example.dev' ? ['n-way-chat' as const] : ['im' as const, 'n-way-chat' as const],
+    services:
+      offerer === 'a.example.com' && offeree === 'e.example.dev'
+        ? ['n-way-chat' as const]
+        : ['im' as const, 'n-way-chat' as const],
     state: 'accepted' as const,
     expiresAt: null,
   })),
@@ -112,7 +115,13 @@ describe('authorizeRecord', () => {
   it('should name the origin a record must have', () => {
     expect(authorizeRecord(record({ origin: 'b.example.org' }), ctx())).toEqual({
       ok: false,
-      rejected: { index: 0, messageId: 'm', reason: 'origin-not-caller', field: 'origin', detail: 'origin must be a.example.com' },
+      rejected: {
+        index: 0,
+        messageId: 'm',
+        reason: 'origin-not-caller',
+        field: 'origin',
+        detail: 'origin must be a.example.com',
+      },
     });
   });
 
@@ -179,7 +188,10 @@ describe('authorizeRecord', () => {
     const oneToOne = authorizeRecord(record({ recipients: ['sip:eve@e.example.dev'] }), ctx());
     expect(oneToOne).toMatchObject({
       ok: false,
-      rejected: { reason: 'not-allowed', detail: 'a.example.com may not interconnect with e.example.dev for im: service-not-in-agreement' },
+      rejected: {
+        reason: 'not-allowed',
+        detail: 'a.example.com may not interconnect with e.example.dev for im: service-not-in-agreement',
+      },
     });
     const inRoom = authorizeRecord(record({ recipients: [], room: 'xmpp:lobby@conference.e.example.dev' }), ctx());
     expect(inRoom).toEqual({
@@ -290,7 +302,9 @@ describe('authorizeRecord', () => {
 
   it('should say why the origin is not a party', () => {
     const outbound = authorizeRecord(record({ sender: 'sip:mallory@b.example.org' }), ctx());
-    expect(!outbound.ok && outbound.rejected.detail).toBe('an outbound message is sent from a.example.com, not from b.example.org');
+    expect(!outbound.ok && outbound.rejected.detail).toBe(
+      'an outbound message is sent from a.example.com, not from b.example.org',
+    );
     const inbound = authorizeRecord(
       record({ direction: 'inbound', sender: 'sip:bob@b.example.org', recipients: ['sip:eve@e.example.dev'] }),
       ctx(),
@@ -324,10 +338,18 @@ describe('authorizeRecord', () => {
       ok: true,
       tags: [`n:${HUB}`, 'n:c.example.net', 'u:sip:carol@c.example.net', `r:xmpp:lobby@${HUB}`],
     });
-    const refused = record({ origin: HUB, sender: 'sip:carol@c.example.net', recipients: ['sip:al@a.example.com'], room: `xmpp:lobby@${HUB}` });
+    const refused = record({
+      origin: HUB,
+      sender: 'sip:carol@c.example.net',
+      recipients: ['sip:al@a.example.com'],
+      room: `xmpp:lobby@${HUB}`,
+    });
     expect(authorizeRecord(refused, ctx(HUB))).toMatchObject({
       ok: false,
-      rejected: { reason: 'not-allowed', detail: 'c.example.net may not interconnect with a.example.com for n-way-chat: blocked-by-requestor' },
+      rejected: {
+        reason: 'not-allowed',
+        detail: 'c.example.net may not interconnect with a.example.com for n-way-chat: blocked-by-requestor',
+      },
     });
   });
 

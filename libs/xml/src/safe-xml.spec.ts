@@ -168,7 +168,9 @@ describe(assertSafeXml.name, () => {
   });
 
   it('should name a refused input as the caller calls it', () => {
-    expect(() => assertSafeXml('<!DOCTYPE a>', { what: 'extension fragment' })).toThrow(/^extension fragment refused at line 1:1: /);
+    expect(() => assertSafeXml('<!DOCTYPE a>', { what: 'extension fragment' })).toThrow(
+      /^extension fragment refused at line 1:1: /,
+    );
     expect(() => assertSafeXml('<!DOCTYPE a>')).toThrow(/^XML document refused at line 1:1: /);
   });
 
@@ -190,7 +192,9 @@ describe(assertSafeXml.name, () => {
     const err = refusal(() => assertSafeXml(Buffer.concat([Buffer.from('<a>'), Buffer.from(bytes), Buffer.from('</a>')])));
     expect(err).toBeInstanceOf(InvalidInputError);
     expect(err.message).toBe(`XML document refused at line ${at}: the input is not well-formed UTF-8`);
-    expect((err as InvalidInputError).invalidParams).toEqual([{ name: `line ${at}`, reason: 'the input is not well-formed UTF-8' }]);
+    expect((err as InvalidInputError).invalidParams).toEqual([
+      { name: `line ${at}`, reason: 'the input is not well-formed UTF-8' },
+    ]);
   });
 
   it('should pass over well-formed sequences at the edges of each range before finding a malformed one', () => {
@@ -248,7 +252,11 @@ describe(`${assertSafeXml.name} — markup after a skipped part`, () => {
     ['a comment before an entity reference', '<a><!-- x -->&ext;</a>', /line 1:14: entity reference &ext; is not allowed/],
     ['a CDATA section before an entity declaration', '<a><![CDATA[x]]><!ENTITY e "v"></a>', /line 1:17: <!ENTITY is not allowed/],
     ['a CDATA section before an entity reference', '<a><![CDATA[x]]>&ext;</a>', /line 1:17: entity reference &ext;/],
-    ['a CDATA section before a processing instruction', '<a><![CDATA[]]><?pi x?></a>', /processing instruction <\?pi is not allowed/],
+    [
+      'a CDATA section before a processing instruction',
+      '<a><![CDATA[]]><?pi x?></a>',
+      /processing instruction <\?pi is not allowed/,
+    ],
     ['a comment holding "]]>" before a DOCTYPE', '<!-- ]]> --><!DOCTYPE a>', /line 1:13: <!DOCTYPE/],
     ['a CDATA section holding "-->" before a DOCTYPE', '<a><![CDATA[-->]]></a><!DOCTYPE a>', /line 1:23: <!DOCTYPE/],
     ['the XML declaration before a DOCTYPE', '<?xml version="1.0"?><!DOCTYPE a><a/>', /line 1:22: <!DOCTYPE is not allowed/],
@@ -260,7 +268,13 @@ describe(`${assertSafeXml.name} — markup after a skipped part`, () => {
   });
 
   it('should take whatever precedes the end of a comment or CDATA section as its content', () => {
-    for (const text of ['<a><!--&--></a>', '<a><!--<!--></a>', '<a><![CDATA[&]]></a>', '<a><![CDATA[<!]]></a>', '<a>]]><![CDATA[&x;]]></a>']) {
+    for (const text of [
+      '<a><!--&--></a>',
+      '<a><!--<!--></a>',
+      '<a><![CDATA[&]]></a>',
+      '<a><![CDATA[<!]]></a>',
+      '<a>]]><![CDATA[&x;]]></a>',
+    ]) {
       expect(assertSafeXml(text)).toBe(text);
     }
   });
@@ -274,7 +288,9 @@ describe(`${assertSafeXml.name} — markup after a skipped part`, () => {
   it('should not take "<!-" or "<![CDATA" without its bracket for a comment or a CDATA section', () => {
     expect(() => assertSafeXml('<a><!- &ext; --></a>')).toThrow(/<! is not allowed/);
     expect(() => assertSafeXml('<a><![CDATA x]]></a>')).toThrow(/<!\[CDATA is not allowed/);
-    expect(() => assertSafeXml('<a><![INCLUDE[ x ]]></a>')).toThrow(/line 1:4: <!\[INCLUDE is not allowed: DTDs and entity declarations/);
+    expect(() => assertSafeXml('<a><![INCLUDE[ x ]]></a>')).toThrow(
+      /line 1:4: <!\[INCLUDE is not allowed: DTDs and entity declarations/,
+    );
     expect(() => assertSafeXml('<a><!doctype a></a>')).toThrow(/<!doctype is not allowed/);
   });
 });
@@ -331,9 +347,12 @@ describe(`${assertSafeXml.name} — the XML declaration`, () => {
 });
 
 describe(`${assertSafeXml.name} — entity references`, () => {
-  it.each(['&#1114111;', '&#x10FFFF;', '&#x10ffff;', '&#0000009;', '&#x00000A;'])('should accept the character reference %s', (ref) => {
-    expect(assertSafeXml(`<a>${ref}</a>`)).toBe(`<a>${ref}</a>`);
-  });
+  it.each(['&#1114111;', '&#x10FFFF;', '&#x10ffff;', '&#0000009;', '&#x00000A;'])(
+    'should accept the character reference %s',
+    (ref) => {
+      expect(assertSafeXml(`<a>${ref}</a>`)).toBe(`<a>${ref}</a>`);
+    },
+  );
 
   it.each([
     ['&#12345678;', '&#12345678;'],
