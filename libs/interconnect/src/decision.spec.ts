@@ -279,7 +279,9 @@ describe(`${decide.name} — authorization matrix`, () => {
   it.each(combos)('should decide every cell like the oracle in %s mode for %s', (mode, service) => {
     const mismatches: string[] = [];
     let count = 0;
+    // the first ten mismatches tell the story; stop there instead of describing thousands
     for (const cell of cells(mode, service)) {
+      if (mismatches.length === 10) break;
       count++;
       const want = oracle(cell);
       const got = decide(snapshot(cell));
@@ -292,13 +294,14 @@ describe(`${decide.name} — authorization matrix`, () => {
         );
       }
     }
+    expect(mismatches).toEqual([]);
     expect(count).toBe(CELLS_PER_MODE_AND_SERVICE);
-    expect(mismatches.slice(0, 10)).toEqual([]);
   });
 
   it.each(combos)('should give both ends of a pair the same answer in %s mode for %s', (mode, service) => {
     const asymmetric: string[] = [];
     for (const cell of cells(mode, service)) {
+      if (asymmetric.length === 10) break;
       const forward = snapshot(cell);
       const backward: DecisionInput = {
         ...forward,
@@ -309,7 +312,7 @@ describe(`${decide.name} — authorization matrix`, () => {
       };
       if (decide(forward).allowed !== decide(backward).allowed) asymmetric.push(JSON.stringify(cell));
     }
-    expect(asymmetric.slice(0, 10)).toEqual([]);
+    expect(asymmetric).toEqual([]);
   });
 });
 
