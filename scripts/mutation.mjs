@@ -54,8 +54,6 @@ function strykerOptions(name, { mutate, specs }) {
       enableFindRelatedTests: false,
     },
     coverageAnalysis: 'perTest',
-    // a mutant that loops forever is given up on after its tests' usual time plus 2 s (default 5 s)
-    timeoutMS: 2000,
     concurrency,
     // the sandbox holds only what the unit specs read
     ignorePatterns: [

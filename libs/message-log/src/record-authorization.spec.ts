@@ -1,4 +1,7 @@
-import { decide, targetVisible, type Agreement, type DecisionDirectory, type Service } from '@app/interconnect';
+import type { Agreement, DecisionDirectory, Service } from '@app/interconnect';
+// the pure decision function alone: the library's index also loads NestJS and TypeORM, which
+// mutation testing (docs/testing.md) would otherwise load again for each of its hundreds of runs
+import { decide, targetVisible } from '../../interconnect/src/decision.js';
 import { parseRecord, type ParsedRecord } from './message-record.js';
 import { authorizeRecord, type AuthorizationContext } from './record-authorization.js';
 
