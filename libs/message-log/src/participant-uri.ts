@@ -41,17 +41,15 @@ export function parseParticipantUri(input: string): ParticipantUri {
 function inNormalForm(input: string): ParticipantUri | null {
   // Stryker disable next-line StringLiteral: the fast path only falls back to parse() more often: same answer (the property test in the spec)
   const colon = input.indexOf(':');
-  // Stryker disable next-line ConditionalExpression: the fast path only falls back to parse() more often: same answer (the property test in the spec)
   if (!hasLowerAddressScheme(input, colon)) return null;
   // Stryker disable next-line StringLiteral: the fast path only falls back to parse() more often: same answer (the property test in the spec)
   const at = input.lastIndexOf('@');
-  // Stryker disable next-line ConditionalExpression: the fast path only falls back to parse() more often: same answer (the property test in the spec)
   if (at <= colon + 1) return null;
   // Stryker disable next-line ArithmeticOperator,EqualityOperator,BlockStatement: the fast path only falls back to parse() more often: same answer (the property test in the spec)
   for (let i = colon + 1; i < input.length; i++) {
     const c = input.charCodeAt(i);
     // parameters, a resource or headers; or a port
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: the fast path only falls back to parse() more often: same answer (the property test in the spec)
+    // Stryker disable next-line EqualityOperator,LogicalOperator: the fast path only falls back to parse() more often: same answer (the property test in the spec)
     if (c === 0x3b || c === 0x2f || c === 0x3f || (c === 0x3a && i > at)) return null;
   }
   // Stryker disable next-line ArithmeticOperator,MethodExpression: the fast path only falls back to parse() more often: same answer (the property test in the spec)
@@ -61,7 +59,7 @@ function inNormalForm(input: string): ParticipantUri | null {
 
 // Stryker disable next-line BlockStatement: the fast path only falls back to parse() more often: same answer (the property test in the spec)
 function hasLowerAddressScheme(input: string, colon: number): boolean {
-  // Stryker disable next-line ConditionalExpression,BooleanLiteral: the fast path only falls back to parse() more often: same answer (the property test in the spec)
+  // Stryker disable next-line BooleanLiteral: the fast path only falls back to parse() more often: same answer (the property test in the spec)
   for (const scheme of ADDRESS_SCHEMES) if (scheme.length === colon && input.startsWith(scheme)) return true;
   return false;
 }

@@ -181,6 +181,7 @@ describe(assertSafeXml.name, () => {
     ['a UTF-16 surrogate', [0xed, 0xa0, 0x80], '1:4'],
     ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80], '1:4'],
     ['a byte that never starts a sequence', [0xf5, 0x80, 0x80, 0x80], '1:4'],
+    ['a byte above the four-byte leads', [0xf8, 0x90, 0x80, 0x80], '1:4'],
     ['a continuation byte alone', [0x80], '1:4'],
     ['a sequence cut short by the end', [0xe2, 0x82], '1:4'],
     ['a sequence cut short by ASCII', [0xe2, 0x82, 0x3c], '1:4'],
