@@ -65,11 +65,9 @@ export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): Rec
     }
   }
   const service: Service = room ? 'n-way-chat' : 'im';
-  // Stryker disable next-line EqualityOperator: a turn past the end reads undefined, which is skipped below
   for (let i = 0; i < targetNets.length; i++) {
     const target = targetNets[i];
     // each distinct target once, in order of first appearance
-    // Stryker disable next-line ConditionalExpression: deciding a network again gives the same answer
     if (targetNets.indexOf(target) !== i) continue;
     if (target === senderNet || target === hubDomain || senderNet === hubDomain) continue;
     const decision = ctx.directory.decide(senderNet, target, service, ctx.now);
@@ -83,7 +81,6 @@ export function authorizeRecord(r: ParsedRecord, ctx: AuthorizationContext): Rec
   // sender, the recipients, the room (a tag differs from another exactly when its value does)
   const tags = [memberTag(origin)];
   if (senderNet !== origin) tags.push(memberTag(senderNet));
-  // Stryker disable next-line EqualityOperator: a turn past the end reads undefined, which is not tagged
   for (let i = 0; i < targetNets.length; i++) {
     const net = targetNets[i];
     if (net !== origin && net !== senderNet && targetNets.indexOf(net) === i) tags.push(memberTag(net));

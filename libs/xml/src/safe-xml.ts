@@ -36,7 +36,6 @@ function tooLarge(maxBytes: number, what: string): never {
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence (error path only). */
 function firstInvalidUtf8(buf: Uint8Array): number {
   let i = 0;
-  // Stryker disable next-line EqualityOperator: only called on malformed input, which returns inside the loop
   while (i < buf.length) {
     const b = buf[i];
     let n: number;
@@ -50,15 +49,12 @@ function firstInvalidUtf8(buf: Uint8Array): number {
       n = 3;
       min = 0x10000;
     } else return i;
-    // Stryker disable next-line ConditionalExpression: an ASCII byte's code point is never checked below
     let cp = n === 0 ? b : b & (0x3f >> n);
     for (let k = 1; k <= n; k++) {
       const c = buf[i + k];
-      // Stryker disable next-line ConditionalExpression: undefined & 0xc0 is 0, not a continuation byte either
       if (c === undefined || (c & 0xc0) !== 0x80) return i;
       cp = (cp << 6) | (c & 0x3f);
     }
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: an ASCII byte is always in range
     if (n > 0 && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) return i;
     i += n + 1;
   }
@@ -93,7 +89,6 @@ export function assertSafeXml(input: Buffer | Uint8Array | string, options: Safe
   if (typeof input === 'string') {
     // Every UTF-16 code unit is at least one UTF-8 byte: a longer string is too large for sure,
     // and only short strings are measured exactly.
-    // Stryker disable next-line ConditionalExpression: a fast path; the exact count below decides alone
     if (input.length > maxBytes) tooLarge(maxBytes, what);
     // Stryker disable next-line StringLiteral: Buffer.byteLength counts UTF-8 by default
     if (Buffer.byteLength(input, 'utf8') > maxBytes) tooLarge(maxBytes, what);
@@ -139,7 +134,7 @@ export function assertSafeXml(input: Buffer | Uint8Array | string, options: Safe
     if (text.charCodeAt(at) === 0x26 /* & */) {
       PREDEFINED_OR_CHAR_REF.lastIndex = at;
       if (!PREDEFINED_OR_CHAR_REF.test(text)) {
-        // Stryker disable next-line OptionalChaining,Regex,StringLiteral: the pattern always matches the '&' it starts at
+        // Stryker disable next-line OptionalChaining,StringLiteral: the pattern always matches the '&' it starts at
         const name = /^&#?[A-Za-z0-9_.:-]{0,40};?/.exec(text.slice(at, at + 44))?.[0] ?? '&';
         refuse(
           text,
@@ -161,12 +156,12 @@ export function assertSafeXml(input: Buffer | Uint8Array | string, options: Safe
         if (end === -1) break;
         NEXT_MARKUP.lastIndex = end + 3;
       } else {
-        // Stryker disable next-line OptionalChaining,Regex,StringLiteral: the pattern always matches the '<!' it starts at
+        // Stryker disable next-line OptionalChaining,StringLiteral: the pattern always matches the '<!' it starts at
         const decl = /^<!\[?[A-Za-z]*/.exec(text.slice(at, at + 12))?.[0] ?? '<!';
         refuse(text, at, `${decl} is not allowed: DTDs and entity declarations are refused`, what);
       }
     } else if (next === 0x3f /* ? */) {
-      // Stryker disable next-line OptionalChaining,Regex,StringLiteral: the pattern always matches the '<?' it starts at
+      // Stryker disable next-line OptionalChaining,StringLiteral: the pattern always matches the '<?' it starts at
       const target = /^<\?[^\s?]*/.exec(text.slice(at, at + 40))?.[0] ?? '<?';
       refuse(
         text,
