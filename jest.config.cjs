@@ -49,7 +49,9 @@ const shared = {
     ...Object.fromEntries(libs.map((l) => [`^@app/${l}$`, `<rootDir>/libs/${l}/src/index.ts`])),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/.stryker-tmp/', '<rootDir>/reports/'],
+  // Stryker's sandboxes are copies of the project: not part of this one
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/', '<rootDir>/reports/'],
 };
 module.exports = {
   // waitFor's default deadline (30 s) must fit inside a test on a busy machine

@@ -64,6 +64,8 @@ const AGREEMENT_CASES = [
   'revoked',
   'accepted-expired',
   'accepted-other-service',
+  'accepted-mixed-expiry',
+  'accepted-beside-expired',
 ] as const;
 const DIRECTIONS = ['offered-by-requestor', 'offered-by-target'] as const;
 const BLOCK_CASES = ['none', 'member-by-target', 'member-by-requestor', 'operator'] as const;
@@ -123,6 +125,14 @@ const AGREEMENT_MODE_OUTCOME: Record<AgreementCase, DecisionReason> = {
   revoked: 'no-agreement',
   'accepted-expired': 'agreement-expired',
   'accepted-other-service': 'service-not-in-agreement',
+  'accepted-mixed-expiry': 'allowed-by-agreement',
+  'accepted-beside-expired': 'allowed-by-agreement',
+};
+/** When an allowed decision lapses: the latest expiry of the granting agreements, none if one never expires. */
+const VALID_UNTIL_BY_AGREEMENT: Partial<Record<AgreementCase, Date | null>> = {
+  accepted: LATER,
+  'accepted-mixed-expiry': null,
+  'accepted-beside-expired': LATER,
 };
 const RULE_OF_REASON: Record<DecisionReason, DecisionRuleName> = {
   'requestor-unknown': 'requestor-status',
@@ -141,7 +151,7 @@ const RULE_OF_REASON: Record<DecisionReason, DecisionRuleName> = {
   'allowed-by-agreement': 'federation-policy',
 };
 
-function oracle(c: Cell): { allowed: boolean; reason: DecisionReason; rule: DecisionRuleName } {
+function oracle(c: Cell): { allowed: boolean; reason: DecisionReason; rule: DecisionRuleName; validUntil: Date | null } {
   const steps: [DecisionReason | null, DecisionRuleName | null][] = [
     [STATUS_DENIAL.requestor[c.requestor], null],
     [STATUS_DENIAL.target[c.target], null],
@@ -155,6 +165,7 @@ function oracle(c: Cell): { allowed: boolean; reason: DecisionReason; rule: Deci
     allowed: reason === 'allowed-open-federation' || reason === 'allowed-by-agreement',
     reason,
     rule: rule ?? RULE_OF_REASON[reason],
+    validUntil: reason === 'allowed-by-agreement' ? (VALID_UNTIL_BY_AGREEMENT[c.agreement] ?? null) : null,
   };
 }
 
@@ -188,9 +199,43 @@ function agreementsOf(c: Cell): Agreement[] {
     revoked: [{ ...base, state: 'revoked' }],
     'accepted-expired': [{ ...base, state: 'accepted', expiresAt: EARLIER }],
     'accepted-other-service': [{ ...base, state: 'accepted', services: [other] }],
+    'accepted-mixed-expiry': [
+      { ...base, state: 'accepted' },
+      { ...base, offerer: offeree, offeree: offerer, state: 'accepted', expiresAt: null },
+    ],
+    'accepted-beside-expired': [
+      { ...base, state: 'accepted', expiresAt: EARLIER },
+      { ...base, state: 'accepted' },
+    ],
   };
-  return states[c.agreement];
+  return [...states[c.agreement], ...THIRD_PARTY.agreements];
 }
+
+/**
+ * Entries about other pairs, present in every cell, that must never count for A and B: accepted,
+ * never-expiring agreements for every service, member blocks and operator blocks between each of
+ * A and B and a third network C, in both directions and orders.
+ */
+const THIRD_PARTY = {
+  agreements: [
+    [A, C],
+    [C, A],
+    [B, C],
+    [C, B],
+  ].map(([offerer, offeree]): Agreement => ({ offerer, offeree, services: SERVICES, state: 'accepted', expiresAt: null })),
+  memberBlocks: [
+    { blocker: A, blocked: C },
+    { blocker: C, blocked: A },
+    { blocker: B, blocked: C },
+    { blocker: C, blocked: B },
+  ],
+  operatorBlocks: [
+    { a: A, b: C },
+    { a: C, b: A },
+    { a: B, b: C },
+    { a: C, b: B },
+  ],
+};
 
 function snapshot(c: Cell): DecisionInput {
   return {
@@ -200,13 +245,15 @@ function snapshot(c: Cell): DecisionInput {
     at: AT,
     mode: c.mode,
     agreements: agreementsOf(c),
-    memberBlocks:
-      c.block === 'member-by-target'
+    memberBlocks: [
+      ...THIRD_PARTY.memberBlocks,
+      ...(c.block === 'member-by-target'
         ? [{ blocker: B, blocked: A }]
         : c.block === 'member-by-requestor'
           ? [{ blocker: A, blocked: B }]
-          : [],
-    operatorBlocks: c.block === 'operator' ? [{ a: B, b: A }] : [],
+          : []),
+    ],
+    operatorBlocks: [...THIRD_PARTY.operatorBlocks, ...(c.block === 'operator' ? [{ a: B, b: A }] : [])],
     targetPrivacy: privacyTowards(A, c.targetPrivacy),
     requestorPrivacy: privacyTowards(B, c.requestorPrivacy),
   };
@@ -232,22 +279,29 @@ describe(`${decide.name} — authorization matrix`, () => {
   it.each(combos)('should decide every cell like the oracle in %s mode for %s', (mode, service) => {
     const mismatches: string[] = [];
     let count = 0;
+    // the first ten mismatches tell the story; stop there instead of describing thousands
     for (const cell of cells(mode, service)) {
+      if (mismatches.length === 10) break;
       count++;
       const want = oracle(cell);
       const got = decide(snapshot(cell));
       const failed = got.rules.find((r) => r.outcome === 'fail')?.rule ?? (got.allowed ? 'federation-policy' : undefined);
-      if (got.allowed !== want.allowed || got.reason !== want.reason || failed !== want.rule) {
-        mismatches.push(`${JSON.stringify(cell)}: got ${got.reason} (${failed}), want ${want.reason} (${want.rule})`);
+      const until = got.validUntil?.toISOString() ?? 'never';
+      const wantUntil = want.validUntil?.toISOString() ?? 'never';
+      if (got.allowed !== want.allowed || got.reason !== want.reason || failed !== want.rule || until !== wantUntil) {
+        mismatches.push(
+          `${JSON.stringify(cell)}: got ${got.reason} (${failed}, until ${until}), want ${want.reason} (${want.rule}, until ${wantUntil})`,
+        );
       }
     }
+    expect(mismatches).toEqual([]);
     expect(count).toBe(CELLS_PER_MODE_AND_SERVICE);
-    expect(mismatches.slice(0, 10)).toEqual([]);
   });
 
   it.each(combos)('should give both ends of a pair the same answer in %s mode for %s', (mode, service) => {
     const asymmetric: string[] = [];
     for (const cell of cells(mode, service)) {
+      if (asymmetric.length === 10) break;
       const forward = snapshot(cell);
       const backward: DecisionInput = {
         ...forward,
@@ -258,7 +312,7 @@ describe(`${decide.name} — authorization matrix`, () => {
       };
       if (decide(forward).allowed !== decide(backward).allowed) asymmetric.push(JSON.stringify(cell));
     }
-    expect(asymmetric.slice(0, 10)).toEqual([]);
+    expect(asymmetric).toEqual([]);
   });
 });
 
@@ -356,6 +410,59 @@ describe(decide.name, () => {
     expect(d.rules.filter((r) => r.outcome === 'fail').map((r) => r.rule)).toEqual(['federation-policy']);
   });
 
+  it.each([
+    ['the target and a third network', B, C],
+    ['a third network and the target', C, B],
+    ['the requestor and a third network', A, C],
+    ['a third network and the requestor', C, A],
+  ])('should not let an agreement between %s grant the pair', (_between, offerer, offeree) => {
+    const d = decide(input({ agreements: [agreement({ offerer, offeree, services: [...SERVICES] })] }));
+    expect(d).toMatchObject({ allowed: false, reason: 'no-agreement' });
+    expect(d.rules[8].detail).toBe(`agreement mode: no accepted agreement between ${A} and ${B}`);
+  });
+
+  it.each([
+    ['the target and a third network', B, C],
+    ['a third network and the target', C, B],
+    ['the requestor and a third network', A, C],
+    ['a third network and the requestor', C, A],
+  ])('should not let an operator block between %s block the pair', (_between, a, b) => {
+    expect(decide(input({ mode: 'open', operatorBlocks: [{ a, b }] }))).toMatchObject({
+      allowed: true,
+      reason: 'allowed-open-federation',
+    });
+  });
+
+  it.each([
+    ['the requestor of a third network', A, C],
+    ['a third network of the target', C, B],
+    ['the target of a third network', B, C],
+    ['a third network of the requestor', C, A],
+  ])('should not let a block by %s block the pair', (_between, blocker, blocked) => {
+    expect(decide(input({ mode: 'open', memberBlocks: [{ blocker, blocked }] })).allowed).toBe(true);
+  });
+
+  it("should refuse on the requestor's own block of the target, and say so", () => {
+    const d = decide(input({ mode: 'open', memberBlocks: [{ blocker: 'A.EXAMPLE.COM', blocked: 'B.Example.Org' }] }));
+    expect(d).toMatchObject({ allowed: false, reason: 'blocked-by-requestor', validUntil: null });
+    expect(d.rules[4]).toEqual({ rule: 'member-block-by-target', outcome: 'pass', detail: `${B} does not block ${A}` });
+    expect(d.rules[5]).toEqual({ rule: 'member-block-by-requestor', outcome: 'fail', detail: `${A} blocks ${B}` });
+  });
+
+  it('should not lapse while a live agreement that never expires grants it beside an expiring one', () => {
+    for (const agreements of [
+      [agreement({ expiresAt: LATER }), agreement({ offerer: B, offeree: A, expiresAt: null })],
+      [agreement({ expiresAt: null }), agreement({ expiresAt: LATER })],
+    ]) {
+      expect(decide(input({ agreements }))).toMatchObject({ allowed: true, reason: 'allowed-by-agreement', validUntil: null });
+    }
+  });
+
+  it('should lapse at the latest expiry of the live agreements only', () => {
+    const agreements = [agreement({ expiresAt: EARLIER }), agreement({ expiresAt: LATER }), agreement({ expiresAt: AT })];
+    expect(decide(input({ agreements })).validUntil).toEqual(LATER);
+  });
+
   it('should ignore agreements entirely in open mode', () => {
     expect(decide(input({ mode: 'open', agreements: [agreement({ state: 'revoked' })] })).reason).toBe('allowed-open-federation');
   });
@@ -398,6 +505,72 @@ describe(decide.name, () => {
     const privacy: PeerPrivacy = { listed: true, visibleToAll: true, allow: new Set(), deny: new Set() };
     expect(same).toEqual([true, true, true, true]);
     expect(decide(input({ mode: 'open', targetPrivacy: privacy })).allowed).toBe(true);
+  });
+});
+
+describe(`${decide.name} — explanations`, () => {
+  it('should explain an allowed decision rule by rule, naming the parties and the granting agreement', () => {
+    const d = decide(
+      input({
+        requestorPrivacy: { visibleToAll: false, allow: new Set([B]), deny: new Set() },
+        agreements: [agreement({ id: 'ag-2', offerer: B, offeree: A, services: ['im', 'n-way-chat'] })],
+      }),
+    );
+    expect(d.rules).toEqual([
+      { rule: 'requestor-status', outcome: 'pass', detail: `the requestor ${A} is active` },
+      { rule: 'target-status', outcome: 'pass', detail: `the target ${B} is active` },
+      { rule: 'distinct-parties', outcome: 'pass', detail: `${A} and ${B} are distinct` },
+      { rule: 'operator-block', outcome: 'pass', detail: 'no operator block between the pair' },
+      { rule: 'member-block-by-target', outcome: 'pass', detail: `${B} does not block ${A}` },
+      { rule: 'member-block-by-requestor', outcome: 'pass', detail: `${A} does not block ${B}` },
+      { rule: 'target-privacy', outcome: 'pass', detail: `${B} is visible to all members` },
+      { rule: 'requestor-privacy', outcome: 'pass', detail: `${A} is visible only to listed peers and allows ${B}` },
+      {
+        rule: 'federation-policy',
+        outcome: 'pass',
+        detail: `agreement mode: the agreement ag-2 (${B} → ${A}: im, n-way-chat) covers im`,
+      },
+    ]);
+    expect(decide(input({ mode: 'open' })).rules[8].detail).toBe(
+      'open federation: every pair of active members may interconnect unless blocked',
+    );
+  });
+
+  it.each<[DecisionReason, Partial<DecisionInput>, string]>([
+    ['requestor-unknown', { requestor: null }, 'the requestor is not a member of this clearing house'],
+    ['requestor-not-active', { requestor: { domain: A, status: 'pending' } }, `the requestor ${A} is pending`],
+    ['target-unknown', { target: null }, 'the target is not a member of this clearing house'],
+    ['target-not-active', { target: { domain: B, status: 'withdrawn' } }, `the target ${B} is withdrawn`],
+    ['same-member', { target: { domain: A, status: 'active' } }, `${A} cannot interconnect with itself`],
+    ['blocked-by-operator', { operatorBlocks: [{ a: B, b: A }] }, `operators block the pair ${A} / ${B}`],
+    [
+      'denied-by-privacy',
+      { targetPrivacy: { visibleToAll: false, allow: new Set([C]), deny: new Set() } },
+      `${B} is visible only to listed peers and does not allow ${A}`,
+    ],
+    [
+      'no-agreement',
+      { agreements: [agreement({ state: 'rejected' })] },
+      `agreement mode: no accepted agreement between ${A} and ${B} (only rejected ones)`,
+    ],
+    [
+      'agreement-expired',
+      { agreements: [agreement({ id: 'ag-1', expiresAt: EARLIER })] },
+      `agreement mode: the agreement ag-1 (${A} → ${B}: im, expires ${EARLIER.toISOString()}) covering im has expired`,
+    ],
+    [
+      'service-not-in-agreement',
+      { agreements: [agreement({ services: ['presence', 'file-transfer'] })] },
+      `agreement mode: the agreement (${A} → ${B}: presence, file-transfer) does not cover im`,
+    ],
+  ])('should explain %s in words and skip the rules after it', (reason, change, detail) => {
+    const d = decide(input(change));
+    const at = d.rules.findIndex((r) => r.outcome === 'fail');
+    expect(d).toMatchObject({ allowed: false, reason });
+    expect(d.rules[at].detail).toBe(detail);
+    for (const later of d.rules.slice(at + 1)) {
+      expect(later).toEqual({ rule: later.rule, outcome: 'skip', detail: `not evaluated: decided by ${d.rules[at].rule}` });
+    }
   });
 });
 
