@@ -1,8 +1,15 @@
 import request from 'supertest';
-import { createActiveMember, memberDocument, operatorAuth, testConfig, type ActiveMember } from '@app/testing';
+import {
+  acceptedAgreement,
+  createActiveMember,
+  inviteAndJoin,
+  memberAuth as auth,
+  operatorAuth,
+  publishMemberDocument,
+  testConfig,
+  type ActiveMember,
+} from '@app/testing';
 import { startTestHub, TestHub } from './test-hub.js';
-
-const auth = (m: ActiveMember) => ({ Authorization: `Bearer ${m.token}` });
 
 interface Delivery {
   id: number;
@@ -24,10 +31,8 @@ describe('pulling the events of hub-hosted rooms (e2e)', () => {
   const pull = async (m: ActiveMember, query: Record<string, number> = {}) =>
     (await http().get('/v1/chat/deliveries').query(query).set(auth(m)).expect(200)).body as { items: Delivery[]; next: number };
   const brief = (items: Delivery[]) => items.map((d) => [d.event.kind, d.event.user ?? d.event.content.body, d.recipients]);
-  const bringIn = async (roomId: string, m: ActiveMember, user: string) => {
-    await http().post(`/v1/chat/rooms/${roomId}/invitations`).set(auth(a)).send({ by: alice, user }).expect(200);
-    await http().post(`/v1/chat/rooms/${roomId}/join`).set(auth(m)).send({ user }).expect(200);
-  };
+  const bringIn = (roomId: string, m: ActiveMember, user: string) =>
+    inviteAndJoin(hub.app, roomId, { member: a, user: alice }, { member: m, user });
   const say = (m: ActiveMember, roomId: string, from: string, body: string) =>
     http()
       .post(`/v1/chat/rooms/${roomId}/messages`)
@@ -44,10 +49,7 @@ describe('pulling the events of hub-hosted rooms (e2e)', () => {
     a = await createActiveMember(hub.app, 'a.example.com');
     b = await createActiveMember(hub.app, 'b.example.org');
     c = await createActiveMember(hub.app, 'c.example.net');
-    for (const m of [a, b, c]) {
-      const delegate = m === a ? ['n-way-chat'] : [];
-      await http().put('/v1/provisioning').set(auth(m)).send(memberDocument(m.domain, { delegate })).expect(201);
-    }
+    for (const m of [a, b, c]) await publishMemberDocument(hub.app, m, { delegate: m === a ? ['n-way-chat'] : [] });
   });
 
   it('should give each network, in order, the events for its users, never its own user’s own action', async () => {
@@ -97,15 +99,7 @@ describe('pulling the events of hub-hosted rooms (e2e)', () => {
 
   it('should give a removed network its removal and nothing posted after it', async () => {
     await http().put('/admin/v1/federation/mode').set(operatorAuth).send({ mode: 'agreement' }).expect(200);
-    const agree = async (x: ActiveMember, y: ActiveMember) => {
-      const offer = await http()
-        .post('/v1/interconnect/offers')
-        .set(auth(x))
-        .send({ peer: y.domain, services: ['n-way-chat'] })
-        .expect(201);
-      await http().post(`/v1/interconnect/agreements/${offer.body.id}/accept`).set(auth(y)).expect(200);
-      return offer.body.id as string;
-    };
+    const agree = (x: ActiveMember, y: ActiveMember) => acceptedAgreement(hub.app, x, y);
     await agree(a, b);
     await agree(a, c);
     const bc = await agree(b, c);

@@ -1,8 +1,16 @@
 import request from 'supertest';
-import { createActiveMember, memberDocument, operatorAuth, testConfig, type ActiveMember } from '@app/testing';
+import {
+  acceptedAgreement,
+  createActiveMember,
+  inviteAndJoin,
+  memberAuth as auth,
+  memberDocument,
+  operatorAuth,
+  publishMemberDocument,
+  testConfig,
+  type ActiveMember,
+} from '@app/testing';
 import { startTestHub, TestHub } from './test-hub.js';
-
-const auth = (m: ActiveMember) => ({ Authorization: `Bearer ${m.token}` });
 
 describe('hub-hosted chat rooms (e2e)', () => {
   let hub: TestHub;
@@ -14,17 +22,8 @@ describe('hub-hosted chat rooms (e2e)', () => {
   const bob = 'sip:bob@b.example.org';
   const carol = 'matrix:u/carol:c.example.net';
 
-  const publish = (m: ActiveMember, delegate: string[] = []) =>
-    http().put('/v1/provisioning').set(auth(m)).send(memberDocument(m.domain, { delegate })).expect(201);
-  const agree = async (x: ActiveMember, y: ActiveMember) => {
-    const offer = await http()
-      .post('/v1/interconnect/offers')
-      .set(auth(x))
-      .send({ peer: y.domain, services: ['n-way-chat'] })
-      .expect(201);
-    await http().post(`/v1/interconnect/agreements/${offer.body.id}/accept`).set(auth(y)).expect(200);
-    return offer.body.id as string;
-  };
+  const publish = (m: ActiveMember, delegate: string[] = []) => publishMemberDocument(hub.app, m, { delegate });
+  const agree = (x: ActiveMember, y: ActiveMember) => acceptedAgreement(hub.app, x, y);
   const createRoom = async () =>
     (await http().post('/v1/chat/rooms').set(auth(a)).send({ owner: alice, subject: 'Planning' }).expect(201)).body as {
       id: string;
@@ -33,10 +32,8 @@ describe('hub-hosted chat rooms (e2e)', () => {
   const step = (m: ActiveMember, roomId: string, action: string, body: object) =>
     http().post(`/v1/chat/rooms/${roomId}/${action}`).set(auth(m)).send(body);
   /** Invites `user` of network `m` (as alice) and lets `m` join it. */
-  const bringIn = async (roomId: string, m: ActiveMember, user: string) => {
-    await step(a, roomId, 'invitations', { by: alice, user }).expect(200);
-    return step(m, roomId, 'join', { user }).expect(200);
-  };
+  const bringIn = (roomId: string, m: ActiveMember, user: string) =>
+    inviteAndJoin(hub.app, roomId, { member: a, user: alice }, { member: m, user });
   const stateOf = (room: { participants: Array<{ user: string; state: string }> }) =>
     Object.fromEntries(room.participants.map((p) => [p.user, p.state]));
 

@@ -1,10 +1,17 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createActiveMember, memberDocument, operatorAuth, testConfig, waitFor, type ActiveMember } from '@app/testing';
+import {
+  createActiveMember,
+  inviteAndJoin,
+  memberAuth as auth,
+  operatorAuth,
+  publishMemberDocument,
+  testConfig,
+  waitFor,
+  type ActiveMember,
+} from '@app/testing';
 import { startTestHub, startTestWorker, TestHub } from '../../hub/test/test-hub.js';
-
-const auth = (m: ActiveMember) => ({ Authorization: `Bearer ${m.token}` });
 
 describe('messages in hub-hosted rooms (e2e)', () => {
   let hub: TestHub;
@@ -21,10 +28,8 @@ describe('messages in hub-hosted rooms (e2e)', () => {
       id: string;
       uri: string;
     };
-  const bringIn = async (roomId: string, user: string) => {
-    await http().post(`/v1/chat/rooms/${roomId}/invitations`).set(auth(a)).send({ by: alice, user }).expect(200);
-    await http().post(`/v1/chat/rooms/${roomId}/join`).set(auth(b)).send({ user }).expect(200);
-  };
+  const bringIn = (roomId: string, user: string) =>
+    inviteAndJoin(hub.app, roomId, { member: a, user: alice }, { member: b, user });
   const post = (m: ActiveMember, roomId: string, body: object) =>
     http().post(`/v1/chat/rooms/${roomId}/messages`).set(auth(m)).send(body);
 
@@ -42,16 +47,8 @@ describe('messages in hub-hosted rooms (e2e)', () => {
     await hub.reset();
     a = await createActiveMember(hub.app, 'a.example.com');
     b = await createActiveMember(hub.app, 'b.example.org');
-    for (const [m, delegate] of [
-      [a, ['n-way-chat']],
-      [b, []],
-    ] as const) {
-      await http()
-        .put('/v1/provisioning')
-        .set(auth(m))
-        .send(memberDocument(m.domain, { delegate: [...delegate] }))
-        .expect(201);
-    }
+    await publishMemberDocument(hub.app, a, { delegate: ['n-way-chat'] });
+    await publishMemberDocument(hub.app, b);
   });
 
   it('should number a message after the room’s events and log it in the central message log', async () => {
@@ -109,6 +106,26 @@ describe('messages in hub-hosted rooms (e2e)', () => {
     const badId = await post(a, room.id, { from: alice, clientId: 'has space', body: 'x' }).expect(400);
     expect(badId.body.invalidParams[0].name).toBe('clientId');
     await post(b, room.id, { from: alice, clientId: 'c-4', body: 'forged' }).expect(400);
+  });
+
+  it('should answer a network with nobody in the room as for no room, and callers without a member key with 401', async () => {
+    const room = await createRoom();
+    const outsider = await createActiveMember(hub.app, 'c.example.net');
+    const carol = 'matrix:u/carol:c.example.net';
+    const asOutsider = await post(outsider, room.id, { from: carol, clientId: 'c-1', body: 'let me in' }).expect(404);
+    const missing = await post(outsider, 'aaaaaaaaaaaaaaaaaaaa', { from: carol, clientId: 'c-1', body: 'x' }).expect(404);
+    expect(asOutsider.body.detail.replace(room.id, 'ID')).toBe(missing.body.detail.replace('aaaaaaaaaaaaaaaaaaaa', 'ID'));
+    await http().get(`/v1/chat/rooms/${room.id}/events`).query({ user: carol }).set(auth(outsider)).expect(404);
+    await http().post(`/v1/chat/rooms/${room.id}/messages`).send({ from: alice, clientId: 'c-2', body: 'x' }).expect(401);
+    await http().get(`/v1/chat/rooms/${room.id}/events`).query({ user: alice }).set(operatorAuth).expect(401);
+    // reading as a user who is not in the room, or a cursor that is not a whole number
+    await http().get(`/v1/chat/rooms/${room.id}/events`).query({ user: 'xmpp:zed@a.example.com' }).set(auth(a)).expect(403);
+    const bad = await http()
+      .get(`/v1/chat/rooms/${room.id}/events`)
+      .query({ user: alice, afterSeq: '1e400' })
+      .set(auth(a))
+      .expect(400);
+    expect(bad.body.invalidParams[0].name).toBe('afterSeq');
   });
 
   it('should show a user the history its room’s visibility allows', async () => {

@@ -1,9 +1,17 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
-import { createActiveMember, memberDocument, operatorAuth, testConfig, waitFor, type ActiveMember } from '@app/testing';
+import {
+  acceptedAgreement,
+  createActiveMember,
+  inviteAndJoin,
+  memberAuth as auth,
+  operatorAuth,
+  publishMemberDocument,
+  testConfig,
+  waitFor,
+  type ActiveMember,
+} from '@app/testing';
 import { startTestHub, startTestWorker, TestHub } from '../../hub/test/test-hub.js';
-
-const auth = (m: ActiveMember) => ({ Authorization: `Bearer ${m.token}` });
 
 describe('the worker’s chat room sweep (e2e)', () => {
   let hub: TestHub;
@@ -28,20 +36,9 @@ describe('the worker’s chat room sweep (e2e)', () => {
       await createActiveMember(hub.app, 'b.example.org'),
       await createActiveMember(hub.app, 'c.example.net'),
     ];
-    for (const m of [a, b, c]) {
-      const delegate = m === a ? ['n-way-chat'] : [];
-      await http().put('/v1/provisioning').set(auth(m)).send(memberDocument(m.domain, { delegate })).expect(201);
-    }
+    for (const m of [a, b, c]) await publishMemberDocument(hub.app, m, { delegate: m === a ? ['n-way-chat'] : [] });
     await http().put('/admin/v1/federation/mode').set(operatorAuth).send({ mode: 'agreement' }).expect(200);
-    const agree = async (x: ActiveMember, y: ActiveMember) => {
-      const offer = await http()
-        .post('/v1/interconnect/offers')
-        .set(auth(x))
-        .send({ peer: y.domain, services: ['n-way-chat'] })
-        .expect(201);
-      await http().post(`/v1/interconnect/agreements/${offer.body.id}/accept`).set(auth(y)).expect(200);
-      return offer.body.id as string;
-    };
+    const agree = (x: ActiveMember, y: ActiveMember) => acceptedAgreement(hub.app, x, y);
     await agree(a, b);
     await agree(a, c);
     const bc = await agree(b, c);
@@ -51,8 +48,7 @@ describe('the worker’s chat room sweep (e2e)', () => {
       [b, 'sip:bob@b.example.org'],
       [c, 'matrix:u/carol:c.example.net'],
     ] as const) {
-      await http().post(`/v1/chat/rooms/${room.id}/invitations`).set(auth(a)).send({ by: alice, user }).expect(200);
-      await http().post(`/v1/chat/rooms/${room.id}/join`).set(auth(m)).send({ user }).expect(200);
+      await inviteAndJoin(hub.app, room.id, { member: a, user: alice }, { member: m, user });
     }
 
     await http().post(`/v1/interconnect/agreements/${bc}/revoke`).set(auth(c)).expect(200);

@@ -10,3 +10,4 @@ export * from './message-log-fixtures.js';
 export * from './compiled-app.js';
 export * from './test-ca.js';
 export * from './http-signature-verifier.js';
+export * from './chat-fixtures.js';
