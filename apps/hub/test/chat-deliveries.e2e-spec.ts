@@ -115,6 +115,19 @@ describe('pulling the events of hub-hosted rooms (e2e)', () => {
     expect(brief((await pull(b)).items).at(-1)).toEqual(['message', 'after the revocation', [bob]]);
   });
 
+  it('should not show an invitation of a user whose network has since hidden from the reader', async () => {
+    const room = (await http().post('/v1/chat/rooms').set(auth(a)).send({ owner: alice }).expect(201)).body;
+    await bringIn(room.id, b, bob);
+    await http().post(`/v1/chat/rooms/${room.id}/invitations`).set(auth(a)).send({ by: alice, user: carol }).expect(200);
+    expect(brief((await pull(b)).items).at(-1)).toEqual(['invited', carol, [bob]]);
+    await publishMemberDocument(hub.app, c, { deny: [b.domain] });
+    const after = await pull(b);
+    expect(brief(after.items).map((x) => x[1])).not.toContain(carol);
+    // the cursor still moves past it
+    expect(after.next).toBeGreaterThan(0);
+    expect((await pull(b, { after: after.next })).items).toEqual([]);
+  });
+
   it('should refuse callers without a member key and bad cursors', async () => {
     await http().get('/v1/chat/deliveries').expect(401);
     await http().post('/v1/chat/deliveries/ack').send({ upTo: 1 }).expect(401);

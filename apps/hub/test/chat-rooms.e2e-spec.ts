@@ -193,6 +193,7 @@ describe('hub-hosted chat rooms (e2e)', () => {
       // a kicked user may be invited again; a banned one may not until unbanned
       await step(a, room.id, 'invitations', { by: alice, user: carol }).expect(200);
       await step(a, room.id, 'ban', { by: alice, user: carol }).expect(200);
+      await step(a, room.id, 'ban', { by: alice, user: carol }).expect(409);
       await step(a, room.id, 'invitations', { by: alice, user: carol }).expect(403);
       await step(b, room.id, 'unban', { by: bob, user: carol }).expect(200);
       await step(a, room.id, 'invitations', { by: alice, user: carol }).expect(200);

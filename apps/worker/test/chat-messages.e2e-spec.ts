@@ -106,6 +106,17 @@ describe('messages in hub-hosted rooms (e2e)', () => {
     const badId = await post(a, room.id, { from: alice, clientId: 'has space', body: 'x' }).expect(400);
     expect(badId.body.invalidParams[0].name).toBe('clientId');
     await post(b, room.id, { from: alice, clientId: 'c-4', body: 'forged' }).expect(400);
+    // a sender of a network hidden from the caller is refused exactly like one of no member network
+    const c = await createActiveMember(hub.app, 'c.example.net');
+    await publishMemberDocument(hub.app, c, { deny: [a.domain] });
+    const hidden = await post(a, room.id, { from: 'sip:x@c.example.net', clientId: 'c-5', body: 'x' }).expect(400);
+    const unknown = await post(a, room.id, { from: 'sip:x@nobody.example.info', clientId: 'c-5', body: 'x' }).expect(400);
+    expect(hidden.body.invalidParams).toEqual(
+      unknown.body.invalidParams.map((p: { name: string; reason: string }) => ({
+        ...p,
+        reason: p.reason.replace('nobody.example.info', 'c.example.net'),
+      })),
+    );
   });
 
   it('should answer a network with nobody in the room as for no room, and callers without a member key with 401', async () => {
@@ -146,5 +157,6 @@ describe('messages in hub-hosted rooms (e2e)', () => {
     // paging by number
     const page = await http().get(`/v1/chat/rooms/${shared.id}/events`).query({ user: bea, afterSeq: 5, limit: 1 }).set(auth(b));
     expect(page.body.items.map((e: { seq: number }) => e.seq)).toEqual([6]);
+    expect(page.body.next).toBe(6);
   });
 });

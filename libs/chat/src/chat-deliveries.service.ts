@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ALL_CHANGED, ChangeBus, ChatRepository, type PendingChatDelivery } from '@app/db';
 import { InterconnectDecisions } from '@app/interconnect';
 import { chatDeliveriesKey } from './chat-rooms.service.js';
+import { eventShownTo } from './event-visibility.js';
 
 export interface PulledDeliveries {
   items: PendingChatDelivery[];
@@ -25,10 +26,17 @@ export class ChatDeliveries {
   ) {}
 
   async pull(network: string, query: { after: string; limit: number; waitMs: number }): Promise<PulledDeliveries> {
-    const first = await this.read(network, query.after, query.limit);
-    if (first.next !== query.after || query.waitMs <= 0) return first;
-    await this.newDeliveriesFor(network, query.waitMs);
-    return this.read(network, query.after, query.limit);
+    if (query.waitMs <= 0) return this.read(network, query.after, query.limit);
+    // listening before the first read: a delivery committed between the read and the wait still wakes it
+    const announced = this.newDeliveriesFor(network, query.waitMs);
+    try {
+      const first = await this.read(network, query.after, query.limit);
+      if (first.next !== query.after) return first;
+      await announced.arrived;
+      return await this.read(network, query.after, query.limit);
+    } finally {
+      announced.stop();
+    }
   }
 
   acknowledge(network: string, upTo: string): Promise<number> {
@@ -39,25 +47,25 @@ export class ChatDeliveries {
     const rows = await this.chat.pendingDeliveries(network, after, limit);
     const directory = await this.decisions.directory();
     const now = new Date();
-    const items = rows.filter(
-      (d) => d.actor === null || d.network === network || directory.decide(d.network, network, 'n-way-chat', now).allowed,
-    );
+    const items = rows.filter((d) => eventShownTo(network, d, directory, now));
     return { items, next: rows.length ? rows[rows.length - 1].id : after };
   }
 
-  /** Resolves when deliveries for `network` are announced, or after `waitMs`. */
-  private newDeliveriesFor(network: string, waitMs: number): Promise<void> {
+  /** `arrived` resolves when deliveries for `network` are announced, or after `waitMs`; `stop` ends the listening. */
+  private newDeliveriesFor(network: string, waitMs: number): { arrived: Promise<void>; stop: () => void } {
     const key = chatDeliveriesKey(network);
-    return new Promise((resolve) => {
-      const done = () => {
+    let stop = () => undefined as void;
+    const arrived = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => stop(), waitMs);
+      const unsubscribe = this.changes.subscribe((k) => {
+        if (k === key || k === ALL_CHANGED) stop();
+      });
+      stop = () => {
         clearTimeout(timer);
         unsubscribe();
         resolve();
       };
-      const timer = setTimeout(done, waitMs);
-      const unsubscribe = this.changes.subscribe((k) => {
-        if (k === key || k === ALL_CHANGED) done();
-      });
     });
+    return { arrived, stop };
   }
 }

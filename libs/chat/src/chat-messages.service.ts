@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, ForbiddenError, InvalidInputError } from '@app/common';
-import { type ChatEventEntity, type ChatParticipantEntity, ChatRepository } from '@app/db';
+import { type ChatEventEntity, ChatRepository } from '@app/db';
 import { JobName, OutboxWriter } from '@app/queue';
-import { parseParticipantUri, ParticipantUriError } from '@app/message-log';
 import { ChatRooms } from './chat-rooms.service.js';
+import { eventShownTo } from './event-visibility.js';
 
 /** The largest message body, in UTF-8 bytes. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -13,6 +13,13 @@ export interface NewMessage {
   clientId: string;
   body: string;
   mediaType: string;
+}
+
+/** One page of a room's history: the events shown, and the number to read after next. */
+export interface RoomHistoryPage {
+  events: ChatEventEntity[];
+  /** the last event read, shown or not */
+  next: string;
 }
 
 export interface PostedMessage {
@@ -37,10 +44,9 @@ export class ChatMessages {
     if (Buffer.byteLength(input.body, 'utf8') > MAX_MESSAGE_BYTES) {
       throw InvalidInputError.forField('body', `must be at most ${MAX_MESSAGE_BYTES} bytes in UTF-8`);
     }
-    const from = normalUri(input.from, 'from');
+    const from = await this.rooms.ownUser(network, input.from, 'from');
     const { result } = await this.rooms.inRoom(network, roomId, async ({ participants, manager }) => {
       const sender = participants.find((p) => p.userUri === from);
-      if (sender && sender.network !== network) throw InvalidInputError.forField('from', `must be a user of ${network}`);
       const earlier = await this.chat.eventByClientId(roomId, network, input.clientId, manager);
       if (earlier) {
         const same =
@@ -76,11 +82,10 @@ export class ChatMessages {
     network: string,
     roomId: string,
     query: { user: string; afterSeq: number; limit: number },
-  ): Promise<ChatEventEntity[]> {
-    const user = normalUri(query.user, 'user');
+  ): Promise<RoomHistoryPage> {
+    const user = await this.rooms.ownUser(network, query.user, 'user');
     const { result } = await this.rooms.inRoom(network, roomId, async ({ room, participants, directory }) => {
       const reader = participants.find((p) => p.userUri === user);
-      if (reader && reader.network !== network) throw InvalidInputError.forField('user', `must be a user of ${network}`);
       if (reader?.state !== 'joined') throw new ForbiddenError(`${user} has not joined this room`);
       const from =
         room.historyVisibility === 'shared'
@@ -89,23 +94,18 @@ export class ChatMessages {
             ? (reader.joinedSeq as string)
             : (reader.invitedSeq ?? reader.joinedSeq ?? '1');
       const events = await this.chat.events(roomId, { afterSeq: String(query.afterSeq), fromSeq: from, limit: query.limit });
-      const networkOf = new Map(participants.map((p: ChatParticipantEntity) => [p.userUri, p.network]));
-      return events.filter(
-        (e) =>
-          // the hub's own events (removals after a policy change) have no actor
-          (e.actor === null || directory.visible(network, e.network)) &&
-          (e.userUri === null || directory.visible(network, networkOf.get(e.userUri) ?? e.network)),
+      const networkOf = new Map(participants.map((p) => [p.userUri, p.network]));
+      const now = new Date();
+      const shown = events.filter((e) =>
+        eventShownTo(
+          network,
+          { ...e, userNetwork: e.userUri === null ? null : (networkOf.get(e.userUri) ?? null) },
+          directory,
+          now,
+        ),
       );
+      return { events: shown, next: events.length ? events[events.length - 1].seq : String(query.afterSeq) };
     });
     return result;
-  }
-}
-
-function normalUri(input: string, field: string): string {
-  try {
-    return parseParticipantUri(input).uri;
-  } catch (error) {
-    if (error instanceof ParticipantUriError) throw InvalidInputError.forField(field, error.message);
-    throw error;
   }
 }

@@ -296,10 +296,11 @@ export class ChatRooms {
       }
       case 'kick':
       case 'ban': {
-        const target = this.participantNamed(network, action.user, find, directory);
+        const { uri, target } = this.participantNamed(network, action.user, find, directory);
         if (!target || (action.kind === 'kick' && !IN_ROOM.has(target.state))) {
-          throw new ConflictError(`${action.user} is not in this room`);
+          throw new ConflictError(`${uri} is not in this room`);
         }
+        if (action.kind === 'ban' && target.state === 'banned') throw new ConflictError(`${uri} is already banned`);
         if (!mayRemove(actor!.role, target.role)) {
           throw new ForbiddenError(`a ${actor!.role} cannot ${action.kind} a ${target.role}`);
         }
@@ -311,16 +312,16 @@ export class ChatRooms {
         return;
       }
       case 'unban': {
-        const target = this.participantNamed(network, action.user, find, directory);
-        if (target?.state !== 'banned') throw new ConflictError(`${action.user} is not banned`);
+        const { uri, target } = this.participantNamed(network, action.user, find, directory);
+        if (target?.state !== 'banned') throw new ConflictError(`${uri} is not banned`);
         if (!mayModerate(actor!.role)) throw new ForbiddenError('only owners and moderators lift a ban');
         const e = await event('unbanned', target.userUri);
         await this.rooms.saveParticipant(Object.assign(target, { state: 'left', updatedAt: e.createdAt }), manager);
         return;
       }
       case 'set-role': {
-        const target = this.participantNamed(network, action.user, find, directory);
-        if (!target || !IN_ROOM.has(target.state)) throw new ConflictError(`${action.user} is not in this room`);
+        const { uri, target } = this.participantNamed(network, action.user, find, directory);
+        if (!target || !IN_ROOM.has(target.state)) throw new ConflictError(`${uri} is not in this room`);
         if (!mayChangeRole(actor!.role, target.role, action.role)) {
           throw new ForbiddenError(`a ${actor!.role} cannot make a ${target.role} a ${action.role}`);
         }
@@ -360,15 +361,20 @@ export class ChatRooms {
     return actor;
   }
 
-  /** A participant row named by the caller; a user of a network hidden from it is named in vain. */
+  /** The URI named by the caller and its participant row, if any; a user of a network hidden from it is a 400. */
   private participantNamed(
     network: string,
     input: string,
     find: (uri: string) => ChatParticipantEntity | undefined,
     directory: DecisionDirectory,
-  ): ChatParticipantEntity | undefined {
-    const user = this.memberUser(network, input, 'user', directory);
-    return find(user.uri);
+  ): { uri: string; target: ChatParticipantEntity | undefined } {
+    const { uri } = this.memberUser(network, input, 'user', directory);
+    return { uri, target: find(uri) };
+  }
+
+  /** A URI (normal form) of a user of the calling network itself; a 400 naming `field` otherwise. */
+  async ownUser(network: string, input: string, field: string): Promise<string> {
+    return this.userOf(network, input, field, await this.decisions.directory());
   }
 
   /** A URI of a user of the calling network itself. */

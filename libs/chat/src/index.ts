@@ -7,3 +7,4 @@ export * from './chat-events.handler.js';
 export * from './chat-rooms-sweeper.js';
 export * from './event-recipients.js';
 export * from './chat-deliveries.service.js';
+export * from './event-visibility.js';

@@ -50,6 +50,8 @@ export class RoomEventResponse {
 
 export class RoomEventListResponse {
   @ApiProperty({ type: [RoomEventResponse] }) items: RoomEventResponse[];
+  @ApiProperty({ example: 7, description: 'the last event read (shown or not): pass it as afterSeq for the next page' })
+  next: number;
 }
 
 export class ChatDeliveryResponse {

@@ -36,7 +36,7 @@ export class MemberChatDeliveriesController {
         roomId: d.roomId,
         roomUri: d.roomUri,
         recipients: d.recipients,
-        event: toRoomEventResponse({ ...d, createdAt: new Date(d.createdAt) }),
+        event: toRoomEventResponse(d),
       })),
       next: Number(pulled.next),
     };

@@ -175,7 +175,8 @@ export class MemberChatController {
   @ApiOkResponse({ type: RoomEventListResponse })
   @ApiProblems(400, [403, 'the reader has not joined the room'], NO_ROOM)
   async events(@Param('roomId') roomId: string, @Query() query: EventsQueryDto, @CurrentPrincipal() me: MemberPrincipal) {
-    return { items: (await this.messages.history(me.domain, roomId, query)).map(toRoomEventResponse) };
+    const page = await this.messages.history(me.domain, roomId, query);
+    return { items: page.events.map(toRoomEventResponse), next: Number(page.next) };
   }
 
   private async step(me: MemberPrincipal, roomId: string, action: MembershipAction) {

@@ -22,6 +22,8 @@ export interface PendingChatDelivery {
   userUri: string | null;
   /** the network that caused the event (the hub's domain for its own) */
   network: string;
+  /** the network of the user the event is about, if any */
+  userNetwork: string | null;
   content: Record<string, unknown>;
   recipients: string[];
   createdAt: Date;
@@ -117,10 +119,12 @@ export class ChatRepository {
   async pendingDeliveries(network: string, afterId: string, limit: number): Promise<PendingChatDelivery[]> {
     const rows = (await this.dataSource.query(
       `SELECT d.id::text AS id, d.room_id AS "roomId", r.uri AS "roomUri", d.seq::text AS seq, e.kind, e.actor,
-              e.user_uri AS "userUri", e.network AS network, e.content, d.recipients, e.created_at AS "createdAt"
+              e.user_uri AS "userUri", e.network AS network, p.network AS "userNetwork", e.content, d.recipients,
+              e.created_at AS "createdAt"
          FROM chat_deliveries d
          JOIN chat_events e ON e.room_id = d.room_id AND e.seq = d.seq
          JOIN chat_rooms r ON r.id = d.room_id
+         LEFT JOIN chat_participants p ON p.room_id = e.room_id AND p.user_uri = e.user_uri
         WHERE d.network = $1 AND d.delivered_at IS NULL AND d.id > $2
         ORDER BY d.id
         LIMIT $3`,
