@@ -37,7 +37,11 @@ export class FailedJobs {
     try {
       const parked = await this.outbox.park(jobKey, reason);
       if (parked) this.counters.increment('outbox_parked_total', { queue, job: job.name });
-      this.logger.warn(`${what}; parked (kept in the failed set and in the outbox for an operator)`);
+      this.logger.warn(
+        parked
+          ? `${what}; parked (kept in the failed set and in the outbox for an operator)`
+          : `${what}; kept in the failed set (its outbox row was already parked or settled)`,
+      );
     } catch (error) {
       this.logger.warn(`${what}; the outbox row could not be parked now (${(error as Error).message}), the reconciler will`);
     }

@@ -97,6 +97,27 @@ export abstract class CatalogueWorkerHost<Q extends QueueName>
     );
   }
 
+  /**
+   * BullMQ fails a job interrupted more often than the stall policy allows inside its stalled
+   * check and reports only `stalled` for it, never `failed`: such a job is found in the failed set
+   * here and reported like any other final failure.
+   */
+  @OnWorkerEvent('stalled')
+  async onStalled(jobId: string): Promise<void> {
+    try {
+      const job = await Job.fromId(this.worker, jobId);
+      if (!job || !(await job.isFailed())) return;
+      await this.failures.failedForGood(
+        this.queueName,
+        { id: String(job.id), name: job.name, attemptsMade: job.attemptsMade },
+        job.failedReason,
+        this.describe(job),
+      );
+    } catch (error) {
+      this.onError(error as Error);
+    }
+  }
+
   /** What a job is about, for the log line of a final failure (no secrets); nothing by default. */
   protected describe(_job: Job): string {
     return '';
