@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { OutboxMessageEntity, OutboxRepository, TransactionRunner } from '@app/db';
 import { JOB_CATALOGUE, JobName, outboxJobId } from './job-catalogue.js';
 import { withTimeout } from './with-timeout.js';
+import { PollingLoop } from './polling-loop.js';
 
 /** How long the queue backend may take to accept a batch of jobs. */
 export const ADD_TIMEOUT_MS = 5000;
@@ -29,10 +30,11 @@ export function outboxJob(row: Pick<OutboxMessageEntity, 'jobName' | 'jobKey' | 
 @Injectable()
 export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
   private failing = false;
+  private readonly loop = new PollingLoop(
+    () => this.dispatchOnce(),
+    (dispatched) => (dispatched >= this.config.outbox.batchSize ? 0 : this.config.outbox.pollIntervalMs),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -42,32 +44,12 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops before the database pool closes, letting a tick in progress finish. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => (this.running = undefined));
-    }, delay);
-  }
-
-  private async tick(): Promise<void> {
-    let dispatched = 0;
-    try {
-      dispatched = await this.dispatchOnce();
-    } catch {
-      // dispatchOnce already logged and recorded the failure
-    }
-    const batchFull = dispatched >= this.config.outbox.batchSize;
-    this.schedule(batchFull ? 0 : this.config.outbox.pollIntervalMs);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Dispatches one batch; returns how many rows went to the queues. */

@@ -9,6 +9,7 @@ import { OUTBOX_JOB_ID_PREFIX, OUTBOX_JOBS, outboxJobId } from './job-catalogue.
 import { ADD_TIMEOUT_MS, groupBy, outboxJob } from './outbox-dispatcher.js';
 import { QueueCounters } from './queue-counters.js';
 import { withTimeout } from './with-timeout.js';
+import { PollingLoop } from './polling-loop.js';
 
 /** What one reconciliation pass did with the rows it looked at. */
 export interface ReconcileReport {
@@ -43,10 +44,14 @@ type Outcome = 'settled' | 'redispatched' | 'stillQueued' | 'parked';
 @Injectable()
 export class OutboxReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxReconciler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
   private failing = false;
+  private readonly loop = new PollingLoop(
+    async () => {
+      const report = await this.reconcileOnce();
+      return report.settled + report.redispatched + report.stillQueued + report.parked;
+    },
+    (looked) => (looked >= this.config.outbox.batchSize ? 0 : this.config.outbox.reconcileIntervalMs),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -58,32 +63,12 @@ export class OutboxReconciler implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops before the database pool closes, letting a pass in progress finish. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => (this.running = undefined));
-    }, delay);
-  }
-
-  private async tick(): Promise<void> {
-    let looked = 0;
-    try {
-      const report = await this.reconcileOnce();
-      looked = report.settled + report.redispatched + report.stillQueued + report.parked;
-    } catch {
-      // reconcileOnce already logged the failure
-    }
-    this.schedule(looked >= this.config.outbox.batchSize ? 0 : this.config.outbox.reconcileIntervalMs);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over at most OUTBOX_BATCH_SIZE due rows. */
