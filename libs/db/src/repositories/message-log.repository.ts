@@ -191,14 +191,16 @@ export class MessageLogRepository {
   }
 
   private async partitionNames(manager: EntityManager): Promise<Array<{ name: string; from: Date; to: Date }>> {
-    const rows: Array<{ name: string; bound: string }> = await manager.query(
+    const rows: Array<{ name: string; bound: string | null }> = await manager.query(
       `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
        WHERE i.inhparent = 'message_log'::regclass ORDER BY c.relname`,
     );
-    return rows.map((r) => {
+    // a partition dropped by a concurrent run while the catalogue was read has no bound left: gone
+    return rows.flatMap((r) => {
+      if (r.bound === null) return [];
       const [from, to] = [...r.bound.matchAll(/'([^']+)'/g)].map((m) => new Date(m[1]));
-      return { name: r.name, from, to };
+      return [{ name: r.name, from, to }];
     });
   }
 }
