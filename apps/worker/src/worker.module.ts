@@ -6,7 +6,7 @@ import { MembersModule } from '@app/members';
 import { ProvisioningModule } from '@app/provisioning';
 import { JobSchedules, OutboxDispatcher, OutboxReconciler, QueueModule } from '@app/queue';
 import { MessageLogModule } from '@app/message-log';
-import { ChatModule, ChatRoomsSweeper } from '@app/chat';
+import { ChatModule, ChatPusher, ChatRoomsSweeper } from '@app/chat';
 import { WorkerHealthServer } from './worker-health.server.js';
 import { ChangeNotificationsProcessor } from './processors/change-notifications.processor.js';
 import { MemberEventsProcessor } from './processors/member-events.processor.js';
@@ -39,6 +39,7 @@ export class WorkerModule {
         MessageLogMaintenanceProcessor,
         ChatProcessor,
         ChatRoomsSweeper,
+        ChatPusher,
         JobSchedules,
         WorkerHealthServer,
       ],

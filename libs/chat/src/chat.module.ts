@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { InterconnectModule } from '@app/interconnect';
+import { HubOutboundModule, InterconnectModule } from '@app/interconnect';
 import { MessageLogModule } from '@app/message-log';
 import { ChatRooms } from './chat-rooms.service.js';
 import { ChatMessages } from './chat-messages.service.js';
@@ -9,8 +9,9 @@ import { ChatDeliveries } from './chat-deliveries.service.js';
 const SERVICES = [ChatRooms, ChatMessages, ChatEventsHandler, ChatDeliveries];
 
 @Module({
-  imports: [InterconnectModule, MessageLogModule],
+  imports: [InterconnectModule, MessageLogModule, HubOutboundModule],
   providers: SERVICES,
-  exports: SERVICES,
+  // the pusher runs in the worker only, which provides it with what the module imports
+  exports: [...SERVICES, InterconnectModule, HubOutboundModule],
 })
 export class ChatModule {}

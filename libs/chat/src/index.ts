@@ -8,3 +8,7 @@ export * from './chat-rooms-sweeper.js';
 export * from './event-recipients.js';
 export * from './chat-deliveries.service.js';
 export * from './event-visibility.js';
+export * from './delivery-body.js';
+export * from './gateway-batch.js';
+export * from './chat-pusher.js';
+export * from './push-backoff.js';

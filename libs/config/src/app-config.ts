@@ -38,11 +38,21 @@ export interface AppConfig {
   };
   /** reconcile*: the reconciler re-dispatches rows whose job left no receipt (see docs/queues.md) */
   outbox: { pollIntervalMs: number; batchSize: number; reconcileIntervalMs: number; reconcileGraceMs: number };
-  chat: { sweepIntervalMs: number };
+  chat: { sweepIntervalMs: number; push: ChatPushConfig };
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
   /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
   outbound: OutboundConfig;
+}
+
+/** Pushing room events to the members' chat gateways (docs/chat.md). */
+export interface ChatPushConfig {
+  scanIntervalMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  timeoutMs: number;
+  batchSize: number;
 }
 
 export interface OutboundConfig {
@@ -127,7 +137,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       reconcileIntervalMs: e.OUTBOX_RECONCILE_INTERVAL_MS,
       reconcileGraceMs: e.OUTBOX_RECONCILE_GRACE_MS,
     },
-    chat: { sweepIntervalMs: e.CHAT_SWEEP_INTERVAL_MS },
+    chat: {
+      sweepIntervalMs: e.CHAT_SWEEP_INTERVAL_MS,
+      push: {
+        scanIntervalMs: e.CHAT_PUSH_SCAN_INTERVAL_MS,
+        maxAttempts: e.CHAT_PUSH_MAX_ATTEMPTS,
+        retryBaseMs: e.CHAT_PUSH_RETRY_BASE_MS,
+        retryMaxMs: e.CHAT_PUSH_RETRY_MAX_MS,
+        timeoutMs: e.CHAT_PUSH_TIMEOUT_MS,
+        batchSize: e.CHAT_PUSH_BATCH_SIZE,
+      },
+    },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
     outbound: {
       allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,

@@ -132,6 +132,17 @@ export const envSchema = z.object({
   MESSAGE_LOG_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
   /** How often the worker re-evaluates every occupied chat room against the policy, in ms (also right after a policy change). */
   CHAT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  /** How often the worker looks for chat gateways with deliveries due (new ones also wake it at once), in ms. */
+  CHAT_PUSH_SCAN_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  /** Failed pushes in a row after which a gateway's deliveries are parked until an operator retries them. */
+  CHAT_PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(16),
+  /** Wait after a gateway's first failure, doubled (with jitter) after each further one up to CHAT_PUSH_RETRY_MAX_MS, in ms. */
+  CHAT_PUSH_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  CHAT_PUSH_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(600_000),
+  /** Deadline of one push to a gateway, answer included, in ms. */
+  CHAT_PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Deliveries a worker reads per gateway at a time. */
+  CHAT_PUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
 });
 
 /** envSchema with the rules between variables (HUB_TLS_CERT and HUB_TLS_KEY: both or neither, matching). */

@@ -58,6 +58,7 @@ function directory(): DecisionDirectory {
     visible,
     delegatedServices: () => new Set(['logging']),
     isActive: (domain) => MEMBERS.includes(domain),
+    chatDeliveryUri: () => undefined,
     decide: decideFor,
   };
 }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { HubKeysService, InterconnectModule } from '@app/interconnect';
-import { OutboundModule } from '@app/outbound';
+import { HubOutboundModule, InterconnectModule } from '@app/interconnect';
 import { AuditModule } from '@app/audit';
 import { ChangeNotificationsHandler } from './change-notifications.handler.js';
 import { ProvisioningViews } from './provisioning-views.service.js';
@@ -10,11 +9,7 @@ import { ViewCache } from './view-cache.js';
 const SERVICES = [ProvisioningService, ProvisioningViews, ViewCache, ChangeNotificationsHandler];
 
 @Module({
-  imports: [
-    AuditModule,
-    InterconnectModule,
-    OutboundModule.register({ imports: [InterconnectModule], keySource: HubKeysService }),
-  ],
+  imports: [AuditModule, InterconnectModule, HubOutboundModule],
   providers: SERVICES,
   exports: SERVICES,
 })

@@ -1,4 +1,4 @@
-import type { PostedMessage, RoomView } from '@app/chat';
+import { type PostedMessage, roomEventView, type RoomView } from '@app/chat';
 import type { ChatEventEntity } from '@app/db';
 import type { ParticipantResponse, PostedMessageResponse, RoomEventResponse, RoomResponse } from './chat.schemas.js';
 
@@ -24,15 +24,6 @@ export function toPostedMessageResponse({ roomId, event }: PostedMessage): Poste
   return { roomId, seq: Number(event.seq), clientId: event.clientId as string, createdAt: event.createdAt.toISOString() };
 }
 
-export function toRoomEventResponse(
+export const toRoomEventResponse: (
   e: Pick<ChatEventEntity, 'seq' | 'kind' | 'actor' | 'userUri' | 'content' | 'createdAt'>,
-): RoomEventResponse {
-  return {
-    seq: Number(e.seq),
-    kind: e.kind,
-    actor: e.actor,
-    user: e.userUri,
-    content: e.content,
-    createdAt: e.createdAt.toISOString(),
-  };
-}
+) => RoomEventResponse = roomEventView;

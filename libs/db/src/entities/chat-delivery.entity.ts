@@ -1,5 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
+export type ChatDeliveryOutcome = 'acknowledged' | 'pushed' | 'withheld' | 'discarded';
+
 /**
  * One room event for one member network: written in the transaction of the event, with the
  * network's users who receive it, so nothing committed is lost between the room and its
@@ -31,4 +33,8 @@ export class ChatDeliveryEntity {
 
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
   deliveredAt: Date | null;
+
+  /** how it was done: pulled and acknowledged, pushed (the gateway answered 2xx), withheld (no longer to be shown), discarded by an operator */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  outcome: ChatDeliveryOutcome | null;
 }

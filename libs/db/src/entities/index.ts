@@ -21,6 +21,7 @@ import { ChatRoomEntity } from './chat-room.entity.js';
 import { ChatParticipantEntity } from './chat-participant.entity.js';
 import { ChatEventEntity } from './chat-event.entity.js';
 import { ChatDeliveryEntity } from './chat-delivery.entity.js';
+import { ChatDestinationEntity } from './chat-destination.entity.js';
 
 export * from './audit-entry.entity.js';
 export * from './job-receipt.entity.js';
@@ -46,6 +47,7 @@ export * from './chat-room.entity.js';
 export * from './chat-participant.entity.js';
 export * from './chat-event.entity.js';
 export * from './chat-delivery.entity.js';
+export * from './chat-destination.entity.js';
 
 export const ENTITIES = [
   MemberEntity,
@@ -71,4 +73,5 @@ export const ENTITIES = [
   ChatParticipantEntity,
   ChatEventEntity,
   ChatDeliveryEntity,
+  ChatDestinationEntity,
 ];

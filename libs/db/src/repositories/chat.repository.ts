@@ -139,7 +139,7 @@ export class ChatRepository {
       .getRepository(ChatDeliveryEntity)
       .createQueryBuilder()
       .update()
-      .set({ deliveredAt: () => 'now()' })
+      .set({ deliveredAt: () => 'now()', outcome: 'acknowledged' })
       .where('network = :network AND id <= :upToId AND delivered_at IS NULL', { network, upToId })
       .execute();
     return result.affected ?? 0;

@@ -18,6 +18,7 @@ import { MessageLogChainRepository } from './message-log-chain.repository.js';
 import { MessageLogSearchRepository } from './message-log-search.repository.js';
 import { MessageLogStatsRepository } from './message-log-stats.repository.js';
 import { ChatRepository } from './chat.repository.js';
+import { ChatPushRepository } from './chat-push.repository.js';
 
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
@@ -40,6 +41,7 @@ export * from './message-log-prune.repository.js';
 export * from './message-log-chain.repository.js';
 export * from './message-log-search.repository.js';
 export * from './chat.repository.js';
+export * from './chat-push.repository.js';
 export * from './message-log-stats.repository.js';
 
 export const REPOSITORIES = [
@@ -63,4 +65,5 @@ export const REPOSITORIES = [
   MessageLogSearchRepository,
   MessageLogStatsRepository,
   ChatRepository,
+  ChatPushRepository,
 ];

@@ -8,3 +8,4 @@ export * from './policy-change.js';
 export * from './secret-box.js';
 export * from './transparency-log.service.js';
 export * from './verification.service.js';
+export * from './hub-outbound.module.js';

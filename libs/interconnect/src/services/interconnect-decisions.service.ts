@@ -16,13 +16,15 @@ import {
   targetVisible,
 } from '../decision.js';
 import { DecisionCache } from '../decision-cache.js';
-import { DEFAULT_PRIVACY, delegatedServicesOf, privacyOf } from '../peer-visibility.js';
+import { DEFAULT_PRIVACY, delegatedServicesOf, membershipFor, privacyOf } from '../peer-visibility.js';
 import { POLICY_CHANGE_KEY } from './policy-change.js';
 
 interface MemberFacts {
   state: NonNullable<PartyState>;
   privacy: PrivacySettings;
   delegated: ReadonlySet<string>;
+  /** where the member's gateway takes room events (its membership's chat-delivery URI) */
+  chatDelivery: string | undefined;
 }
 
 /**
@@ -43,6 +45,8 @@ export interface DecisionDirectory {
   delegatedServices(domain: string): ReadonlySet<string>;
   /** Is `domain` a member whose status is active? */
   isActive(domain: string): boolean;
+  /** The URI the member's chat gateway takes room events at, if it declared one (else it pulls). */
+  chatDeliveryUri(domain: string): string | undefined;
   decide(requestor: string, target: string, service: Service, at?: Date): Decision;
 }
 
@@ -163,6 +167,7 @@ export class InterconnectDecisions {
       visible,
       delegatedServices: (domain) => snapshot.members.get(domain)?.delegated ?? NOTHING_DELEGATED,
       isActive: (domain) => snapshot.members.get(domain)?.state.status === 'active',
+      chatDeliveryUri: (domain) => snapshot.members.get(domain)?.chatDelivery,
       decide: (requestor, target, service, at = new Date()) =>
         decisions.decide(requestor, target, service, at, () =>
           decide({ ...this.inputs(snapshot, requestor, target), service, at }),
@@ -242,6 +247,7 @@ export class InterconnectDecisions {
         state: { domain: member.domain, status: member.status },
         privacy: privacyOf(document, this.config.hub.domain),
         delegated: delegatedServicesOf(document, this.config.hub.domain),
+        chatDelivery: membershipFor(document, this.config.hub.domain)?.chatDelivery?.uri,
       });
     }
     return {

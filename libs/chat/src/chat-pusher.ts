@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { ALL_CHANGED, ChangeBus, ChatPushRepository, ChatRepository } from '@app/db';
+import { InterconnectDecisions } from '@app/interconnect';
+import { OutboundClient } from '@app/outbound';
+import { chatDeliveriesKey } from './chat-rooms.service.js';
+import { GatewayBatch, type BatchOutcome } from './gateway-batch.js';
+import { pushRetryDelayMs } from './push-backoff.js';
+
+const KEY_PREFIX = chatDeliveriesKey('');
+
+/**
+ * Runs in the worker: pushes each network's chat deliveries to the gateway it declares, in order
+ * per room, from the rows committed with the events (PostgreSQL holds everything: a killed worker
+ * or a wiped Redis loses nothing, the next lease sends what was not marked done).
+ *
+ * One worker at a time drains a gateway (a lease in chat_destinations that runs out if the worker
+ * dies). A committed event wakes the drain of its networks at once (ChangeBus); a scan every
+ * CHAT_PUSH_SCAN_INTERVAL_MS finds what a missed announcement, an expired lease or a finished
+ * backoff leaves due. A gateway that fails rests with exponential backoff, the others carry on;
+ * after CHAT_PUSH_MAX_ATTEMPTS failures in a row (or an answer no retry can change) it is parked
+ * until an operator retries or discards its deliveries.
+ */
+@Injectable()
+export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ChatPusher.name);
+  private readonly holder = `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly leaseMs: number;
+  private readonly draining = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly batch: GatewayBatch;
+  private unsubscribe: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private scanning = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly push: ChatPushRepository,
+    private readonly chat: ChatRepository,
+    private readonly decisions: InterconnectDecisions,
+    private readonly changes: ChangeBus,
+    outbound: OutboundClient,
+  ) {
+    // a lease outlives a whole batch sent one request at a time, so it never runs out under a live worker
+    this.leaseMs = Math.max(30_000, 3 * config.chat.push.timeoutMs);
+    this.batch = new GatewayBatch(outbound, {
+      hub: config.hub.domain,
+      timeoutMs: config.chat.push.timeoutMs,
+      concurrency: config.outbound.concurrencyPerDestination,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.changes.subscribe((key) => {
+      if (key.startsWith(KEY_PREFIX)) this.wake(key.slice(KEY_PREFIX.length));
+      else if (key === ALL_CHANGED) void this.scan();
+    });
+    this.timer = setInterval(() => void this.scan(), this.config.chat.push.scanIntervalMs);
+    this.timer.unref();
+    void this.scan();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    clearInterval(this.timer);
+    await Promise.all([...this.draining.values()]);
+  }
+
+  private async scan(): Promise<void> {
+    if (this.scanning || this.stopped) return;
+    this.scanning = true;
+    try {
+      for (const network of await this.push.dueNetworks()) this.wake(network);
+    } catch (error) {
+      this.logger.warn(
+        `chat push scan failed, tried again in ${this.config.chat.push.scanIntervalMs} ms: ${(error as Error).message}`,
+      );
+    } finally {
+      this.scanning = false;
+    }
+  }
+
+  /** Drains the network's gateway now, or once more after the drain under way (which may have read before this event). */
+  private wake(network: string): void {
+    if (this.stopped) return;
+    if (this.draining.has(network)) {
+      this.again.add(network);
+      return;
+    }
+    const drain = this.drain(network)
+      .catch((error: unknown) => this.logger.warn(`chat push to ${network} interrupted: ${(error as Error).message}`))
+      .finally(() => {
+        this.draining.delete(network);
+        if (this.again.delete(network)) this.wake(network);
+      });
+    this.draining.set(network, drain);
+  }
+
+  private async drain(network: string): Promise<void> {
+    // a network without a gateway pulls its deliveries instead
+    if (!(await this.decisions.directory()).chatDeliveryUri(network)) return;
+    const lease = await this.push.lease(network, this.holder, this.leaseMs);
+    if (!lease) return;
+    let leasedAt = Date.now();
+    let failures = lease.attempts;
+    let released = false;
+    try {
+      while (!this.stopped) {
+        const pending = await this.chat.pendingDeliveries(network, '0', this.config.chat.push.batchSize);
+        if (pending.length === 0) return;
+        const outcome = await this.batch.send(network, pending, await this.decisions.directory());
+        await this.push.settle(network, outcome.done);
+        if (outcome.failure) {
+          released = true;
+          await this.failed(network, failures + 1, outcome.failure);
+          return;
+        }
+        if (outcome.stopped) return;
+        failures = 0;
+        if (Date.now() - leasedAt > this.leaseMs / 2) {
+          if (!(await this.push.renew(network, this.holder, this.leaseMs))) return;
+          leasedAt = Date.now();
+        }
+      }
+    } finally {
+      if (!released) await this.push.release(network, this.holder);
+    }
+  }
+
+  private async failed(network: string, failures: number, failure: NonNullable<BatchOutcome['failure']>): Promise<void> {
+    const { maxAttempts } = this.config.chat.push;
+    const park = failure.permanent || failures >= maxAttempts;
+    const delayMs = pushRetryDelayMs(failures, this.config.chat.push, failure.retryAfterMs);
+    await this.push.failed(network, this.holder, { error: failure.message, retryAt: new Date(Date.now() + delayMs), park });
+    if (park) {
+      this.logger.warn(
+        `chat deliveries to ${network} parked after ${failures} failed push(es) (${failure.message}); an operator may retry or discard them`,
+      );
+    }
+  }
+}

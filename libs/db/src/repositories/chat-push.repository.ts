@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ChatDeliveryOutcome } from '../entities/chat-delivery.entity.js';
+
+/** A gateway's push state as operators see it, with what is still to be delivered to it. */
+export interface ChatDestinationState {
+  network: string;
+  pending: number;
+  oldestPendingAt: Date | null;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  parkedAt: Date | null;
+  lastError: string | null;
+  lastSuccessAt: Date | null;
+}
+
+/** What a worker learns when it takes a gateway's lease. */
+export interface LeasedDestination {
+  network: string;
+  /** failed pushes in a row before this lease */
+  attempts: number;
+}
+
+/** When a gateway may not be tried now: parked, backing off, or leased by a live worker. */
+const NOT_DUE = `d.parked_at IS NOT NULL OR d.next_attempt_at > now() OR d.leased_until > now()`;
+
+/**
+ * The push side of chat deliveries: which networks have deliveries pending, one worker's lease
+ * on a gateway, the outcome of its pushes, and operators' retry and discard of parked gateways.
+ */
+@Injectable()
+export class ChatPushRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Networks with deliveries pending whose gateway may be tried now. A skip scan over the
+   * pending-deliveries index: one probe per network, however long a network's backlog.
+   */
+  async dueNetworks(): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `WITH RECURSIVE n(network) AS (
+         (SELECT network FROM chat_deliveries WHERE delivered_at IS NULL ORDER BY network LIMIT 1)
+         UNION ALL
+         SELECT (SELECT c.network FROM chat_deliveries c
+                  WHERE c.delivered_at IS NULL AND c.network > n.network ORDER BY c.network LIMIT 1)
+           FROM n WHERE n.network IS NOT NULL)
+       SELECT n.network FROM n LEFT JOIN chat_destinations d ON d.network = n.network
+        WHERE n.network IS NOT NULL AND NOT coalesce(${NOT_DUE}, false)`,
+    )) as Array<{ network: string }>;
+    return rows.map((r) => r.network);
+  }
+
+  /**
+   * Takes the gateway's lease for `leaseMs` unless it is parked, backing off, or leased by another
+   * worker whose lease has not run out; null if not taken.
+   */
+  async lease(network: string, holder: string, leaseMs: number): Promise<LeasedDestination | null> {
+    const rows = (await this.dataSource.query(
+      `INSERT INTO chat_destinations AS d (network, leased_by, leased_until)
+       VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+       ON CONFLICT (network) DO UPDATE SET leased_by = EXCLUDED.leased_by, leased_until = EXCLUDED.leased_until
+        WHERE d.leased_by = $2 OR NOT coalesce(${NOT_DUE}, false)
+       RETURNING d.network, d.attempts`,
+      [network, holder, leaseMs],
+    )) as LeasedDestination[];
+    return rows[0] ?? null;
+  }
+
+  /** Extends the lease; false if the worker no longer holds it. */
+  async renew(network: string, holder: string, leaseMs: number): Promise<boolean> {
+    const [, affected] = (await this.dataSource.query(
+      `UPDATE chat_destinations SET leased_until = now() + $3 * interval '1 millisecond'
+        WHERE network = $1 AND leased_by = $2`,
+      [network, holder, leaseMs],
+    )) as [unknown, number];
+    return affected > 0;
+  }
+
+  async release(network: string, holder: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE chat_destinations SET leased_by = NULL, leased_until = NULL WHERE network = $1 AND leased_by = $2`,
+      [network, holder],
+    );
+  }
+
+  /**
+   * Marks deliveries done with how (ids of one network), and, when any was pushed, clears the
+   * gateway's failures: it is answering again.
+   */
+  async settle(network: string, done: Array<{ id: string; outcome: ChatDeliveryOutcome }>): Promise<void> {
+    if (done.length === 0) return;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE chat_deliveries d SET delivered_at = now(), outcome = s.outcome
+           FROM unnest($2::bigint[], $3::text[]) AS s(id, outcome)
+          WHERE d.id = s.id AND d.network = $1 AND d.delivered_at IS NULL`,
+        [network, done.map((d) => d.id), done.map((d) => d.outcome)],
+      );
+      if (done.some((d) => d.outcome === 'pushed')) {
+        await manager.query(
+          `UPDATE chat_destinations SET attempts = 0, last_error = NULL, next_attempt_at = NULL, last_success_at = now()
+            WHERE network = $1`,
+          [network],
+        );
+      }
+    });
+  }
+
+  /** Records a failed push and gives the lease back: tried again at `retryAt`, or parked. */
+  async failed(network: string, holder: string, failure: { error: string; retryAt: Date; park: boolean }): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE chat_destinations
+          SET attempts = attempts + 1, last_error = $3, next_attempt_at = $4,
+              parked_at = CASE WHEN $5 THEN now() END, leased_by = NULL, leased_until = NULL
+        WHERE network = $1 AND leased_by = $2`,
+      [network, holder, failure.error.slice(0, 1000), failure.retryAt, failure.park],
+    );
+  }
+
+  /** Every gateway with push state or pending deliveries, by network. */
+  async states(): Promise<ChatDestinationState[]> {
+    const rows = (await this.dataSource.query(
+      `WITH pending AS (
+         SELECT network, count(*)::int AS pending, min(created_at) AS oldest
+           FROM chat_deliveries WHERE delivered_at IS NULL GROUP BY network)
+       SELECT coalesce(d.network, p.network) AS network, coalesce(p.pending, 0) AS pending, p.oldest AS "oldestPendingAt",
+              coalesce(d.attempts, 0) AS attempts, d.next_attempt_at AS "nextAttemptAt", d.parked_at AS "parkedAt",
+              d.last_error AS "lastError", d.last_success_at AS "lastSuccessAt"
+         FROM chat_destinations d FULL JOIN pending p ON p.network = d.network
+        ORDER BY 1`,
+    )) as ChatDestinationState[];
+    return rows;
+  }
+
+  /** The gateway's row, locked until the transaction ends; null if it has none. */
+  async lockState(network: string, manager: EntityManager): Promise<{ parkedAt: Date | null } | null> {
+    const rows = (await manager.query(`SELECT parked_at AS "parkedAt" FROM chat_destinations WHERE network = $1 FOR UPDATE`, [
+      network,
+    ])) as Array<{ parkedAt: Date | null }>;
+    return rows[0] ?? null;
+  }
+
+  /** Unparks the gateway with a fresh retry budget (the caller holds its row lock). */
+  async unpark(network: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `UPDATE chat_destinations SET parked_at = NULL, attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE network = $1`,
+      [network],
+    );
+  }
+
+  /** Marks every pending delivery of the network discarded; returns how many. */
+  async discardPending(network: string, manager: EntityManager): Promise<number> {
+    const [, affected] = (await manager.query(
+      `UPDATE chat_deliveries SET delivered_at = now(), outcome = 'discarded' WHERE network = $1 AND delivered_at IS NULL`,
+      [network],
+    )) as [unknown, number];
+    return affected;
+  }
+}
