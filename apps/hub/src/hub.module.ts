@@ -39,6 +39,7 @@ import { AdminMessageLogController } from './message-log/admin-message-log.contr
 import { ProblemsController } from './problems/problems.controller.js';
 import { MemberChatController } from './chat/member-chat.controller.js';
 import { MemberChatDeliveriesController } from './chat/member-chat-deliveries.controller.js';
+import { AdminChatDestinationsController } from './chat/admin-chat-destinations.controller.js';
 
 @Module({})
 export class HubModule {
@@ -83,6 +84,7 @@ export class HubModule {
         ProblemsController,
         MemberChatController,
         MemberChatDeliveriesController,
+        AdminChatDestinationsController,
       ],
       providers: [SipListenerService],
     };

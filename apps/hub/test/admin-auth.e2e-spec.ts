@@ -30,6 +30,9 @@ const ROUTES: Array<[method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: 
   ['get', '/admin/v1/message-log/holds', false],
   ['post', '/admin/v1/message-log/holds', true],
   ['post', `/admin/v1/message-log/holds/${KEY_ID}/release`, true],
+  ['get', '/admin/v1/chat/destinations', false],
+  ['post', `/admin/v1/chat/destinations/${DOMAIN}/retry`, true],
+  ['post', `/admin/v1/chat/destinations/${DOMAIN}/discard`, true],
 ];
 
 describe('admin API authentication (e2e)', () => {

@@ -110,11 +110,11 @@ describe('pushing room events to member gateways (e2e)', () => {
     const room = await roomOfThree();
     for (let i = 1; i <= 5; i++) await post(i === 3 ? b : a, room.id, `m${i}`);
 
-    await waitFor(() => (messagesAt(c, room.id).length === 5 && messagesAt(b, room.id).length === 4) || null);
+    await waitFor(async () => (messagesAt(c, room.id).length === 5 && messagesAt(b, room.id).length === 4) || null);
     expect(messagesAt(c, room.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
     // a network's only user in the room is not sent what it posted itself
     expect(messagesAt(b, room.id)).toEqual(['m1', 'm2', 'm4', 'm5']);
-    await waitFor(() => messagesAt(a, room.id).length === 1 || null);
+    await waitFor(async () => messagesAt(a, room.id).length === 1 || null);
     expect(messagesAt(a, room.id)).toEqual(['m3']);
     for (const net of [a, b, c]) {
       const seqs = accepted(net, room.id).map((d) => d.event.seq);
@@ -150,13 +150,13 @@ describe('pushing room events to member gateways (e2e)', () => {
     b.down = true;
     for (let i = 1; i <= 4; i++) await post(a, room.id, `m${i}`);
 
-    await waitFor(() => messagesAt(c, room.id).length === 4 || null);
+    await waitFor(async () => messagesAt(c, room.id).length === 4 || null);
     expect(messagesAt(b, room.id)).toEqual([]);
     // it keeps being tried meanwhile (backoff 50–200 ms, Retry-After: 0)
-    await waitFor(() => b.receiver.requests.length >= 3 || null);
+    await waitFor(async () => b.receiver.requests.length >= 3 || null);
 
     b.down = false;
-    await waitFor(() => messagesAt(b, room.id).length === 4 || null);
+    await waitFor(async () => messagesAt(b, room.id).length === 4 || null);
     expect(messagesAt(b, room.id)).toEqual(['m1', 'm2', 'm3', 'm4']);
     const seqs = accepted(b, room.id).map((d) => d.event.seq);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
@@ -169,11 +169,11 @@ describe('pushing room events to member gateways (e2e)', () => {
     const bc = await acceptedAgreement(hub.app, b.member, c.member);
     const room = await roomOfThree();
     await post(a, room.id, 'before');
-    await waitFor(() => messagesAt(c, room.id).length === 1 || null);
+    await waitFor(async () => messagesAt(c, room.id).length === 1 || null);
 
     await http().post(`/v1/interconnect/agreements/${bc}/revoke`).set(auth(c.member)).expect(200);
     await post(a, room.id, 'after');
-    await waitFor(() => messagesAt(b, room.id).length === 2 || null);
+    await waitFor(async () => messagesAt(b, room.id).length === 2 || null);
 
     // c joined later than b, so c's user leaves; its last event is its own removal
     const toC = accepted(c, room.id);
@@ -186,11 +186,11 @@ describe('pushing room events to member gateways (e2e)', () => {
     const room = await roomOfThree();
     await publishMemberDocument(hub.app, c.member); // c takes its gateway away: it pulls
     await post(a, room.id, 'pulled');
-    await waitFor(() => messagesAt(b, room.id).length === 1 || null);
+    await waitFor(async () => messagesAt(b, room.id).length === 1 || null);
     const pulled = await http().get('/v1/chat/deliveries').set(auth(c.member)).expect(200);
     expect(pulled.body.items.map((d: { event: { content: { body?: string } } }) => d.event.content.body)).toContain('pulled');
 
     await publishMemberDocument(hub.app, c.member, { chatDelivery: `${c.receiver.url}/chat/events` });
-    await waitFor(() => messagesAt(c, room.id).includes('pulled') || null);
+    await waitFor(async () => messagesAt(c, room.id).includes('pulled') || null);
   });
 });

@@ -12,3 +12,4 @@ export * from './delivery-body.js';
 export * from './gateway-batch.js';
 export * from './chat-pusher.js';
 export * from './push-backoff.js';
+export * from './chat-destinations.service.js';

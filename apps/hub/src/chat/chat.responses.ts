@@ -1,6 +1,12 @@
-import { type PostedMessage, roomEventView, type RoomView } from '@app/chat';
+import { type ChatDestinationView, type PostedMessage, roomEventView, type RoomView } from '@app/chat';
 import type { ChatEventEntity } from '@app/db';
-import type { ParticipantResponse, PostedMessageResponse, RoomEventResponse, RoomResponse } from './chat.schemas.js';
+import type {
+  ChatDestinationResponse,
+  ParticipantResponse,
+  PostedMessageResponse,
+  RoomEventResponse,
+  RoomResponse,
+} from './chat.schemas.js';
 
 export function toRoomResponse({ room, participants }: RoomView): RoomResponse {
   return {
@@ -27,3 +33,19 @@ export function toPostedMessageResponse({ roomId, event }: PostedMessage): Poste
 export const toRoomEventResponse: (
   e: Pick<ChatEventEntity, 'seq' | 'kind' | 'actor' | 'userUri' | 'content' | 'createdAt'>,
 ) => RoomEventResponse = roomEventView;
+
+export function toChatDestinationResponse(d: ChatDestinationView): ChatDestinationResponse {
+  const at = (date: Date | null) => date?.toISOString() ?? null;
+  return {
+    network: d.network,
+    mode: d.mode,
+    gateway: d.gateway,
+    pending: d.pending,
+    oldestPendingAt: at(d.oldestPendingAt),
+    attempts: d.attempts,
+    nextAttemptAt: at(d.nextAttemptAt),
+    parkedAt: at(d.parkedAt),
+    lastError: d.lastError,
+    lastSuccessAt: at(d.lastSuccessAt),
+  };
+}

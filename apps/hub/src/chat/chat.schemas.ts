@@ -70,3 +70,36 @@ export class ChatDeliveryListResponse {
 export class AcknowledgedResponse {
   @ApiProperty({ description: 'deliveries newly marked done' }) acknowledged: number;
 }
+
+export class ChatDestinationResponse {
+  @ApiProperty({ example: 'b.example.org' }) network: string;
+  @ApiProperty({
+    enum: ['push', 'pull'],
+    description: 'push: the network declares a chat gateway; pull: it reads its deliveries',
+  })
+  mode: 'push' | 'pull';
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'https://chat-gw.b.example.org/hub/events',
+    description: 'origin and path',
+  })
+  gateway: string | null;
+  @ApiProperty({ description: 'deliveries not yet done' }) pending: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) oldestPendingAt: string | null;
+  @ApiProperty({ description: 'failed pushes in a row' }) attempts: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'no push before this (backoff)' })
+  nextAttemptAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'set: nothing is pushed until an admin acts' })
+  parkedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastError: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastSuccessAt: string | null;
+}
+
+export class ChatDestinationListResponse {
+  @ApiProperty({ type: [ChatDestinationResponse] }) items: ChatDestinationResponse[];
+}
+
+export class DiscardedDeliveriesResponse {
+  @ApiProperty({ description: 'deliveries given up' }) discarded: number;
+}
