@@ -44,8 +44,9 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly changes: ChangeBus,
     outbound: OutboundClient,
   ) {
-    // a lease outlives a whole batch sent one request at a time, so it never runs out under a live worker
-    this.leaseMs = Math.max(30_000, 3 * config.chat.push.timeoutMs);
+    // renewed every third of it while the worker drains, so it runs out only when the worker is gone
+    // (or cannot reach PostgreSQL): then another worker takes the gateway over after at most this long
+    this.leaseMs = 2 * config.chat.push.timeoutMs;
     this.batch = new GatewayBatch(outbound, {
       hub: config.hub.domain,
       timeoutMs: config.chat.push.timeoutMs,
@@ -105,11 +106,16 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     if (!(await this.decisions.directory()).chatDeliveryUri(network)) return;
     const lease = await this.push.lease(network, this.holder, this.leaseMs);
     if (!lease) return;
-    let leasedAt = Date.now();
-    let failures = lease.attempts;
+    let held = true;
+    const keeper = setInterval(() => {
+      this.push.renew(network, this.holder, this.leaseMs).then(
+        (renewed) => (held &&= renewed),
+        () => undefined,
+      );
+    }, this.leaseMs / 3);
     let released = false;
     try {
-      while (!this.stopped) {
+      for (let failures = lease.attempts; held && !this.stopped; failures = 0) {
         const pending = await this.chat.pendingDeliveries(network, '0', this.config.chat.push.batchSize);
         if (pending.length === 0) return;
         const outcome = await this.batch.send(network, pending, await this.decisions.directory());
@@ -120,13 +126,9 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
           return;
         }
         if (outcome.stopped) return;
-        failures = 0;
-        if (Date.now() - leasedAt > this.leaseMs / 2) {
-          if (!(await this.push.renew(network, this.holder, this.leaseMs))) return;
-          leasedAt = Date.now();
-        }
       }
     } finally {
+      clearInterval(keeper);
       if (!released) await this.push.release(network, this.holder);
     }
   }
