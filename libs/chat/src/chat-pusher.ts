@@ -11,6 +11,14 @@ import { pushRetryDelayMs } from './push-backoff.js';
 
 const KEY_PREFIX = chatDeliveriesKey('');
 
+interface HeldLease {
+  /** failed pushes in a row when it was taken (0 after a success) */
+  attempts: number;
+  /** false once lost or given back */
+  held: boolean;
+  releaseTimer?: NodeJS.Timeout;
+}
+
 /**
  * Runs in the worker: pushes each network's chat deliveries to the gateway it declares, in order
  * per room, from the rows committed with the events (PostgreSQL holds everything: a killed worker
@@ -29,6 +37,8 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly holder = `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly leaseMs: number;
   private readonly draining = new Map<string, Promise<void>>();
+  /** gateways this worker holds the lease of, draining or lingering */
+  private readonly leases = new Map<string, HeldLease>();
   private readonly again = new Set<string>();
   private readonly batch: GatewayBatch;
   private unsubscribe: (() => void) | undefined;
@@ -69,13 +79,14 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     this.unsubscribe?.();
     clearInterval(this.timer);
     await Promise.all([...this.draining.values()]);
+    await Promise.all([...this.leases.keys()].map((network) => this.release(network).catch(() => undefined)));
   }
 
   private async scan(): Promise<void> {
     if (this.scanning || this.stopped) return;
     this.scanning = true;
     try {
-      for (const network of await this.push.dueNetworks()) this.wake(network);
+      for (const network of await this.push.dueNetworks(this.holder)) this.wake(network);
     } catch (error) {
       this.logger.warn(
         `chat push scan failed, tried again in ${this.config.chat.push.scanIntervalMs} ms: ${(error as Error).message}`,
@@ -103,34 +114,70 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async drain(network: string): Promise<void> {
     // a network without a gateway pulls its deliveries instead
-    if (!(await this.decisions.directory()).chatDeliveryUri(network)) return;
-    const lease = await this.push.lease(network, this.holder, this.leaseMs);
+    if (!(await this.decisions.directory()).chatDeliveryUri(network)) return this.release(network);
+    const lease = await this.acquire(network);
     if (!lease) return;
-    let held = true;
-    const keeper = setInterval(() => {
-      this.push.renew(network, this.holder, this.leaseMs).then(
-        (renewed) => (held &&= renewed),
-        () => undefined,
-      );
-    }, this.leaseMs / 3);
-    let released = false;
+    const keeper = setInterval(() => void this.renew(network, lease), this.leaseMs / 3);
     try {
-      for (let failures = lease.attempts; held && !this.stopped; failures = 0) {
+      for (let failures = lease.attempts; lease.held && !this.stopped; failures = 0) {
         const pending = await this.chat.pendingDeliveries(network, '0', this.config.chat.push.batchSize);
         if (pending.length === 0) return;
         const outcome = await this.batch.send(network, pending, await this.decisions.directory());
         await this.push.settle(network, outcome.done);
         if (outcome.failure) {
-          released = true;
+          this.leases.delete(network);
+          lease.held = false;
           await this.failed(network, failures + 1, outcome.failure);
           return;
         }
-        if (outcome.stopped) return;
+        lease.attempts = 0;
+        // a shorter batch read everything committed before it; what commits later wakes this drain again
+        if (outcome.stopped || pending.length < this.config.chat.push.batchSize) return;
       }
     } finally {
       clearInterval(keeper);
-      if (!released) await this.push.release(network, this.holder);
+      if (lease.held) this.linger(network, lease);
     }
+  }
+
+  /**
+   * The gateway's lease, taken or extended in one statement; a worker keeps it a little while
+   * after a drain, so a busy gateway is not released and taken again for every event.
+   */
+  private async acquire(network: string): Promise<HeldLease | null> {
+    const lingering = this.leases.get(network);
+    clearTimeout(lingering?.releaseTimer);
+    const taken = await this.push.lease(network, this.holder, this.leaseMs);
+    if (!taken) {
+      this.leases.delete(network);
+      return null;
+    }
+    const lease: HeldLease = { attempts: taken.attempts, held: true };
+    this.leases.set(network, lease);
+    return lease;
+  }
+
+  private async renew(network: string, lease: HeldLease): Promise<boolean> {
+    const renewed = await this.push.renew(network, this.holder, this.leaseMs).catch(() => false);
+    if (!renewed) {
+      lease.held = false;
+      if (this.leases.get(network) === lease) this.leases.delete(network);
+    }
+    return renewed;
+  }
+
+  private linger(network: string, lease: HeldLease): void {
+    lease.releaseTimer = setTimeout(() => void this.release(network), this.leaseMs / 4);
+    lease.releaseTimer.unref();
+  }
+
+  private async release(network: string): Promise<void> {
+    const lease = this.leases.get(network);
+    if (!lease) return;
+    this.leases.delete(network);
+    clearTimeout(lease.releaseTimer);
+    lease.held = false;
+    await this.push.release(network, this.holder);
   }
 
   private async failed(network: string, failures: number, failure: NonNullable<BatchOutcome['failure']>): Promise<void> {

@@ -26,7 +26,13 @@ export class ChangeBus implements OnApplicationBootstrap, OnApplicationShutdown 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async announce(keys: string[], manager: EntityManager): Promise<void> {
-    for (const key of new Set(keys)) await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, key]);
+    const distinct = [...new Set(keys)];
+    if (distinct.length === 0) return;
+    // one round trip however many keys (a room event announces one per destination network)
+    await manager.query('SELECT pg_notify($1, key) FROM unnest($2::text[]) WITH ORDINALITY AS k(key, n) ORDER BY n', [
+      CHANNEL,
+      distinct,
+    ]);
   }
 
   deliverLocally(keys: string[]): void {

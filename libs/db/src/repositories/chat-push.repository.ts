@@ -21,8 +21,9 @@ export interface LeasedDestination {
   attempts: number;
 }
 
-/** When a gateway may not be tried now: parked, backing off, or leased by a live worker. */
-const NOT_DUE = `d.parked_at IS NOT NULL OR d.next_attempt_at > now() OR d.leased_until > now()`;
+/** When a gateway (row `d`) may not be tried now by the worker in parameter `holder`: parked, backing off, or leased by another live worker. */
+const notDue = (holder: string) =>
+  `d.parked_at IS NOT NULL OR d.next_attempt_at > now() OR (d.leased_until > now() AND d.leased_by <> ${holder})`;
 
 /**
  * The push side of chat deliveries: which networks have deliveries pending, one worker's lease
@@ -33,10 +34,10 @@ export class ChatPushRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Networks with deliveries pending whose gateway may be tried now. A skip scan over the
+   * Networks with deliveries pending whose gateway `holder` may try now. A skip scan over the
    * pending-deliveries index: one probe per network, however long a network's backlog.
    */
-  async dueNetworks(): Promise<string[]> {
+  async dueNetworks(holder: string): Promise<string[]> {
     const rows = (await this.dataSource.query(
       `WITH RECURSIVE n(network) AS (
          (SELECT network FROM chat_deliveries WHERE delivered_at IS NULL ORDER BY network LIMIT 1)
@@ -45,7 +46,8 @@ export class ChatPushRepository {
                   WHERE c.delivered_at IS NULL AND c.network > n.network ORDER BY c.network LIMIT 1)
            FROM n WHERE n.network IS NOT NULL)
        SELECT n.network FROM n LEFT JOIN chat_destinations d ON d.network = n.network
-        WHERE n.network IS NOT NULL AND NOT coalesce(${NOT_DUE}, false)`,
+        WHERE n.network IS NOT NULL AND NOT coalesce(${notDue('$1')}, false)`,
+      [holder],
     )) as Array<{ network: string }>;
     return rows.map((r) => r.network);
   }
@@ -59,7 +61,7 @@ export class ChatPushRepository {
       `INSERT INTO chat_destinations AS d (network, leased_by, leased_until)
        VALUES ($1, $2, now() + $3 * interval '1 millisecond')
        ON CONFLICT (network) DO UPDATE SET leased_by = EXCLUDED.leased_by, leased_until = EXCLUDED.leased_until
-        WHERE d.leased_by = $2 OR NOT coalesce(${NOT_DUE}, false)
+        WHERE NOT coalesce(${notDue('$2')}, false)
        RETURNING d.network, d.attempts`,
       [network, holder, leaseMs],
     )) as LeasedDestination[];
@@ -85,25 +87,20 @@ export class ChatPushRepository {
 
   /**
    * Marks deliveries done with how (ids of one network), and, when any was pushed, clears the
-   * gateway's failures: it is answering again.
+   * gateway's failures: it is answering again. One statement.
    */
   async settle(network: string, done: Array<{ id: string; outcome: ChatDeliveryOutcome }>): Promise<void> {
     if (done.length === 0) return;
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE chat_deliveries d SET delivered_at = now(), outcome = s.outcome
+    await this.dataSource.query(
+      `WITH settled AS (
+         UPDATE chat_deliveries d SET delivered_at = now(), outcome = s.outcome
            FROM unnest($2::bigint[], $3::text[]) AS s(id, outcome)
-          WHERE d.id = s.id AND d.network = $1 AND d.delivered_at IS NULL`,
-        [network, done.map((d) => d.id), done.map((d) => d.outcome)],
-      );
-      if (done.some((d) => d.outcome === 'pushed')) {
-        await manager.query(
-          `UPDATE chat_destinations SET attempts = 0, last_error = NULL, next_attempt_at = NULL, last_success_at = now()
-            WHERE network = $1`,
-          [network],
-        );
-      }
-    });
+          WHERE d.id = s.id AND d.network = $1 AND d.delivered_at IS NULL
+         RETURNING d.outcome)
+       UPDATE chat_destinations SET attempts = 0, last_error = NULL, next_attempt_at = NULL, last_success_at = now()
+        WHERE network = $1 AND EXISTS (SELECT 1 FROM settled WHERE outcome = 'pushed')`,
+      [network, done.map((d) => d.id), done.map((d) => d.outcome)],
+    );
   }
 
   /** Records a failed push and gives the lease back: tried again at `retryAt`, or parked. */
