@@ -21,6 +21,8 @@ import { ChatRoomEntity } from './chat-room.entity.js';
 import { ChatParticipantEntity } from './chat-participant.entity.js';
 import { ChatEventEntity } from './chat-event.entity.js';
 import { ChatDeliveryEntity } from './chat-delivery.entity.js';
+import { OperatorSessionEntity } from './operator-session.entity.js';
+import { UsageCounterEntity, UsageFlushEntity } from './usage-counter.entity.js';
 
 export * from './audit-entry.entity.js';
 export * from './job-receipt.entity.js';
@@ -46,6 +48,8 @@ export * from './chat-room.entity.js';
 export * from './chat-participant.entity.js';
 export * from './chat-event.entity.js';
 export * from './chat-delivery.entity.js';
+export * from './operator-session.entity.js';
+export * from './usage-counter.entity.js';
 
 export const ENTITIES = [
   MemberEntity,
@@ -71,4 +75,7 @@ export const ENTITIES = [
   ChatParticipantEntity,
   ChatEventEntity,
   ChatDeliveryEntity,
+  OperatorSessionEntity,
+  UsageCounterEntity,
+  UsageFlushEntity,
 ];
