@@ -7,7 +7,7 @@ import { MembersModule } from '@app/members';
 import { ProvisioningModule } from '@app/provisioning';
 import { InterconnectModule } from '@app/interconnect';
 import { MessageLogModule } from '@app/message-log';
-import { QueueModule } from '@app/queue';
+import { QueueAdminModule, QueueModule } from '@app/queue';
 import { ChatModule } from '@app/chat';
 import { ApplicationsController } from './applications/applications.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
@@ -39,6 +39,7 @@ import { AdminMessageLogController } from './message-log/admin-message-log.contr
 import { ProblemsController } from './problems/problems.controller.js';
 import { MemberChatController } from './chat/member-chat.controller.js';
 import { MemberChatDeliveriesController } from './chat/member-chat-deliveries.controller.js';
+import { AdminQueuesController } from './queues/admin-queues.controller.js';
 
 @Module({})
 export class HubModule {
@@ -55,6 +56,7 @@ export class HubModule {
         InterconnectModule,
         MessageLogModule,
         ChatModule,
+        QueueAdminModule,
       ],
       controllers: [
         HealthController,
@@ -83,6 +85,7 @@ export class HubModule {
         ProblemsController,
         MemberChatController,
         MemberChatDeliveriesController,
+        AdminQueuesController,
       ],
       providers: [SipListenerService],
     };

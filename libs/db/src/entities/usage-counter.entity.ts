@@ -8,7 +8,10 @@ import { type UsageKind } from '@app/common';
  * never recomputed: the settlement basis between members.
  */
 @Entity({ name: 'usage_counters' })
-@Check('ck_usage_counters_kind', `kind IN ('messages-logged', 'chat-messages', 'chat-deliveries', 'provisioning-fetches', 'assertions-issued')`)
+@Check(
+  'ck_usage_counters_kind',
+  `kind IN ('messages-logged', 'chat-messages', 'chat-deliveries', 'provisioning-fetches', 'assertions-issued')`,
+)
 export class UsageCounterEntity {
   @PrimaryColumn({ type: 'date' })
   day: string;
