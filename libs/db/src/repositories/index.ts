@@ -18,6 +18,7 @@ import { MessageLogChainRepository } from './message-log-chain.repository.js';
 import { MessageLogSearchRepository } from './message-log-search.repository.js';
 import { MessageLogStatsRepository } from './message-log-stats.repository.js';
 import { ChatRepository } from './chat.repository.js';
+import { OperatorSessionRepository } from './operator-session.repository.js';
 
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
@@ -41,12 +42,14 @@ export * from './message-log-chain.repository.js';
 export * from './message-log-search.repository.js';
 export * from './chat.repository.js';
 export * from './message-log-stats.repository.js';
+export * from './operator-session.repository.js';
 
 export const REPOSITORIES = [
   TransactionRunner,
   MemberRepository,
   ApiKeyRepository,
   OperatorRepository,
+  OperatorSessionRepository,
   AuditRepository,
   OutboxRepository,
   JobReceiptRepository,
