@@ -40,6 +40,7 @@ import { ProblemsController } from './problems/problems.controller.js';
 import { MemberChatController } from './chat/member-chat.controller.js';
 import { MemberChatDeliveriesController } from './chat/member-chat-deliveries.controller.js';
 import { AdminQueuesController } from './queues/admin-queues.controller.js';
+import { AdminUsageController } from './usage/admin-usage.controller.js';
 
 @Module({})
 export class HubModule {
@@ -86,6 +87,7 @@ export class HubModule {
         MemberChatController,
         MemberChatDeliveriesController,
         AdminQueuesController,
+        AdminUsageController,
       ],
       providers: [SipListenerService],
     };

@@ -132,6 +132,8 @@ export const envSchema = z.object({
   MESSAGE_LOG_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
   /** How often the worker re-evaluates every occupied chat room against the policy, in ms (also right after a policy change). */
   CHAT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  // how often a hub adds the provisioning fetches it counted in memory to usage_counters
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
 });
 
 /** envSchema with the rules between variables (HUB_TLS_CERT and HUB_TLS_KEY: both or neither, matching). */
