@@ -69,9 +69,11 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   registerJsonBodyParser(app);
   registerProvisioningBodyParsers(fastify);
   registerMessageLogBodyParsing(fastify);
-  registerWellKnownMemberRoute(app);
+  // before any plain route: awaiting a plugin makes Fastify settle the routes registered so far, and a
+  // route settled before Nest installs its error handler (in init) would answer errors with Fastify's
   await registerQueueDashboard(app, config, protection);
   await registerOperatorSignIn(app, protection);
+  registerWellKnownMemberRoute(app);
   // Only when Fastify would not log the request either: the fast path writes no access log.
   if (requestLogsOff) installWellKnownFastPath(app, shortcut);
   app.useGlobalFilters(new ProblemDetailsFilter());

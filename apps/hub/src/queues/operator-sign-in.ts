@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, cookieValue, CredentialVerifier, OPERATOR_SESSION_COOKIE, operatorOfSessionCookie } from '@app/auth';
 import { DomainError, UnauthenticatedError } from '@app/common';
 import { OPERATOR_SESSION_HOURS, OperatorSessions } from '@app/members';
-import { toProblem } from '../common/problem-details.filter.js';
+import { sendProblem, toProblem } from '../common/problem-details.filter.js';
 import type { RouteProtection } from '../common/route-protection.js';
 import {
   dashboardReturnPath,
@@ -68,6 +68,8 @@ export async function registerOperatorSignIn(app: NestFastifyApplication, protec
   };
 
   await app.register(async (scope: FastifyInstance) => {
+    // problem+json for anything thrown here (Nest's handler is installed only later, in init)
+    scope.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request, logger)));
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },

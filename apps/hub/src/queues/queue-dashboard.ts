@@ -143,6 +143,8 @@ export async function registerQueueDashboard(
   };
 
   await app.register(async (scope: FastifyInstance) => {
+    // problem+json for anything thrown here (Nest's handler is installed only later, in init)
+    scope.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request, logger)));
     scope.addHook('onRequest', guard);
     scope.addHook('onResponse', auditChange);
     await scope.register(board(DASHBOARD_PATH, false).registerPlugin(), { prefix: DASHBOARD_PATH });
