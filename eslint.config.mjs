@@ -34,7 +34,8 @@ const MAY_IMPORT = {
   xml: ['common'],
   sip: ['common', 'config'],
   db: ['common', 'config'],
-  queue: ['common', 'config', 'db'],
+  // queue administration records audit entries
+  queue: ['common', 'config', 'db', 'audit'],
   audit: ['common', 'config', 'db'],
   outbound: ['common', 'config'],
   ...Object.fromEntries(DOMAIN_LIBS.map((lib) => [lib, LIBS.filter((other) => other !== 'testing')])),

@@ -11,6 +11,7 @@ import { ChatRooms1796615674737 } from './1796615674737-ChatRooms.js';
 import { ChatDeliveries1796617323282 } from './1796617323282-ChatDeliveries.js';
 import { OutboxReconciliation1796617885063 } from './1796617885063-OutboxReconciliation.js';
 import { ChatPush1796625149094 } from './1796625149094-ChatPush.js';
+import { OperationsAdmin1796625299977 } from './1796625299977-OperationsAdmin.js';
 
 /** Every migration, in order. Listed as classes (not a glob) so the same list works compiled, under jest and in the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -27,4 +28,5 @@ export const MIGRATIONS: MixedList<Function> = [
   ChatDeliveries1796617323282,
   OutboxReconciliation1796617885063,
   ChatPush1796625149094,
+  OperationsAdmin1796625299977,
 ];

@@ -20,6 +20,8 @@ import { HubModule } from './hub.module.js';
 import { installWellKnownFastPath, registerWellKnownMemberRoute } from './provisioning/well-known-member.route.js';
 import { registerProvisioningBodyParsers } from './provisioning/xml-body-parser.js';
 import { registerMessageLogBodyParsing } from './message-log/message-log-body.js';
+import { registerOperatorSignIn } from './queues/operator-sign-in.js';
+import { registerQueueDashboard } from './queues/queue-dashboard.js';
 
 /**
  * Builds the hub (used by main.ts and by the e2e tests): Fastify with JSON request logs
@@ -62,11 +64,15 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     reply.header('X-Request-Id', request.id);
     done();
   });
-  await installRouteProtection(app, config);
+  const protection = await installRouteProtection(app, config);
   await installSecurityHeaders(app, config);
   registerJsonBodyParser(app);
   registerProvisioningBodyParsers(fastify);
   registerMessageLogBodyParsing(fastify);
+  // before any plain route: awaiting a plugin makes Fastify settle the routes registered so far, and a
+  // route settled before Nest installs its error handler (in init) would answer errors with Fastify's
+  await registerQueueDashboard(app, config, protection);
+  await registerOperatorSignIn(app, protection);
   registerWellKnownMemberRoute(app);
   // Only when Fastify would not log the request either: the fast path writes no access log.
   if (requestLogsOff) installWellKnownFastPath(app, shortcut);

@@ -7,7 +7,7 @@ import { MembersModule } from '@app/members';
 import { ProvisioningModule } from '@app/provisioning';
 import { InterconnectModule } from '@app/interconnect';
 import { MessageLogModule } from '@app/message-log';
-import { QueueModule } from '@app/queue';
+import { QueueAdminModule, QueueModule } from '@app/queue';
 import { ChatModule } from '@app/chat';
 import { ApplicationsController } from './applications/applications.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
@@ -40,6 +40,8 @@ import { ProblemsController } from './problems/problems.controller.js';
 import { MemberChatController } from './chat/member-chat.controller.js';
 import { MemberChatDeliveriesController } from './chat/member-chat-deliveries.controller.js';
 import { AdminChatDestinationsController } from './chat/admin-chat-destinations.controller.js';
+import { AdminQueuesController } from './queues/admin-queues.controller.js';
+import { AdminUsageController } from './usage/admin-usage.controller.js';
 
 @Module({})
 export class HubModule {
@@ -56,6 +58,7 @@ export class HubModule {
         InterconnectModule,
         MessageLogModule,
         ChatModule,
+        QueueAdminModule,
       ],
       controllers: [
         HealthController,
@@ -85,6 +88,8 @@ export class HubModule {
         MemberChatController,
         MemberChatDeliveriesController,
         AdminChatDestinationsController,
+        AdminQueuesController,
+        AdminUsageController,
       ],
       providers: [SipListenerService],
     };

@@ -132,6 +132,20 @@ describe('pushing room events to member gateways (e2e)', () => {
       event: expect.objectContaining({ kind: 'message', actor: a.user, content: { body: 'm1', mediaType: 'text/plain' } }),
     });
 
+    // pushed message deliveries count for settlement, per receiving network and sender
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const usage = await http()
+      .get('/admin/v1/usage')
+      .query({ from: today, to: tomorrow, granularity: 'day' })
+      .set(operatorAuth)
+      .expect(200);
+    const pair = (member: Network, peer: Network) =>
+      (usage.body.pairs as Array<{ member: string; peer: string; chatDeliveries: number }>).find(
+        (r) => r.member === member.member.domain && r.peer === peer.member.domain,
+      )?.chatDeliveries;
+    expect([pair(c, a), pair(c, b), pair(b, a), pair(a, b)]).toEqual([4, 1, 4, 1]);
+
     const jwks = (await http().get('/.well-known/jwks.json').expect(200)).body as { keys: Array<Record<string, unknown>> };
     for (const r of c.receiver.requests) {
       const verified = verifyHubRequest(

@@ -1,6 +1,12 @@
 import { loadConfig } from '@app/config';
 import { ApiKeyRepository, ChangeBus, memberChangeKey } from '@app/db';
-import type { CredentialRepository, HubKeyRepository, MemberRepository, OperatorRepository } from '@app/db';
+import type {
+  CredentialRepository,
+  HubKeyRepository,
+  MemberRepository,
+  OperatorRepository,
+  OperatorSessionRepository,
+} from '@app/db';
 import { CredentialVerifier } from './credential-verifier.service.js';
 
 type Found = Awaited<ReturnType<ApiKeyRepository['findUnrevokedWithMember']>>;
@@ -38,6 +44,7 @@ function verifierWith(apiKeys: GatedApiKeys, changes: ChangeBus): CredentialVeri
     unused as HubKeyRepository,
     loadConfig({}),
     changes,
+    unused as OperatorSessionRepository,
   );
 }
 

@@ -10,6 +10,7 @@ import {
   memberChangeKey,
   MemberRepository,
   OperatorRepository,
+  OperatorSessionRepository,
 } from '@app/db';
 import { hashToken, UnauthenticatedError, type MemberStatus } from '@app/common';
 import { certificatePins, type CertificatePins, type MemberKeyRecord, verifyMemberRequestJws } from '@app/interconnect';
@@ -82,12 +83,19 @@ export class CredentialVerifier {
     private readonly hubKeys: HubKeyRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     changes: ChangeBus,
+    private readonly operatorSessions: OperatorSessionRepository,
   ) {
     changes.subscribe((key) => this.invalidate(key));
   }
 
   async operator(token: string): Promise<OperatorPrincipal | null> {
     const op = await this.operators.findActiveByTokenHash(hashToken(token));
+    return op ? { kind: 'operator', operatorId: op.id, name: op.name, role: op.role } : null;
+  }
+
+  /** The operator of a browser session (the value of its cookie), while the session and the operator last. */
+  async operatorBySession(sessionToken: string): Promise<OperatorPrincipal | null> {
+    const op = await this.operatorSessions.findActiveOperator(hashToken(sessionToken));
     return op ? { kind: 'operator', operatorId: op.id, name: op.name, role: op.role } : null;
   }
 

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ALL_CHANGED, ChangeBus, ChatRepository, type PendingChatDelivery } from '@app/db';
+import {
+  ALL_CHANGED,
+  ChangeBus,
+  ChatRepository,
+  type PendingChatDelivery,
+  TransactionRunner,
+  type UsageIncrement,
+  UsageCountersRepository,
+} from '@app/db';
 import { InterconnectDecisions } from '@app/interconnect';
 import { chatDeliveriesKey } from './chat-rooms.service.js';
 import { eventShownTo } from './event-visibility.js';
@@ -23,6 +31,8 @@ export class ChatDeliveries {
     private readonly chat: ChatRepository,
     private readonly decisions: InterconnectDecisions,
     private readonly changes: ChangeBus,
+    private readonly tx: TransactionRunner,
+    private readonly usage: UsageCountersRepository,
   ) {}
 
   async pull(network: string, query: { after: string; limit: number; waitMs: number }): Promise<PulledDeliveries> {
@@ -39,8 +49,18 @@ export class ChatDeliveries {
     }
   }
 
-  acknowledge(network: string, upTo: string): Promise<number> {
-    return this.chat.acknowledgeDeliveries(network, upTo);
+  /**
+   * Marks the network's deliveries up to `upTo` done and, in the same transaction, counts the
+   * message deliveries in the usage counters (the receiving network's total, and the pair with the
+   * sending network). A push to the network's gateway that marks deliveries done counts them the
+   * same way (`UsageCountersRepository.add` in its transaction, kind `chat-deliveries`).
+   */
+  async acknowledge(network: string, upTo: string): Promise<number> {
+    return this.tx.run(async (manager) => {
+      const { acknowledged, messagesFrom } = await this.chat.acknowledgeDeliveries(network, upTo, manager);
+      await this.usage.add(chatDeliveryUsage(network, messagesFrom), manager);
+      return acknowledged;
+    });
   }
 
   private async read(network: string, after: string, limit: number): Promise<PulledDeliveries> {
@@ -68,4 +88,13 @@ export class ChatDeliveries {
     });
     return { arrived, stop };
   }
+}
+
+/** Message deliveries done to `receiver`, per sending network: its total and one pair per sender. */
+export function chatDeliveryUsage(receiver: string, messagesFrom: Map<string, number>): UsageIncrement[] {
+  const total = [...messagesFrom.values()].reduce((sum, n) => sum + n, 0);
+  return [
+    { member: receiver, kind: 'chat-deliveries', n: total },
+    ...[...messagesFrom].map(([sender, n]) => ({ member: receiver, peer: sender, kind: 'chat-deliveries' as const, n })),
+  ];
 }

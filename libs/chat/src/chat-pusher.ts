@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { ALL_CHANGED, ChangeBus, ChatPushRepository, ChatRepository } from '@app/db';
+import {
+  ALL_CHANGED,
+  ChangeBus,
+  ChatPushRepository,
+  ChatRepository,
+  type PendingChatDelivery,
+  TransactionRunner,
+  UsageCountersRepository,
+} from '@app/db';
+import { chatDeliveryUsage } from './chat-deliveries.service.js';
 import { InterconnectDecisions } from '@app/interconnect';
 import { OutboundClient } from '@app/outbound';
 import { chatDeliveriesKey } from './chat-rooms.service.js';
@@ -52,6 +61,8 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly chat: ChatRepository,
     private readonly decisions: InterconnectDecisions,
     private readonly changes: ChangeBus,
+    private readonly tx: TransactionRunner,
+    private readonly usage: UsageCountersRepository,
     outbound: OutboundClient,
   ) {
     // renewed every third of it while the worker drains, so it runs out only when the worker is gone
@@ -123,7 +134,7 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
         const pending = await this.chat.pendingDeliveries(network, '0', this.config.chat.push.batchSize);
         if (pending.length === 0) return;
         const outcome = await this.batch.send(network, pending, await this.decisions.directory());
-        await this.push.settle(network, outcome.done);
+        await this.settle(network, pending, outcome.done);
         if (outcome.failure) {
           this.leases.delete(network);
           lease.held = false;
@@ -178,6 +189,19 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     clearTimeout(lease.releaseTimer);
     lease.held = false;
     await this.push.release(network, this.holder);
+  }
+
+  /** Marks the batch's deliveries done and counts the messages pushed (usage), in one transaction. */
+  private async settle(network: string, pending: PendingChatDelivery[], done: BatchOutcome['done']): Promise<void> {
+    if (done.length === 0) return;
+    await this.tx.run(async (manager) => {
+      const pushed = new Set(await this.push.settle(network, done, manager));
+      const messagesFrom = new Map<string, number>();
+      for (const d of pending) {
+        if (d.kind === 'message' && pushed.has(d.id)) messagesFrom.set(d.network, (messagesFrom.get(d.network) ?? 0) + 1);
+      }
+      if (messagesFrom.size) await this.usage.add(chatDeliveryUsage(network, messagesFrom), manager);
+    });
   }
 
   private async failed(network: string, failures: number, failure: NonNullable<BatchOutcome['failure']>): Promise<void> {

@@ -10,7 +10,16 @@ import {
   InvalidInputError,
   NotFoundError,
 } from '@app/common';
-import { type ChatParticipantEntity, ChatRepository, type ChatRoomEntity, TransactionRunner } from '@app/db';
+import {
+  type ChatEventEntity,
+  type ChatParticipantEntity,
+  ChatRepository,
+  type ChatRoomEntity,
+  type NewChatDelivery,
+  TransactionRunner,
+  type UsageIncrement,
+  UsageCountersRepository,
+} from '@app/db';
 import { type DecisionDirectory, InterconnectDecisions } from '@app/interconnect';
 import { parseParticipantUri, ParticipantUriError } from '@app/message-log';
 import { mayEnter, networksToRemove, type PresentNetwork } from './room-admission.js';
@@ -62,6 +71,7 @@ export class ChatRooms {
     private readonly tx: TransactionRunner,
     private readonly rooms: ChatRepository,
     private readonly decisions: InterconnectDecisions,
+    private readonly usage: UsageCountersRepository,
   ) {}
 
   /** The host of every room URI: the hub's own domain (no member's users live there). */
@@ -179,6 +189,7 @@ export class ChatRooms {
           [...recipientsByNetwork(e, participants)].map(([network, recipients]) => ({ roomId, seq: e.seq, network, recipients })),
         );
         await this.rooms.insertDeliveries(rows, manager);
+        await this.usage.add(chatMessageUsage(events, rows), manager);
         return { result, networks: [...new Set(rows.map((r) => r.network))] };
       },
     );
@@ -446,4 +457,21 @@ function presentNetworks(participants: readonly ChatParticipantEntity[]): Presen
 /** Participants of networks the viewer may see (fail closed between a change and its re-evaluation). */
 function visibleTo(viewer: string, participants: ChatParticipantEntity[], directory: DecisionDirectory): ChatParticipantEntity[] {
   return participants.filter((p) => directory.visible(viewer, p.network));
+}
+
+/**
+ * The usage of the messages among these events: one chat message for the sending network, and one
+ * per pair with each other network the message is delivered to (counted with the message, in its
+ * transaction; deliveries are counted when they are done).
+ */
+function chatMessageUsage(events: ChatEventEntity[], deliveries: NewChatDelivery[]): UsageIncrement[] {
+  return events
+    .filter((e) => e.kind === 'message')
+    .flatMap((e) => {
+      const peers = new Set(deliveries.filter((d) => d.seq === e.seq && d.network !== e.network).map((d) => d.network));
+      return [
+        { member: e.network, kind: 'chat-messages' as const, n: 1 },
+        ...[...peers].map((peer) => ({ member: e.network, peer, kind: 'chat-messages' as const, n: 1 })),
+      ];
+    });
 }

@@ -1,7 +1,12 @@
 import { hash, randomBytes } from 'node:crypto';
 
 /** Token kinds; the prefix lets a guard and a secret scanner tell them apart. */
-export const TOKEN_PREFIXES = { operator: 'hubop_', memberKey: 'hubmk_', applicationClaim: 'hubac_' } as const;
+export const TOKEN_PREFIXES = {
+  operator: 'hubop_',
+  memberKey: 'hubmk_',
+  applicationClaim: 'hubac_',
+  operatorSession: 'hubos_',
+} as const;
 export type TokenKind = keyof typeof TOKEN_PREFIXES;
 
 export interface IssuedToken {

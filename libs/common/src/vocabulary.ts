@@ -46,3 +46,13 @@ export type ChatHistoryVisibility = (typeof CHAT_HISTORY_VISIBILITIES)[number];
 /** `removed`: taken out by the hub because its network lost the right to be in the room */
 export const CHAT_PARTICIPANT_STATES = ['invited', 'joined', 'left', 'kicked', 'banned', 'removed'] as const;
 export type ChatParticipantState = (typeof CHAT_PARTICIPANT_STATES)[number];
+
+// Usage accounting (the settlement basis between members)
+export const USAGE_KINDS = [
+  'messages-logged',
+  'chat-messages',
+  'chat-deliveries',
+  'provisioning-fetches',
+  'assertions-issued',
+] as const;
+export type UsageKind = (typeof USAGE_KINDS)[number];

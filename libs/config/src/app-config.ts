@@ -39,6 +39,7 @@ export interface AppConfig {
   /** reconcile*: the reconciler re-dispatches rows whose job left no receipt (see docs/queues.md) */
   outbox: { pollIntervalMs: number; batchSize: number; reconcileIntervalMs: number; reconcileGraceMs: number };
   chat: { sweepIntervalMs: number; push: ChatPushConfig };
+  usage: { flushIntervalMs: number };
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
   /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
@@ -148,6 +149,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         batchSize: e.CHAT_PUSH_BATCH_SIZE,
       },
     },
+    usage: { flushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
     outbound: {
       allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,

@@ -143,6 +143,8 @@ export const envSchema = z.object({
   CHAT_PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Deliveries a worker reads per gateway at a time. */
   CHAT_PUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+  // how often a hub adds the provisioning fetches it counted in memory to usage_counters
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
 });
 
 /** envSchema with the rules between variables (HUB_TLS_CERT and HUB_TLS_KEY: both or neither, matching). */

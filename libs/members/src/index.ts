@@ -5,3 +5,5 @@ export * from './member-lifecycle.js';
 export * from './members.module.js';
 export * from './members.service.js';
 export * from './operators.service.js';
+export * from './operator-sessions.service.js';
+export * from './usage-report.service.js';

@@ -2,12 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ForbiddenError, InvalidInputError, isDomainOrSubdomain, PayloadTooLargeError } from '@app/common';
-import { type ChainHead, type LogAppend, type LogAppendOutcome, LogBatchText, MessageLogRepository } from '@app/db';
+import {
+  type ChainHead,
+  type LogAppend,
+  type LogAppendOutcome,
+  LogBatchText,
+  MessageLogRepository,
+  type UsageIncrement,
+} from '@app/db';
 import { type DecisionDirectory, InterconnectDecisions } from '@app/interconnect';
 import { JobName, OutboxWriter } from '@app/queue';
 import { MAX_BATCH_RECORDS, parseRecord, type RejectedRecord } from './message-record.js';
 import { canonicalRecord, isPlainRecord, PendingChainEntries } from './record-chain.js';
-import { authorizeRecord } from './record-authorization.js';
+import { authorizeRecord, MEMBER_TAG_PREFIX } from './record-authorization.js';
 
 export interface LoggedRecordRef {
   index: number;
@@ -33,6 +40,8 @@ interface CheckedBatch {
   text: LogBatchText;
   entries: PendingChainEntries;
   indexes: number[];
+  /** per row, the other member networks the record involves (usage per peering pair), space-separated */
+  peers: string[];
   /** earliest and latest record timestamp (ms), for the partitions they need */
   firstTs: number;
   lastTs: number;
@@ -97,6 +106,7 @@ export class MessageLogIngest {
       text: new LogBatchText(origin, randomUUID()),
       entries: new PendingChainEntries(),
       indexes: [],
+      peers: [],
       firstTs: Infinity,
       lastTs: -Infinity,
       rejected: [],
@@ -132,6 +142,7 @@ export class MessageLogIngest {
       batch.entries.add(canonicalRecord(content, plain));
       batch.text.add(content, plain);
       batch.indexes.push(index);
+      batch.peers.push(peersOf(verdict.tags, this.config.hub.domain));
       const t = r.ts.getTime();
       if (t < batch.firstTs) batch.firstTs = t;
       if (t > batch.lastTs) batch.lastTs = t;
@@ -202,8 +213,38 @@ export class MessageLogIngest {
       records: kept.length,
       committedAt: new Date().toISOString(),
     });
-    return { result: { ...result, batchId }, commit: { head: { lastSeq, lastHash }, outbox } };
+    return {
+      result: { ...result, batchId },
+      commit: { head: { lastSeq, lastHash }, outbox, usage: loggedUsage(origin, batch.peers, kept) },
+    };
   }
+}
+
+/**
+ * The member networks a record's tags name besides the origin (its first tag) and the hub: its
+ * member tags come first, in order (authorizeRecord).
+ */
+function peersOf(tags: string[], hubDomain: string): string {
+  let peers = '';
+  for (let i = 1; i < tags.length && tags[i].startsWith(MEMBER_TAG_PREFIX); i++) {
+    const net = tags[i].slice(MEMBER_TAG_PREFIX.length);
+    if (net !== hubDomain) peers = peers ? `${peers} ${net}` : net;
+  }
+  return peers;
+}
+
+/** What the batch's kept rows add to the usage counters: the origin's total and each pair, one upsert per batch. */
+function loggedUsage(origin: string, peers: string[], kept: number[]): UsageIncrement[] {
+  const perPeer = new Map<string, number>();
+  for (const i of kept) {
+    const key = peers[i];
+    if (key) perPeer.set(key, (perPeer.get(key) ?? 0) + 1);
+  }
+  const usage: UsageIncrement[] = [{ member: origin, kind: 'messages-logged', n: kept.length }];
+  for (const [key, n] of perPeer) {
+    for (const peer of key.split(' ')) usage.push({ member: origin, peer, kind: 'messages-logged', n });
+  }
+  return usage;
 }
 
 function checkBatchSize(inputs: unknown[]): void {

@@ -15,7 +15,8 @@ export interface AuthorizationContext {
 export type RecordVerdict = { ok: true; tags: string[] } | { ok: false; rejected: RejectedRecord };
 
 /** Tag prefixes of message_log.tags: one GIN index answers "by member", "by participant" and "by room". */
-export const memberTag = (domain: string) => `n:${domain}`;
+export const MEMBER_TAG_PREFIX = 'n:';
+export const memberTag = (domain: string) => `${MEMBER_TAG_PREFIX}${domain}`;
 export const participantTag = (uri: string) => `u:${uri}`;
 export const roomTag = (room: string) => `r:${room}`;
 

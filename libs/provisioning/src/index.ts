@@ -1,3 +1,4 @@
+export * from './fetch-usage.js';
 export * from './change-notifications.handler.js';
 export * from './hub-document.js';
 export * from './provisioning-views.service.js';

@@ -5,8 +5,9 @@ import { ChangeNotificationsHandler } from './change-notifications.handler.js';
 import { ProvisioningViews } from './provisioning-views.service.js';
 import { ProvisioningService } from './provisioning.service.js';
 import { ViewCache } from './view-cache.js';
+import { ProvisioningFetchUsage } from './fetch-usage.js';
 
-const SERVICES = [ProvisioningService, ProvisioningViews, ViewCache, ChangeNotificationsHandler];
+const SERVICES = [ProvisioningService, ProvisioningViews, ViewCache, ChangeNotificationsHandler, ProvisioningFetchUsage];
 
 @Module({
   imports: [AuditModule, InterconnectModule, HubOutboundModule],

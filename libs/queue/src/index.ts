@@ -9,3 +9,5 @@ export * from './job-schedules.js';
 export * from './outbox-reconciler.js';
 export * from './queue-counters.js';
 export * from './failed-jobs.js';
+export * from './queue-administration.js';
+export * from './queue-admin.module.js';

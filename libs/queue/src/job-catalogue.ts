@@ -215,6 +215,26 @@ export type JobHandlerMap<Q extends QueueName> = { readonly [N in QueueJobName<Q
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
 
+/**
+ * Whether operators see a queue (the queue dashboard, the admin job routes). Every queue must say
+ * so: a queue whose jobs reveal something operators must not learn (lawful interception) is
+ * declared `false` and is then answered like a queue that does not exist.
+ */
+export const QUEUE_SHOWN_TO_OPERATORS = {
+  [QueueName.MemberEvents]: true,
+  [QueueName.ProvisioningChanges]: true,
+  [QueueName.ChangeNotifications]: true,
+  [QueueName.MessageLog]: true,
+  [QueueName.MessageLogMaintenance]: true,
+  [QueueName.Chat]: true,
+} as const satisfies { readonly [Q in QueueName]: boolean };
+
+/** The queues of the catalogue operators may see, in catalogue order. */
+export const OPERATOR_QUEUES: QueueName[] = ALL_QUEUES.filter((q) => QUEUE_SHOWN_TO_OPERATORS[q]);
+
+/** The operator-visible queue of that name; undefined for any other name (unknown or hidden alike). */
+export const operatorQueue = (name: string): QueueName | undefined => OPERATOR_QUEUES.find((q) => q === name);
+
 /** Prefix of the job id of every outbox-fed job (and so of its receipt). */
 export const OUTBOX_JOB_ID_PREFIX = 'outbox-';
 

@@ -5,6 +5,7 @@ import { problemContent, REQUEST_BODY_EXTENSION } from './openapi.decorators.js'
 import { InvalidParam, ProblemDetails } from './problem-details.schema.js';
 import { logRecordComponents } from '../message-log/message-log.schemas.js';
 import { wellKnownMemberPathItem } from '../provisioning/provisioning.openapi.js';
+import { operatorBrowserPathItems } from '../queues/queue-dashboard.openapi.js';
 
 export const OPENAPI_JSON_PATH = '/docs/openapi.json';
 
@@ -46,6 +47,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails, InvalidParam] });
   document.paths['/.well-known/pres-im-provisioning/{domain}'] = wellKnownMemberPathItem();
+  Object.assign(document.paths, operatorBrowserPathItems());
+  document.components!.securitySchemes!.operatorSession = {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'hub_operator_session',
+    description: 'the session cookie POST /admin/sign-in sets (queue dashboard only; the JSON API takes bearer tokens)',
+  };
   Object.assign(document.components!.schemas!, logRecordComponents());
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item)) {

@@ -3,7 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest, preParsingAsyncHookHandler, RouteOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, preParsingAsyncHookHandler, RouteOptions } from 'fastify';
 import { Redis } from 'ioredis';
 import {
   authenticateRequest,
@@ -18,6 +18,7 @@ import { UnauthenticatedError } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { redisOptionsFromUrl } from '@app/queue';
 import { WELL_KNOWN_MEMBER_PATH } from '../provisioning/well-known-member.route.js';
+import { isQueueDashboardRoute } from '../queues/queue-dashboard-paths.js';
 
 /** What each guard requires; a route with several guards is protected by the strictest. */
 const AUTHENTICATION_BY_GUARD = new Map<unknown, RouteAuthentication>([
@@ -53,7 +54,7 @@ export const PUBLIC_BODY_LIMIT = 64 * 1024;
  *   a minute, every request of that address that presents credentials gets 429 before any lookup,
  *   so guessing keys or flooding the credential check with bogus ones costs the hub nothing more.
  */
-export async function installRouteProtection(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+export async function installRouteProtection(app: NestFastifyApplication, config: AppConfig): Promise<RouteProtection> {
   const fastify = app.getHttpAdapter().getInstance();
   const verifier = app.get(CredentialVerifier);
   const authentication = routeAuthentication(app);
@@ -61,26 +62,30 @@ export async function installRouteProtection(app: NestFastifyApplication, config
 
   // created once the rate-limit plugin is registered below (routes are added after that, in init)
   const limits: { failures?: FailureLimiter } = {};
+  const withFailureLimit: RouteProtection['withFailureLimit'] = async (request, reply, presented, authenticate) => {
+    const { failures } = limits;
+    if (presented && failures) {
+      const seen = await failures(request, { increment: false });
+      if (seen.remaining === 0) {
+        reply.header('Retry-After', String(Math.max(1, seen.ttlInSeconds)));
+        throw Object.assign(new Error('too many refused credentials from this address; retry after Retry-After seconds'), {
+          statusCode: 429,
+        });
+      }
+    }
+    try {
+      return await authenticate();
+    } catch (error) {
+      if (presented && failures && error instanceof UnauthenticatedError) await failures(request);
+      throw error;
+    }
+  };
   const authenticateBeforeBody = (kind: RouteAuthentication): preParsingAsyncHookHandler =>
     async function authenticateBeforeBody(request, reply) {
-      const presented = request.headers.authorization !== undefined;
       try {
-        const { failures } = limits;
-        if (presented && failures) {
-          const seen = await failures(request, { increment: false });
-          if (seen.remaining === 0) {
-            reply.header('Retry-After', String(Math.max(1, seen.ttlInSeconds)));
-            throw Object.assign(new Error('too many refused credentials from this address; retry after Retry-After seconds'), {
-              statusCode: 429,
-            });
-          }
-        }
-        try {
-          await authenticateRequest(verifier, request as unknown as AuthenticatedRequest, kind);
-        } catch (error) {
-          if (presented && failures && error instanceof UnauthenticatedError) await failures(request);
-          throw error;
-        }
+        await withFailureLimit(request, reply, request.headers.authorization !== undefined, () =>
+          authenticateRequest(verifier, request as unknown as AuthenticatedRequest, kind),
+        );
       } catch (error) {
         if (hasBody(request)) reply.header('Connection', 'close');
         throw error;
@@ -88,6 +93,8 @@ export async function installRouteProtection(app: NestFastifyApplication, config
     };
 
   fastify.addHook('onRoute', (route: RouteOptions) => {
+    // the queue dashboard authenticates its own routes (bearer or session cookie), before the body
+    if (isQueueDashboardRoute(route.url)) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const keys = methods.flatMap((m) => [`${m} ${route.url}`, ...(m === 'HEAD' ? [`GET ${route.url}`] : [])]);
     keys.forEach((k) => unmatched.delete(k));
@@ -130,6 +137,21 @@ export async function installRouteProtection(app: NestFastifyApplication, config
     allowList: () => false,
     keyGenerator: (request) => `auth-failures:${request.ip}`,
   }) as FailureLimiter;
+  return { withFailureLimit };
+}
+
+/** What routes that authenticate themselves (the queue dashboard, the sign-in form) share with the others. */
+export interface RouteProtection {
+  /**
+   * Runs `authenticate` under HUB_AUTH_FAILURE_LIMIT: when credentials are `presented` and the
+   * address is past the limit, a 429 (with Retry-After) before any lookup; a refusal (401) counts.
+   */
+  withFailureLimit<T>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    presented: boolean,
+    authenticate: () => Promise<T>,
+  ): Promise<T>;
 }
 
 /** Counts (or, with `increment: false`, reads) an address's refused credentials in the current minute. */

@@ -2,6 +2,7 @@ import helmet from 'helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { onRequestHookHandler, RouteOptions } from 'fastify';
 import type { AppConfig } from '@app/config';
+import { isQueueDashboardRoute, SIGN_IN_PATH } from '../queues/queue-dashboard-paths.js';
 
 /** Where SwaggerModule serves the UI (create-hub-app.ts). */
 const DOCS_PATH = '/docs';
@@ -15,7 +16,7 @@ const DOCS_PATH = '/docs';
  * - `Cache-Control: no-store` unless the route says otherwise: API keys, operator tokens and every
  *   other answer of an authenticated route stay out of caches; the routes meant to be cached
  *   (provisioning views, the federation stream, the JWKS) set their own Cache-Control.
- * - helmet's headers on the /docs pages only: a CSP allowing only the hub's own scripts (Swagger UI
+ * - helmet's headers on the pages a browser opens (/docs, the queue dashboard, the operator sign-in) only: a CSP allowing only the hub's own scripts (Swagger UI
  *   loads its bundle and its init script from /docs, no inline script) and its inline styles. No
  *   upgrade-insecure-requests on a hub served over plain HTTP, where it would break the page.
  *   helmet runs as a hook of those routes alone: @fastify/helmet adds two hooks (one async, one
@@ -52,7 +53,8 @@ export async function installSecurityHeaders(app: NestFastifyApplication, config
     docsHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   };
   fastify.addHook('onRoute', (route: RouteOptions) => {
-    if (route.url === DOCS_PATH || route.url.startsWith(`${DOCS_PATH}/`) || route.url.startsWith(`${DOCS_PATH}-`)) {
+    const docs = route.url === DOCS_PATH || route.url.startsWith(`${DOCS_PATH}/`) || route.url.startsWith(`${DOCS_PATH}-`);
+    if (docs || isQueueDashboardRoute(route.url) || route.url === SIGN_IN_PATH) {
       const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
       route.onRequest = [...own, applyDocsHeaders];
     }

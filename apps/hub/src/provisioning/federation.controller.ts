@@ -3,7 +3,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { CurrentPrincipal, OptionalMemberAuthGuard, type MemberPrincipal } from '@app/auth';
-import { ProvisioningViews } from '@app/provisioning';
+import { ProvisioningFetchUsage, ProvisioningViews } from '@app/provisioning';
 import { contentTypeOf } from './content-negotiation.js';
 import { ApiOptionalMemberAuth, ApiProblems } from '../common/openapi.decorators.js';
 import { ApiProvisioningView } from './provisioning.openapi.js';
@@ -15,7 +15,10 @@ import { parseSince, requestedFormat } from './send-view.js';
 @UseGuards(OptionalMemberAuthGuard)
 @Controller('v1/federation/provisioning')
 export class FederationController {
-  constructor(private readonly views: ProvisioningViews) {}
+  constructor(
+    private readonly views: ProvisioningViews,
+    private readonly usage: ProvisioningFetchUsage,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Every member visible to the caller with its document; ?since= for changes only' })
@@ -33,6 +36,7 @@ export class FederationController {
       embedDocuments: true,
       since: parseSince(since),
     });
+    this.usage.fetched(principal?.domain ?? null, null);
     void reply
       .header('Vary', 'Accept, Authorization')
       .header('Cache-Control', principal ? 'private, no-cache' : 'public, max-age=60')

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialVerifier } from '@app/auth';
-import type { ProvisioningViews } from '@app/provisioning';
+import type { ProvisioningFetchUsage, ProvisioningViews } from '@app/provisioning';
 import { cheapRequestIdFor } from '../common/request-id.js';
 import { contentTypeOf, matchesIfNoneMatch, negotiateFormat } from './content-negotiation.js';
 import { VIEW_VARY, viewCacheControl } from './send-view.js';
@@ -35,6 +35,7 @@ export class WellKnownFastPath {
   constructor(
     private readonly verifier: CredentialVerifier,
     private readonly views: ProvisioningViews,
+    private readonly usage: ProvisioningFetchUsage,
     /** Fastify's maxParamLength: a longer segment is a 404 from its router, not ours to answer */
     private readonly maxParamLength: number,
   ) {}
@@ -57,6 +58,7 @@ export class WellKnownFastPath {
     if (!format) return false;
     const view = this.views.peekMemberView(domain, member.domain, format);
     if (!view) return false;
+    this.usage.fetched(member.domain, domain);
 
     // The names, their order and the values are those Fastify writes for the route (its onRequest
     // hooks set X-Request-Id, then X-Content-Type-Options and a default Cache-Control, which

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { authenticateRequest, CredentialVerifier, type AuthenticatedRequest, type MemberPrincipal } from '@app/auth';
-import { ProvisioningViews } from '@app/provisioning';
+import { ProvisioningFetchUsage, ProvisioningViews } from '@app/provisioning';
+import { normalizeDomain } from '@app/common';
 import type { ShortcutSlot } from '../common/hub-server.js';
 import { sendProblem, toProblem } from '../common/problem-details.filter.js';
 import { requestedFormat, sendView } from './send-view.js';
@@ -22,6 +23,7 @@ export const WELL_KNOWN_MEMBER_PATH = '/.well-known/pres-im-provisioning/:domain
 export function registerWellKnownMemberRoute(app: NestFastifyApplication): void {
   const verifier = app.get(CredentialVerifier);
   const views = app.get(ProvisioningViews);
+  const usage = app.get(ProvisioningFetchUsage);
   const logger = new Logger('ProblemDetails');
   app
     .getHttpAdapter()
@@ -33,7 +35,9 @@ export function registerWellKnownMemberRoute(app: NestFastifyApplication): void 
         const member = (request as unknown as AuthenticatedRequest).principal as MemberPrincipal | undefined;
         const format = requestedFormat(request);
         const requestor = member?.domain ?? null;
-        sendView(request, reply, await views.memberView(request.params.domain, requestor, format), format, requestor);
+        const view = await views.memberView(request.params.domain, requestor, format);
+        usage.fetched(requestor, normalizeDomain(request.params.domain));
+        sendView(request, reply, view, format, requestor);
       } catch (error) {
         sendProblem(reply, toProblem(error, request, logger));
       }
@@ -51,6 +55,7 @@ export function installWellKnownFastPath(app: NestFastifyApplication, slot: Shor
   const fastPath = new WellKnownFastPath(
     app.get(CredentialVerifier),
     app.get(ProvisioningViews),
+    app.get(ProvisioningFetchUsage),
     fastify.initialConfig.maxParamLength ?? 100,
   );
   slot.current = (request, response) => fastPath.serve(request, response);

@@ -2,7 +2,7 @@ import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, OptionalMemberAuthGuard, type MemberPrincipal } from '@app/auth';
-import { ProvisioningViews } from '@app/provisioning';
+import { ProvisioningFetchUsage, ProvisioningViews } from '@app/provisioning';
 import { requestedFormat, sendView } from './send-view.js';
 import { ApiOptionalMemberAuth } from '../common/openapi.decorators.js';
 import { ApiProvisioningView } from './provisioning.openapi.js';
@@ -20,7 +20,10 @@ import { ApiProvisioningView } from './provisioning.openapi.js';
 @UseGuards(OptionalMemberAuthGuard)
 @Controller('.well-known/pres-im-provisioning')
 export class WellKnownController {
-  constructor(private readonly views: ProvisioningViews) {}
+  constructor(
+    private readonly views: ProvisioningViews,
+    private readonly usage: ProvisioningFetchUsage,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "The hub's own document, listing the members visible to the caller" })
@@ -28,6 +31,8 @@ export class WellKnownController {
   async hub(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal?: MemberPrincipal) {
     const format = requestedFormat(request);
     const requestor = principal?.domain ?? null;
-    sendView(request, reply, await this.views.hubView(requestor, format), format, requestor);
+    const view = await this.views.hubView(requestor, format);
+    this.usage.fetched(requestor, null);
+    sendView(request, reply, view, format, requestor);
   }
 }

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { InvalidInputError, NotFoundError } from '@app/common';
-import { ProvisioningViews } from '@app/provisioning';
+import { InvalidInputError, normalizeDomain, NotFoundError } from '@app/common';
+import { ProvisioningFetchUsage, ProvisioningViews } from '@app/provisioning';
 import {
   normalizeIpAddress,
   PRES_IM_PROVISIONING_CONTENT_TYPE,
@@ -42,6 +42,7 @@ export class SipListenerService implements OnApplicationBootstrap, OnApplication
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly views: ProvisioningViews,
+    private readonly usage: ProvisioningFetchUsage,
   ) {}
 
   /** Addresses actually bound (ports are the real ones when HUB_SIP_PORT is 0); null values when not listening. */
@@ -88,6 +89,7 @@ export class SipListenerService implements OnApplicationBootstrap, OnApplication
     const target = targetInput.toLowerCase().replace(/\.$/, '');
     if (this.isHubTarget(target)) {
       const view = await this.views.hubView(null, 'xml');
+      this.usage.fetched(null, null);
       return { body: view.body.toString('utf8'), contentType: PRES_IM_PROVISIONING_CONTENT_TYPE };
     }
     if (isIP(target) !== 0) {
@@ -95,6 +97,7 @@ export class SipListenerService implements OnApplicationBootstrap, OnApplication
     }
     try {
       const view = await this.views.memberView(target, null, 'xml');
+      this.usage.fetched(null, normalizeDomain(target));
       return { body: view.body.toString('utf8'), contentType: PRES_IM_PROVISIONING_CONTENT_TYPE };
     } catch (error) {
       // unknown, unpublished or not visible to anonymous callers; or not a domain name at all

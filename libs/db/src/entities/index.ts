@@ -22,6 +22,8 @@ import { ChatParticipantEntity } from './chat-participant.entity.js';
 import { ChatEventEntity } from './chat-event.entity.js';
 import { ChatDeliveryEntity } from './chat-delivery.entity.js';
 import { ChatDestinationEntity } from './chat-destination.entity.js';
+import { OperatorSessionEntity } from './operator-session.entity.js';
+import { UsageCounterEntity, UsageFlushEntity } from './usage-counter.entity.js';
 
 export * from './audit-entry.entity.js';
 export * from './job-receipt.entity.js';
@@ -48,6 +50,8 @@ export * from './chat-participant.entity.js';
 export * from './chat-event.entity.js';
 export * from './chat-delivery.entity.js';
 export * from './chat-destination.entity.js';
+export * from './operator-session.entity.js';
+export * from './usage-counter.entity.js';
 
 export const ENTITIES = [
   MemberEntity,
@@ -74,4 +78,7 @@ export const ENTITIES = [
   ChatEventEntity,
   ChatDeliveryEntity,
   ChatDestinationEntity,
+  OperatorSessionEntity,
+  UsageCounterEntity,
+  UsageFlushEntity,
 ];

@@ -11,6 +11,7 @@ import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryGeneratedCol
 @Index('idx_outbox_unsettled', ['dispatchedAt'], {
   where: 'dispatched_at IS NOT NULL AND settled_at IS NULL AND parked_at IS NULL',
 })
+@Index('idx_outbox_parked', ['queue', 'id'], { where: 'parked_at IS NOT NULL AND discarded_at IS NULL' })
 export class OutboxMessageEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -56,4 +57,8 @@ export class OutboxMessageEntity {
   /** When the job failed for good (reason in last_error): left to an operator, not re-dispatched. */
   @Column({ name: 'parked_at', type: 'timestamptz', nullable: true })
   parkedAt: Date | null;
+
+  /** When an operator gave a parked job up (audited): it stays parked and is no longer listed or retried. */
+  @Column({ name: 'discarded_at', type: 'timestamptz', nullable: true })
+  discardedAt: Date | null;
 }

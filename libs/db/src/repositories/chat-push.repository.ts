@@ -87,20 +87,28 @@ export class ChatPushRepository {
 
   /**
    * Marks deliveries done with how (ids of one network), and, when any was pushed, clears the
-   * gateway's failures: it is answering again. One statement.
+   * gateway's failures: it is answering again. One statement; returns the ids it marked pushed
+   * (not those a pull acknowledged meanwhile).
    */
-  async settle(network: string, done: Array<{ id: string; outcome: ChatDeliveryOutcome }>): Promise<void> {
-    if (done.length === 0) return;
-    await this.dataSource.query(
+  async settle(
+    network: string,
+    done: Array<{ id: string; outcome: ChatDeliveryOutcome }>,
+    manager: EntityManager,
+  ): Promise<string[]> {
+    if (done.length === 0) return [];
+    const rows = (await manager.query(
       `WITH settled AS (
          UPDATE chat_deliveries d SET delivered_at = now(), outcome = s.outcome
            FROM unnest($2::bigint[], $3::text[]) AS s(id, outcome)
           WHERE d.id = s.id AND d.network = $1 AND d.delivered_at IS NULL
-         RETURNING d.outcome)
-       UPDATE chat_destinations SET attempts = 0, last_error = NULL, next_attempt_at = NULL, last_success_at = now()
-        WHERE network = $1 AND EXISTS (SELECT 1 FROM settled WHERE outcome = 'pushed')`,
+         RETURNING d.id, d.outcome),
+       answering AS (
+         UPDATE chat_destinations SET attempts = 0, last_error = NULL, next_attempt_at = NULL, last_success_at = now()
+          WHERE network = $1 AND EXISTS (SELECT 1 FROM settled WHERE outcome = 'pushed'))
+       SELECT id::text AS id FROM settled WHERE outcome = 'pushed'`,
       [network, done.map((d) => d.id), done.map((d) => d.outcome)],
-    );
+    )) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
   }
 
   /** Records a failed push and gives the lease back: tried again at `retryAt`, or parked. */

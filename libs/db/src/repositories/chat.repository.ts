@@ -133,16 +133,26 @@ export class ChatRepository {
     return rows;
   }
 
-  /** Marks the network's deliveries up to `upToId` delivered; returns how many were pending. */
-  async acknowledgeDeliveries(network: string, upToId: string): Promise<number> {
-    const result = await this.dataSource
-      .getRepository(ChatDeliveryEntity)
-      .createQueryBuilder()
-      .update()
-      .set({ deliveredAt: () => 'now()', outcome: 'acknowledged' })
-      .where('network = :network AND id <= :upToId AND delivered_at IS NULL', { network, upToId })
-      .execute();
-    return result.affected ?? 0;
+  /**
+   * Marks the network's deliveries up to `upToId` delivered (in the caller's transaction); returns
+   * how many were pending, and how many of them were messages, per sending network (usage).
+   */
+  async acknowledgeDeliveries(
+    network: string,
+    upToId: string,
+    manager: EntityManager,
+  ): Promise<{ acknowledged: number; messagesFrom: Map<string, number> }> {
+    const rows: Array<{ network: string; kind: string; n: string }> = await manager.query(
+      `WITH done AS (
+         UPDATE chat_deliveries SET delivered_at = now(), outcome = 'acknowledged'
+          WHERE network = $1 AND id <= $2 AND delivered_at IS NULL
+          RETURNING room_id, seq)
+       SELECT e.network, e.kind, count(*)::text AS n FROM done d JOIN chat_events e ON e.room_id = d.room_id AND e.seq = d.seq
+        GROUP BY 1, 2`,
+      [network, upToId],
+    );
+    const messagesFrom = new Map(rows.filter((r) => r.kind === 'message').map((r) => [r.network, Number(r.n)]));
+    return { acknowledged: rows.reduce((sum, r) => sum + Number(r.n), 0), messagesFrom };
   }
 
   /** Rooms in which the network has a user invited or joined (optionally one user), by id. */

@@ -19,6 +19,8 @@ import { MessageLogSearchRepository } from './message-log-search.repository.js';
 import { MessageLogStatsRepository } from './message-log-stats.repository.js';
 import { ChatRepository } from './chat.repository.js';
 import { ChatPushRepository } from './chat-push.repository.js';
+import { OperatorSessionRepository } from './operator-session.repository.js';
+import { UsageCountersRepository } from './usage-counters.repository.js';
 
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
@@ -43,12 +45,16 @@ export * from './message-log-search.repository.js';
 export * from './chat.repository.js';
 export * from './chat-push.repository.js';
 export * from './message-log-stats.repository.js';
+export * from './operator-session.repository.js';
+export * from './usage-counters.repository.js';
 
 export const REPOSITORIES = [
   TransactionRunner,
   MemberRepository,
   ApiKeyRepository,
   OperatorRepository,
+  OperatorSessionRepository,
+  UsageCountersRepository,
   AuditRepository,
   OutboxRepository,
   JobReceiptRepository,

@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
 import { KEYS_COPY_COLUMNS, LOG_COPY_COLUMNS, type LogBatchText } from './log-batch-text.js';
 import { type NewOutboxMessage, OutboxRepository } from './outbox.repository.js';
+import { type UsageIncrement, UsageCountersRepository } from './usage-counters.repository.js';
 
 export interface ChainHead {
   lastSeq: number;
@@ -27,8 +28,11 @@ export interface LogAppend {
 
 export interface LogAppendOutcome<T> {
   result: T;
-  /** the chain head the batch ends at and the outbox row announcing it; null: nothing to commit */
-  commit: { head: ChainHead; outbox: NewOutboxMessage } | null;
+  /**
+   * the chain head the batch ends at, the outbox row announcing it and the usage it adds (one
+   * aggregated upsert per batch); null: nothing to commit
+   */
+  commit: { head: ChainHead; outbox: NewOutboxMessage; usage?: UsageIncrement[] } | null;
 }
 
 interface PooledDriver {
@@ -111,7 +115,7 @@ export class MessageLogRepository {
   /**
    * One attempt of a batch's transaction on a connection of its own, in four round trips: `BEGIN` with the
    * lock on the origin's chain head (created at the genesis), the two COPYs, and the new chain
-   * head with the outbox row and `COMMIT`. Through TypeORM the same work took seven: its
+   * head with the outbox row, the batch's usage counters and `COMMIT`. Through TypeORM the same work took seven: its
    * transaction's BEGIN and COMMIT are statements of their own, and parameters need the extended
    * protocol, which sends one statement per round trip. `work` links the rows under the lock and
    * says what to commit; with nothing to commit, or on any error, the transaction is rolled back.
@@ -140,13 +144,15 @@ export class MessageLogRepository {
         await client.query('ROLLBACK');
         return outcome.result;
       }
-      const { head: next, outbox } = outcome.commit;
+      const { head: next, outbox, usage } = outcome.commit;
       if (!Number.isSafeInteger(next.lastSeq) || !/^[0-9a-f]{64}$/.test(next.lastHash)) {
         throw new Error(`appendBatch: no chain head ${next.lastSeq}/${next.lastHash}`);
       }
+      const literal = (v: string) => client.escapeLiteral(v);
+      const counted = UsageCountersRepository.addStatement(usage ?? [], literal);
       await client.query(
         `UPDATE message_log_chains SET last_seq = ${next.lastSeq}, last_hash = decode('${next.lastHash}', 'hex'), updated_at = now()
-         WHERE origin = ${originText}; ${OutboxRepository.insertStatement(outbox, (v) => client.escapeLiteral(v))}; COMMIT`,
+         WHERE origin = ${originText}; ${OutboxRepository.insertStatement(outbox, literal)};${counted ? ` ${counted};` : ''} COMMIT`,
       );
       return outcome.result;
     } catch (error) {

@@ -18,6 +18,17 @@ export interface UnsettledOutboxRow {
   receipted: boolean;
 }
 
+/** A parked row as an operator sees it (queue administration). */
+export interface ParkedOutboxRow {
+  id: string;
+  jobKey: string;
+  queue: string;
+  jobName: string;
+  payload: Record<string, unknown>;
+  parkedAt: Date;
+  reason: string | null;
+}
+
 /** Which rows the reconciler claims: dispatched longer ago than `graceMs`, of the named jobs, whose receipts are `receiptPrefix` + job key. */
 export interface UnsettledQuery {
   graceMs: number;
@@ -138,6 +149,69 @@ export class OutboxRepository {
     return affected > 0;
   }
 
+  /**
+   * Parked rows of a queue still waiting for an operator, newest first, below `beforeId`: not
+   * discarded, and without a receipt (a job retried from the dashboard that then succeeded is done).
+   * Served by idx_outbox_parked.
+   */
+  async listParked(query: {
+    queue: string;
+    beforeId?: string;
+    limit: number;
+    receiptPrefix: string;
+  }): Promise<ParkedOutboxRow[]> {
+    const rows: Array<ParkedRowSql> = await this.dataSource.query(
+      `SELECT ${PARKED_COLUMNS} FROM outbox o
+        WHERE o.queue = $1 AND o.parked_at IS NOT NULL AND o.discarded_at IS NULL AND ($2::bigint IS NULL OR o.id < $2::bigint)
+          AND NOT EXISTS (SELECT 1 FROM job_receipts r WHERE r.job_id = $4 || o.job_key::text)
+        ORDER BY o.id DESC LIMIT $3`,
+      [query.queue, query.beforeId ?? null, query.limit, query.receiptPrefix],
+    );
+    return rows.map(parkedRow);
+  }
+
+  /** How many rows per queue listParked would list. */
+  async countParked(receiptPrefix: string): Promise<Map<string, number>> {
+    const rows: Array<{ queue: string; parked: string }> = await this.dataSource.query(
+      `SELECT o.queue, count(*) AS parked FROM outbox o
+        WHERE o.parked_at IS NOT NULL AND o.discarded_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM job_receipts r WHERE r.job_id = $1 || o.job_key::text)
+        GROUP BY o.queue`,
+      [receiptPrefix],
+    );
+    return new Map(rows.map((r) => [r.queue, Number(r.parked)]));
+  }
+
+  /** The parked rows (not discarded) among these job keys, by job key. */
+  async findParked(jobKeys: string[]): Promise<Map<string, ParkedOutboxRow>> {
+    if (jobKeys.length === 0) return new Map();
+    const rows: Array<ParkedRowSql> = await this.dataSource.query(
+      `SELECT ${PARKED_COLUMNS} FROM outbox o
+        WHERE o.job_key = ANY($1::uuid[]) AND o.parked_at IS NOT NULL AND o.discarded_at IS NULL`,
+      [jobKeys],
+    );
+    return new Map(rows.map((r) => [r.job_key, parkedRow(r)]));
+  }
+
+  /** The row of a job key, locked until the transaction ends (an operator acting on it). */
+  lockByJobKey(jobKey: string, manager: EntityManager): Promise<OutboxMessageEntity | null> {
+    return this.repo(manager).findOne({ where: { jobKey }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * An operator retries a parked row's job: the row is open again as if just dispatched, so the
+   * reconciler settles it once its receipt exists, adds it again if the queue loses it, and the
+   * worker parks it again if it fails for good once more.
+   */
+  async unpark(id: string, manager: EntityManager): Promise<void> {
+    await manager.query('UPDATE outbox SET parked_at = NULL, last_error = NULL, dispatched_at = now() WHERE id = $1', [id]);
+  }
+
+  /** An operator gives a parked row's job up: it stays parked (the record of the failure), no longer listed. */
+  async discard(id: string, manager: EntityManager): Promise<void> {
+    await manager.query('UPDATE outbox SET discarded_at = now() WHERE id = $1', [id]);
+  }
+
   async recordFailure(ids: string[], error: string): Promise<void> {
     await this.dataSource.query(
       'UPDATE outbox SET dispatch_attempts = dispatch_attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])',
@@ -149,3 +223,25 @@ export class OutboxRepository {
     return this.repo().createQueryBuilder('o').where('o.dispatched_at IS NULL').getCount();
   }
 }
+
+interface ParkedRowSql {
+  id: string;
+  job_key: string;
+  queue: string;
+  job_name: string;
+  payload: Record<string, unknown>;
+  parked_at: Date;
+  last_error: string | null;
+}
+
+const PARKED_COLUMNS = 'o.id, o.job_key, o.queue, o.job_name, o.payload, o.parked_at, o.last_error';
+
+const parkedRow = (r: ParkedRowSql): ParkedOutboxRow => ({
+  id: String(r.id),
+  jobKey: r.job_key,
+  queue: r.queue,
+  jobName: r.job_name,
+  payload: r.payload,
+  parkedAt: r.parked_at,
+  reason: r.last_error,
+});

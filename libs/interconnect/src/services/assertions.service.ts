@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, InvalidInputError, normalizeDomain } from '@app/common';
+import { UsageCountersRepository } from '@app/db';
 import type { Service } from '../decision.js';
 import { MAX_ASSERTION_TTL_SECONDS } from '../hub-keys.js';
 import { HubKeysService } from './hub-keys.service.js';
@@ -22,6 +23,7 @@ export class AssertionsService {
   constructor(
     private readonly decisions: InterconnectDecisions,
     private readonly keys: HubKeysService,
+    private readonly usage: UsageCountersRepository,
   ) {}
 
   async issue(
@@ -57,6 +59,11 @@ export class AssertionsService {
       ttl = Math.min(ttl, left);
     }
     const signed = await this.keys.sign({ subject: requestor, audience: peer, scope: [service], ttlSeconds: ttl }, now);
+    // counted before it is handed out: an assertion the count missed is never issued
+    await this.usage.add([
+      { member: requestor, kind: 'assertions-issued', n: 1 },
+      { member: requestor, peer, kind: 'assertions-issued', n: 1 },
+    ]);
     return { assertion: signed.assertion, kid: signed.kid, expiresAt: signed.expiresAt };
   }
 }
