@@ -30,7 +30,17 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import pg from 'pg';
-import { api, childProcesses, deleteRedisKeys, freePort, ipcRequest, pool, request, stopChild, waitForHttp } from '../lib/harness.mjs';
+import {
+  api,
+  childProcesses,
+  deleteRedisKeys,
+  freePort,
+  ipcRequest,
+  pool,
+  request,
+  stopChild,
+  waitForHttp,
+} from '../lib/harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -177,8 +187,20 @@ async function main() {
 
   // members: one sending network (delegates n-way-chat), ten receiving networks with gateways
   const member = async (domain, doc) => {
-    await api(hubPort, 'POST', '/admin/v1/members', { token: OPERATOR_TOKEN, body: { domain, displayName: domain, protocols: ['xmpp'] } }, [201]);
-    const approved = await api(hubPort, 'POST', `/admin/v1/members/${domain}/approve`, { token: OPERATOR_TOKEN, body: {} }, [200]);
+    await api(
+      hubPort,
+      'POST',
+      '/admin/v1/members',
+      { token: OPERATOR_TOKEN, body: { domain, displayName: domain, protocols: ['xmpp'] } },
+      [201],
+    );
+    const approved = await api(
+      hubPort,
+      'POST',
+      `/admin/v1/members/${domain}/approve`,
+      { token: OPERATOR_TOKEN, body: {} },
+      [200],
+    );
     await api(hubPort, 'PUT', '/v1/provisioning', { token: approved.apiKey.token, body: memberDocument(domain, doc) }, [201]);
     return { domain, token: approved.apiKey.token };
   };
@@ -200,9 +222,18 @@ async function main() {
     const rooms = [];
     for (let r = 0; r < count; r++) {
       const room = await api(hubPort, 'POST', '/v1/chat/rooms', { token: sender.token, body: { owner: senderUser } }, [201]);
-      const users = Array.from({ length: size }, (_, u) => ({ net: networks[u % CFG.networks], user: `xmpp:u${u}-${room.id.slice(0, 4)}@${networks[u % CFG.networks].domain}` }));
+      const users = Array.from({ length: size }, (_, u) => ({
+        net: networks[u % CFG.networks],
+        user: `xmpp:u${u}-${room.id.slice(0, 4)}@${networks[u % CFG.networks].domain}`,
+      }));
       await pool(users, 4, async ({ net, user }) => {
-        await api(hubPort, 'POST', `/v1/chat/rooms/${room.id}/invitations`, { token: sender.token, body: { by: senderUser, user } }, [200]);
+        await api(
+          hubPort,
+          'POST',
+          `/v1/chat/rooms/${room.id}/invitations`,
+          { token: sender.token, body: { by: senderUser, user } },
+          [200],
+        );
         await api(hubPort, 'POST', `/v1/chat/rooms/${room.id}/join`, { token: net.token, body: { user } }, [200]);
       });
       rooms.push(room);
@@ -222,7 +253,14 @@ async function main() {
         roomId: room.id,
         roomUri: room.uri,
         recipients,
-        event: { seq, kind: 'message', actor: senderUser, user: null, content: { body: text, mediaType: 'text/plain' }, createdAt: new Date().toISOString() },
+        event: {
+          seq,
+          kind: 'message',
+          actor: senderUser,
+          user: null,
+          content: { body: text, mediaType: 'text/plain' },
+          createdAt: new Date().toISOString(),
+        },
       });
       return { name: 'deliver', data: { url: gateways[i], body, key: deliveryId }, opts: { removeOnComplete: true } };
     });
@@ -263,8 +301,10 @@ async function main() {
   async function maxRate(arm, rooms, size, messages) {
     await ipcRequest(receivers, { type: 'reset' }, 'reset');
     const started = now();
-    const sent = await pool(Array.from({ length: messages }, (_, i) => i), CFG.concurrency, (i) =>
-      sendOne(arm, rooms[i % rooms.length], size, i),
+    const sent = await pool(
+      Array.from({ length: messages }, (_, i) => i),
+      CFG.concurrency,
+      (i) => sendOne(arm, rooms[i % rooms.length], size, i),
     );
     const acceptedBy = Math.max(...sent.map((s) => s.acceptedAt));
     const { last, complete } = await arrivalsOf(sent);
@@ -287,8 +327,10 @@ async function main() {
     await ipcRequest(receivers, { type: 'reset' }, 'reset');
     if (arm === 'hub') await stopChild(worker);
     else await queue.pause();
-    const sent = await pool(Array.from({ length: messages }, (_, i) => i), CFG.concurrency, (i) =>
-      sendOne(arm, rooms[i % rooms.length], size, i),
+    const sent = await pool(
+      Array.from({ length: messages }, (_, i) => i),
+      CFG.concurrency,
+      (i) => sendOne(arm, rooms[i % rooms.length], size, i),
     );
     if (arm === 'hub') await startWorker();
     else await queue.resume();
@@ -340,11 +382,15 @@ async function main() {
       const round_ = {};
       for (const arm of order) round_[arm] = await drainRate(arm, rooms, size, messages);
       round_.ratio = round(round_.hub.deliveriesPerS / round_.floor.deliveriesPerS, 3);
-      log(`size ${size} round ${r + 1}: fan-out hub ${round_.hub.deliveriesPerS}/s, floor ${round_.floor.deliveriesPerS}/s, ratio ${round_.ratio}`);
+      log(
+        `size ${size} round ${r + 1}: fan-out hub ${round_.hub.deliveriesPerS}/s, floor ${round_.floor.deliveriesPerS}/s, ratio ${round_.ratio}`,
+      );
       rounds.push(round_);
     }
     const endToEnd = { hub: await maxRate('hub', rooms, size, messages), floor: await maxRate('floor', rooms, size, messages) };
-    log(`size ${size} end to end (posting included): hub ${endToEnd.hub.deliveriesPerS}/s, floor ${endToEnd.floor.deliveriesPerS}/s`);
+    log(
+      `size ${size} end to end (posting included): hub ${endToEnd.hub.deliveriesPerS}/s, floor ${endToEnd.floor.deliveriesPerS}/s`,
+    );
     const hubMax = endToEnd.hub.messagesPerS;
     const half = hubMax / 2;
     const fixed = { hub: await fixedRate('hub', rooms, size, half), floor: await fixedRate('floor', rooms, size, half) };
