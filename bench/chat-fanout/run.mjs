@@ -16,7 +16,8 @@
 // delivery of that message, p50/p99. One delivery = one event to one network (10 per message).
 //
 // Environment (all optional): BENCH_SIZES=10,100,1000 BENCH_ROOMS=4 (rooms per size; size 1000:
-// half) BENCH_MESSAGES=1500 (size 1000: a third) BENCH_CONCURRENCY=8 BENCH_ROUNDS=2 BENCH_FIXED_S=8
+// half) BENCH_MESSAGES=1500 (size 1000: a third) BENCH_CONCURRENCY=8 BENCH_ROUNDS=3 BENCH_FIXED_S=8
+// BENCH_WORKER_NODE_ARGS="--cpu-prof" (node flags for the worker)
 // BENCH_FLOOR_CONCURRENCY=20 (2 per network, as the hub's OUTBOUND_CONCURRENCY_PER_DESTINATION)
 // BENCH_PG_CORE=1 (unset: unpinned): every PostgreSQL process on that core for the run
 // BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379
@@ -51,7 +52,7 @@ const CFG = {
   rooms: Number(env.BENCH_ROOMS ?? 4),
   messages: Number(env.BENCH_MESSAGES ?? 1500),
   concurrency: Number(env.BENCH_CONCURRENCY ?? 8),
-  rounds: Number(env.BENCH_ROUNDS ?? 2),
+  rounds: Number(env.BENCH_ROUNDS ?? 3),
   fixedS: Number(env.BENCH_FIXED_S ?? 8),
   floorConcurrency: Number(env.BENCH_FLOOR_CONCURRENCY ?? 20),
   pgCore: env.BENCH_PG_CORE || null,
@@ -69,7 +70,10 @@ const { startChild, stopAll } = childProcesses({ cwd: ROOT, pin: false });
 const log = (...a) => console.log(`[chat-fanout ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const now = () => performance.timeOrigin + performance.now();
 const round = (x, d = 2) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
@@ -167,7 +171,8 @@ async function main() {
   await waitForHttp(hubPort, '/health/ready', hub, 120_000);
   let worker;
   const startWorker = async () => {
-    worker = startChild('worker', null, [process.execPath, WORKER_MAIN], { env: appEnv });
+    const flags = (env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    worker = startChild('worker', null, [process.execPath, ...flags, WORKER_MAIN], { env: appEnv });
     await waitForHttp(Number(appEnv.WORKER_HEALTH_PORT), '/health/ready', worker, 120_000);
   };
   await startWorker();
@@ -214,6 +219,16 @@ async function main() {
       const { items } = await api(hubPort, 'GET', '/admin/v1/chat/destinations', { token: OPERATOR_TOKEN }, [200]);
       // the sending network has no gateway: its deliveries (others' joins) wait for a pull that never comes
       if (items.every((d) => d.mode === 'pull' || d.pending === 0)) return;
+      await sleep(200);
+    }
+  }
+
+  /** Waits until the worker has no chat job left (the message log's copies), so the next arm runs alone. */
+  async function workerIdle() {
+    for (;;) {
+      const { queues } = await api(hubPort, 'GET', '/admin/v1/queues', { token: OPERATOR_TOKEN }, [200]);
+      const busy = queues.reduce((n, q) => n + (q.counts.waiting ?? 0) + (q.counts.active ?? 0) + (q.counts.delayed ?? 0), 0);
+      if (busy === 0) return;
       await sleep(200);
     }
   }
@@ -309,6 +324,7 @@ async function main() {
     const acceptedBy = Math.max(...sent.map((s) => s.acceptedAt));
     const { last, complete } = await arrivalsOf(sent);
     if (!complete) throw new Error(`${arm}: not every delivery arrived`);
+    await workerIdle();
     const end = Math.max(...Object.values(last));
     const seconds = (end - started) / 1000;
     return {
@@ -336,6 +352,7 @@ async function main() {
     else await queue.resume();
     const { last, first, complete } = await arrivalsOf(sent);
     if (!complete) throw new Error(`${arm}: not every delivery arrived`);
+    await workerIdle();
     const seconds = (Math.max(...Object.values(last)) - Math.min(...Object.values(first))) / 1000;
     return { deliveriesPerS: round((messages * CFG.networks) / seconds, 0), seconds: round(seconds, 2) };
   }
