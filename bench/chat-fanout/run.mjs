@@ -227,7 +227,8 @@ async function main() {
   async function workerIdle() {
     for (;;) {
       const { queues } = await api(hubPort, 'GET', '/admin/v1/queues', { token: OPERATOR_TOKEN }, [200]);
-      const busy = queues.reduce((n, q) => n + (q.counts.waiting ?? 0) + (q.counts.active ?? 0) + (q.counts.delayed ?? 0), 0);
+      const chat = queues.find((q) => q.name === 'chat');
+      const busy = (chat?.counts.waiting ?? 0) + (chat?.counts.active ?? 0) + (chat?.counts.delayed ?? 0);
       if (busy === 0) return;
       await sleep(200);
     }
