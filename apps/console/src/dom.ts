@@ -43,15 +43,21 @@ export function s<K extends keyof SVGElementTagNameMap>(
   return element;
 }
 
-/** A table with a header row; `cells` gives a row's cells, a string or number becomes a text cell. */
+/** A table with a header row; `cells` gives a row's cells, a number becomes a right-aligned cell (its column too). */
 export function table<T>(headers: string[], rows: T[], cells: (row: T) => Array<Child | HTMLTableCellElement>): HTMLTableElement {
+  const body = rows.map(cells);
+  const numeric = headers.map((_, i) => body.length > 0 && typeof body[0][i] === 'number');
   const cell = (c: Child | HTMLTableCellElement) =>
     c instanceof HTMLTableCellElement ? c : h('td', typeof c === 'number' ? { class: 'num' } : {}, c);
   return h(
     'table',
     {},
-    h('thead', {}, h('tr', {}, ...headers.map((title) => h('th', { scope: 'col' }, title)))),
-    h('tbody', {}, ...rows.map((row) => h('tr', {}, ...cells(row).map(cell)))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...headers.map((title, i) => h('th', { scope: 'col', class: numeric[i] ? 'num' : undefined }, title))),
+    ),
+    h('tbody', {}, ...body.map((row) => h('tr', {}, ...row.map(cell)))),
   );
 }
 

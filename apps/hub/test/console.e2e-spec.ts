@@ -76,7 +76,7 @@ describe('web console in a browser (e2e)', () => {
     await page.locator('[data-first-key="applicant.example.org"]').waitFor();
     const member = (await http().get('/admin/v1/members/applicant.example.org').set(operatorAuth)).body;
     expect(member).toMatchObject({ status: 'active', statusReason: 'vetted by the board' });
-    await expect(page.locator('text=No application waits.').count()).resolves.toBe(1);
+    await page.locator('text=No application waits.').waitFor();
     await shot(page, '03-members-approved');
     expect(errors).toEqual([]);
     await page.context().close();
@@ -133,6 +133,20 @@ describe('web console in a browser (e2e)', () => {
 
   it('should show the queues, usage, audit with operator names and the transparency chain', async () => {
     const member = await createActiveMember(hub.app, 'delta.example.com');
+    const peer = await createActiveMember(hub.app, 'foxtrot.example.org');
+    // usage to chart: hub-signed assertions, counted when issued
+    for (const [from, to, times] of [
+      [member, peer, 3],
+      [peer, member, 1],
+    ] as const) {
+      for (let i = 0; i < times; i++) {
+        await http()
+          .post('/v1/interconnect/assertions')
+          .set({ Authorization: `Bearer ${from.token}` })
+          .send({ peer: to.domain, service: 'presence' })
+          .expect(201);
+      }
+    }
     await http()
       .post(`/admin/v1/members/${member.domain}/suspend`)
       .set(operatorAuth)
@@ -148,6 +162,10 @@ describe('web console in a browser (e2e)', () => {
 
     await page.click('nav a[data-view=usage]');
     await page.locator('svg.chart').waitFor();
+    await page.selectOption('select[aria-label=Measure]', 'assertionsIssued');
+    await page.locator('polyline[data-series="delta.example.com"]').waitFor();
+    await expect(page.locator('tr', { hasText: 'delta.example.com' }).locator('td.num').textContent()).resolves.toBe('3');
+    await expect(page.locator('tr', { hasText: 'foxtrot.example.org' }).locator('td.num').textContent()).resolves.toBe('1');
     await shot(page, '08-usage');
 
     await page.click('nav a[data-view=audit]');

@@ -6,6 +6,8 @@ import type { View } from '../view.js';
 
 const SERVICES = ['presence', 'im', 'n-way-chat', 'file-transfer'];
 const RADIUS = 18;
+const PAD = 70;
+const [MIN_WIDTH, MIN_HEIGHT] = [900, 560];
 const KIND_TITLES: Record<EdgeKind, string> = {
   agreement: 'Agreement',
   offer: 'Open offer',
@@ -96,9 +98,11 @@ function drawing(nodes: PeeringGraph['nodes'], edges: GraphEdge[], choose: (edge
   );
   const xs = [...at.values()].map((p) => p.x);
   const ys = [...at.values()].map((p) => p.y);
-  const pad = 70;
-  const [minX, minY] = [Math.min(...xs) - pad, Math.min(...ys) - pad];
-  const [width, height] = [Math.max(...xs) + pad - minX, Math.max(...ys) + pad - minY];
+  // at least a fixed area around the drawing, so that a small federation is not blown up to fill the frame
+  const [cx, cy] = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+  const width = Math.max(MIN_WIDTH, Math.max(...xs) - Math.min(...xs) + 2 * PAD);
+  const height = Math.max(MIN_HEIGHT, Math.max(...ys) - Math.min(...ys) + 2 * PAD);
+  const [minX, minY] = [cx - width / 2, cy - height / 2];
   const byPair = new Map<string, GraphEdge[]>();
   for (const edge of edges) {
     const key = pairKey(edge);

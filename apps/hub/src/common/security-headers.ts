@@ -6,6 +6,14 @@ import { isConsoleRoute } from '../console/console-paths.js';
 import { SIGN_IN_PATH } from '../operators/sign-in-paths.js';
 import { isQueueDashboardRoute } from '../queues/queue-dashboard-paths.js';
 
+/**
+ * Not helmet's no-referrer: under that policy a browser sends `Origin: null` even with a form or
+ * fetch() POST to the page's own origin (Fetch, "append a request Origin header"), and the hub's
+ * own pages (the sign-in form, the dashboard, the console) could then never pass the Origin check
+ * that cookie-borne changes need. same-origin still sends nothing to other sites.
+ */
+const OWN_ORIGIN_REFERRER = { policy: 'same-origin' as const };
+
 /** Where SwaggerModule serves the UI (create-hub-app.ts). */
 const DOCS_PATH = '/docs';
 
@@ -53,6 +61,7 @@ export async function installSecurityHeaders(app: NestFastifyApplication, config
     },
     // HSTS only where the hub itself serves HTTPS
     strictTransportSecurity: config.hub.tls ? undefined : false,
+    referrerPolicy: OWN_ORIGIN_REFERRER,
   });
   const consoleHeaders = helmet({
     contentSecurityPolicy: {
@@ -72,6 +81,7 @@ export async function installSecurityHeaders(app: NestFastifyApplication, config
       },
     },
     strictTransportSecurity: config.hub.tls ? undefined : false,
+    referrerPolicy: OWN_ORIGIN_REFERRER,
   });
   const hook =
     (headers: typeof docsHeaders): onRequestHookHandler =>

@@ -28,7 +28,7 @@ export class ConsoleFiles {
   async read(name: ConsoleAsset | typeof CONSOLE_PAGE): Promise<Buffer | null> {
     this.dir ??= findBuiltConsole();
     if (this.dir === null) return null;
-    return readFile(join(this.dir, name)).catch(() => null);
+    return readFile(name === CONSOLE_PAGE ? join(this.dir, name) : join(this.dir, 'assets', name)).catch(() => null);
   }
 }
 

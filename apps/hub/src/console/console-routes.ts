@@ -42,8 +42,6 @@ export async function registerConsole(app: NestFastifyApplication, protection: R
     // problem+json for anything thrown here (Nest's handler is installed only later, in init)
     scope.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request, logger)));
     scope.get(CONSOLE_PATH, page);
-    // the page's address has no trailing slash (its views are in the fragment); a typed one is forgiven
-    scope.get(`${CONSOLE_PATH}/`, (_request, reply) => reply.redirect(CONSOLE_PATH, 308));
     scope.get(`${CONSOLE_ASSETS_PATH}/:file`, asset);
   });
 }

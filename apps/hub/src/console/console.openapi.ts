@@ -29,15 +29,6 @@ export function consolePathItems(): Record<string, PathItemObject> {
         },
       },
     },
-    '/console/': {
-      get: {
-        tags: ['admin: console'],
-        operationId: 'Console_trailingSlash',
-        summary: 'Redirects to /console',
-        security: [],
-        responses: { '308': { description: 'permanent redirect to /console', headers: SEE_OTHER('').headers } },
-      },
-    },
     '/console/assets/{file}': {
       get: {
         tags: ['admin: console'],

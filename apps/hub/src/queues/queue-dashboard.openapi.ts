@@ -10,7 +10,8 @@ import { HTML, INTERNAL, OPERATOR_BROWSER_SECURITY, SEE_OTHER } from '../operato
  */
 export function queueDashboardPathItems(): Record<string, PathItemObject> {
   return {
-    '/admin/queues/': {
+    // also served as /admin/queues/ (the board's own links use the slash); OpenAPI paths take none
+    '/admin/queues': {
       get: {
         tags: ['admin: queues'],
         operationId: 'QueueDashboard_page',
