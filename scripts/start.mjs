@@ -47,6 +47,7 @@ const HUB_MAIN = join(ROOT, 'dist/apps/hub/apps/hub/src/main.js');
 const WORKER_MAIN = join(ROOT, 'dist/apps/worker/apps/worker/src/main.js');
 const EMBEDDED_WRAPPER = join(ROOT, 'dist/apps/hub/libs/db/src/embedded-postgres.js');
 const BUILD_STAMP = join(ROOT, 'dist/.build-stamp');
+const CONSOLE_PAGE = join(ROOT, 'dist/console/index.html');
 const CHILD_STOP_TIMEOUT_MS = 15_000;
 const PG_STOP_TIMEOUT_MS = 20_000;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -360,7 +361,7 @@ async function announceWhenReady(env, stopped) {
     if (ok) {
       if (!stopped()) {
         say(
-          `ready: hub ${base} (OpenAPI UI ${base}/docs)` +
+          `ready: hub ${base} (web console ${base}/console, OpenAPI UI ${base}/docs)` +
             (workerPort !== '0' ? `, worker health ${base.replace(/:\d+$/, '')}:${workerPort}/health/ready` : ''),
         );
       }
@@ -390,7 +391,7 @@ function loadDotEnv() {
 
 /** dist/ is stale when an app entry point is missing or a source file is newer than the last build. */
 function needsBuild() {
-  if (!existsSync(HUB_MAIN) || !existsSync(WORKER_MAIN) || !existsSync(EMBEDDED_WRAPPER)) return true;
+  if (![HUB_MAIN, WORKER_MAIN, EMBEDDED_WRAPPER, CONSOLE_PAGE].every((file) => existsSync(file))) return true;
   const outputs = Math.min(statSync(HUB_MAIN).mtimeMs, statSync(WORKER_MAIN).mtimeMs);
   const builtAt = Math.max(outputs, existsSync(BUILD_STAMP) ? statSync(BUILD_STAMP).mtimeMs : 0);
   let newest = 0;
@@ -404,7 +405,7 @@ function needsBuild() {
       if (entry.isDirectory()) {
         if (!['node_modules', 'dist', 'test'].includes(entry.name)) walk(path);
       } else if (
-        /\.(ts|json)$/.test(entry.name) &&
+        /\.(ts|json|html|css)$/.test(entry.name) &&
         !/\.(spec|int-spec|e2e-spec)\.ts$/.test(entry.name) &&
         !entry.name.endsWith('.d.ts')
       ) {

@@ -20,7 +20,8 @@ import { HubModule } from './hub.module.js';
 import { installWellKnownFastPath, registerWellKnownMemberRoute } from './provisioning/well-known-member.route.js';
 import { registerProvisioningBodyParsers } from './provisioning/xml-body-parser.js';
 import { registerMessageLogBodyParsing } from './message-log/message-log-body.js';
-import { registerOperatorSignIn } from './queues/operator-sign-in.js';
+import { registerOperatorSignIn } from './operators/operator-sign-in.js';
+import { registerConsole } from './console/console-routes.js';
 import { registerQueueDashboard } from './queues/queue-dashboard.js';
 
 /**
@@ -73,6 +74,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   // route settled before Nest installs its error handler (in init) would answer errors with Fastify's
   await registerQueueDashboard(app, config, protection);
   await registerOperatorSignIn(app, protection);
+  await registerConsole(app, protection);
   registerWellKnownMemberRoute(app);
   // Only when Fastify would not log the request either: the fast path writes no access log.
   if (requestLogsOff) installWellKnownFastPath(app, shortcut);

@@ -54,12 +54,13 @@ describe('OpenAPI contract (e2e)', () => {
     const printed = hub.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
     const undocumented = servedRoutes(printed).filter(
       // HEAD mirrors GET; /docs is the contract itself; under /admin/queues/ are the pinned bull-board's own
-      // UI routes, JSON API and assets (docs/operations.md), its page /admin/queues/ is documented
+      // UI routes, JSON API and assets (docs/operations.md), its page /admin/queues is documented; a page
+      // also served with a trailing slash is documented once, without it (OpenAPI paths take none)
       (route) =>
         !route.startsWith('HEAD ') &&
         !/^\w+ \/docs/.test(route) &&
         !/^\w+ \/admin\/queues(\/read-only)?(\/.+|$)/.test(route) &&
-        !spellings(route).some((r) => documented.has(r)),
+        !spellings(route.replace(/(.)\/$/, '$1')).some((r) => documented.has(r)),
     );
     expect(servedRoutes(printed).length).toBeGreaterThan(50);
     expect(undocumented).toEqual([]);

@@ -132,7 +132,7 @@ describe.each(BACKENDS)('queue dashboard on the %s backend (e2e)', (backend) => 
 
   it('should refuse a wrong token at the sign-in form without setting a cookie', async () => {
     const form = await http().get('/admin/sign-in?next=https://evil.example/').expect(200);
-    expect(form.text).toContain('value="/admin/queues/"');
+    expect(form.text).toContain('value="/console"');
     const res = await http()
       .post('/admin/sign-in')
       .set(SAME_ORIGIN)

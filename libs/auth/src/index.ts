@@ -7,4 +7,4 @@ export * from './principal.decorator.js';
 export * from './principal.js';
 export * from './optional-member-auth.guard.js';
 export * from './request-authentication.js';
-export * from './operator-browser-auth.js';
+export * from './operator-session-cookie.js';

@@ -36,6 +36,9 @@ export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   method: string;
   ip: string;
+  /** scheme and Host the request came with (Fastify's; behind a proxy only with HUB_TRUST_PROXY) */
+  protocol?: string;
+  host?: string;
   /** the Node request; its socket is a TLSSocket when the hub serves HTTPS itself */
   raw?: { socket?: unknown };
 }

@@ -1,7 +1,10 @@
 import { ForbiddenError, UnauthenticatedError } from '@app/common';
 import { bearerToken } from './bearer-token.js';
 import { CredentialVerifier } from './credential-verifier.service.js';
-import type { AuthenticatedRequest } from './principal.js';
+import { hasSessionCookie, operatorOfSessionCookie, sameOrigin } from './operator-session-cookie.js';
+import type { AuthenticatedRequest, OperatorPrincipal } from './principal.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Who may call a route, as its guard says: an active member, an operator, or anyone (an optional
@@ -36,6 +39,15 @@ export async function authenticateRequest(
   authenticatedRequests.set(request, kind);
 }
 
+/** An operator, as on the admin API (bearer token or session cookie); for the hub's plain Fastify routes (console, dashboard). */
+export async function authenticateOperator(
+  verifier: CredentialVerifier,
+  request: AuthenticatedRequest,
+): Promise<OperatorPrincipal> {
+  await authenticateRequest(verifier, request, 'operator');
+  return request.principal as OperatorPrincipal;
+}
+
 async function activeMember(verifier: CredentialVerifier, request: AuthenticatedRequest) {
   const member = await verifier.memberForRequest(request);
   if (member && member.status !== 'active') throw new ForbiddenError(`member ${member.domain} is ${member.status}`);
@@ -52,7 +64,26 @@ async function requiredMember(verifier: CredentialVerifier, request: Authenticat
   return member;
 }
 
-async function operator(verifier: CredentialVerifier, request: AuthenticatedRequest) {
+/**
+ * An operator token in Authorization; without that header, the session cookie of the browser
+ * sign-in (the web console and the queue dashboard call the admin API with it). A change made with
+ * the cookie must come from the hub's own pages: the browser attaches a cookie to any request, and
+ * SameSite=Strict is the browser's rule, the Origin check the hub's own.
+ */
+async function operator(verifier: CredentialVerifier, request: AuthenticatedRequest): Promise<OperatorPrincipal> {
+  if (request.headers.authorization === undefined) {
+    if (!hasSessionCookie(request.headers)) {
+      throw new UnauthenticatedError(
+        'missing operator credentials: send Authorization: Bearer <operator token>, or sign in at /admin/sign-in',
+      );
+    }
+    const signedIn = await operatorOfSessionCookie(verifier, request.headers.cookie);
+    if (!signedIn) throw new UnauthenticatedError('the sign-in has expired or ended: sign in again at /admin/sign-in');
+    if (!SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+      throw new ForbiddenError("a change made with the session cookie must come from the hub's own pages (Origin)");
+    }
+    return signedIn;
+  }
   const token = bearerToken(request.headers.authorization);
   const found = await verifier.operator(token);
   if (!found) {

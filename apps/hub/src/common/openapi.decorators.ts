@@ -64,12 +64,20 @@ export const ApiMemberAuth = () =>
     ApiProblem(403, 'the calling member is not active'),
   );
 
-/** An operator token: reads for any operator, changes for admins (unless the route says otherwise). */
+/**
+ * An operator token, or the operator session cookie of the browser sign-in (a change made with the
+ * cookie must carry the hub's own Origin): reads for any operator, changes for admins (unless the
+ * route says otherwise).
+ */
 export const ApiOperatorAuth = () =>
   applyDecorators(
     ApiBearerAuth(),
-    ApiProblem(401, 'no operator token, or an unknown or disabled one'),
-    ApiProblem(403, "a member's credentials, or an operator role that may not do this"),
+    ApiSecurity('operatorSession'),
+    ApiProblem(401, 'no operator credentials, or an unknown or disabled token, or an expired sign-in'),
+    ApiProblem(
+      403,
+      "a member's credentials, an operator role that may not do this, or a change made with the session cookie from another origin",
+    ),
   );
 
 /** Where ApiRequestBody parks its content until buildOpenApiDocument makes it the request body. */

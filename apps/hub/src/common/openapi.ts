@@ -5,7 +5,9 @@ import { problemContent, REQUEST_BODY_EXTENSION } from './openapi.decorators.js'
 import { InvalidParam, ProblemDetails } from './problem-details.schema.js';
 import { logRecordComponents } from '../message-log/message-log.schemas.js';
 import { wellKnownMemberPathItem } from '../provisioning/provisioning.openapi.js';
-import { operatorBrowserPathItems } from '../queues/queue-dashboard.openapi.js';
+import { consolePathItems } from '../console/console.openapi.js';
+import { operatorSignInPathItems } from '../operators/operator-sign-in.openapi.js';
+import { queueDashboardPathItems } from '../queues/queue-dashboard.openapi.js';
 
 export const OPENAPI_JSON_PATH = '/docs/openapi.json';
 
@@ -47,12 +49,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails, InvalidParam] });
   document.paths['/.well-known/pres-im-provisioning/{domain}'] = wellKnownMemberPathItem();
-  Object.assign(document.paths, operatorBrowserPathItems());
+  Object.assign(document.paths, queueDashboardPathItems(), operatorSignInPathItems(), consolePathItems());
   document.components!.securitySchemes!.operatorSession = {
     type: 'apiKey',
     in: 'cookie',
     name: 'hub_operator_session',
-    description: 'the session cookie POST /admin/sign-in sets (queue dashboard only; the JSON API takes bearer tokens)',
+    description:
+      "the operator session cookie POST /admin/sign-in sets (the web console, the queue dashboard and the admin API); a change made with it must carry the hub's own Origin",
   };
   Object.assign(document.components!.schemas!, logRecordComponents());
   for (const item of Object.values(document.paths)) {

@@ -9,6 +9,7 @@ import {
   authenticateRequest,
   type AuthenticatedRequest,
   CredentialVerifier,
+  hasSessionCookie,
   MemberAuthGuard,
   OperatorAuthGuard,
   OptionalMemberAuthGuard,
@@ -18,6 +19,7 @@ import { UnauthenticatedError } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { redisOptionsFromUrl } from '@app/queue';
 import { WELL_KNOWN_MEMBER_PATH } from '../provisioning/well-known-member.route.js';
+import { isConsoleRoute } from '../console/console-paths.js';
 import { isQueueDashboardRoute } from '../queues/queue-dashboard-paths.js';
 
 /** What each guard requires; a route with several guards is protected by the strictest. */
@@ -83,7 +85,10 @@ export async function installRouteProtection(app: NestFastifyApplication, config
   const authenticateBeforeBody = (kind: RouteAuthentication): preParsingAsyncHookHandler =>
     async function authenticateBeforeBody(request, reply) {
       try {
-        await withFailureLimit(request, reply, request.headers.authorization !== undefined, () =>
+        // operator routes also take the browser session cookie (the console calls the admin API with it)
+        const presented =
+          request.headers.authorization !== undefined || (kind === 'operator' && hasSessionCookie(request.headers));
+        await withFailureLimit(request, reply, presented, () =>
           authenticateRequest(verifier, request as unknown as AuthenticatedRequest, kind),
         );
       } catch (error) {
@@ -93,8 +98,8 @@ export async function installRouteProtection(app: NestFastifyApplication, config
     };
 
   fastify.addHook('onRoute', (route: RouteOptions) => {
-    // the queue dashboard authenticates its own routes (bearer or session cookie), before the body
-    if (isQueueDashboardRoute(route.url)) return;
+    // the queue dashboard and the console authenticate their own routes (bearer or session cookie), before the body
+    if (isQueueDashboardRoute(route.url) || isConsoleRoute(route.url)) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const keys = methods.flatMap((m) => [`${m} ${route.url}`, ...(m === 'HEAD' ? [`GET ${route.url}`] : [])]);
     keys.forEach((k) => unmatched.delete(k));

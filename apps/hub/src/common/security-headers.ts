@@ -2,7 +2,17 @@ import helmet from 'helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { onRequestHookHandler, RouteOptions } from 'fastify';
 import type { AppConfig } from '@app/config';
-import { isQueueDashboardRoute, SIGN_IN_PATH } from '../queues/queue-dashboard-paths.js';
+import { isConsoleRoute } from '../console/console-paths.js';
+import { SIGN_IN_PATH } from '../operators/sign-in-paths.js';
+import { isQueueDashboardRoute } from '../queues/queue-dashboard-paths.js';
+
+/**
+ * Not helmet's no-referrer: under that policy a browser sends `Origin: null` even with a form or
+ * fetch() POST to the page's own origin (Fetch, "append a request Origin header"), and the hub's
+ * own pages (the sign-in form, the dashboard, the console) could then never pass the Origin check
+ * that cookie-borne changes need. same-origin still sends nothing to other sites.
+ */
+const OWN_ORIGIN_REFERRER = { policy: 'same-origin' as const };
 
 /** Where SwaggerModule serves the UI (create-hub-app.ts). */
 const DOCS_PATH = '/docs';
@@ -22,6 +32,9 @@ const DOCS_PATH = '/docs';
  *   helmet runs as a hook of those routes alone: @fastify/helmet adds two hooks (one async, one
  *   closure per request) to every route even with `global: false`, which measurably slowed the
  *   provisioning hot path and grew the hub's old generation (docs/benchmarks.md).
+ * - The web console gets a stricter policy of its own: it is all the hub's code, so nothing but its
+ *   own script and stylesheet loads (no inline style either), it talks to its own origin only, and
+ *   Trusted Types forbid string-to-DOM sinks (innerHTML and the like), which the console never uses.
  */
 export async function installSecurityHeaders(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
@@ -48,15 +61,45 @@ export async function installSecurityHeaders(app: NestFastifyApplication, config
     },
     // HSTS only where the hub itself serves HTTPS
     strictTransportSecurity: config.hub.tls ? undefined : false,
+    referrerPolicy: OWN_ORIGIN_REFERRER,
   });
-  const applyDocsHeaders: onRequestHookHandler = (request, reply, done) => {
-    docsHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
-  };
+  const consoleHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'none'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'base-uri': ["'none'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'require-trusted-types-for': ["'script'"],
+        'trusted-types': ["'none'"],
+        ...(config.hub.tls ? { 'upgrade-insecure-requests': [] } : {}),
+      },
+    },
+    strictTransportSecurity: config.hub.tls ? undefined : false,
+    referrerPolicy: OWN_ORIGIN_REFERRER,
+  });
+  const hook =
+    (headers: typeof docsHeaders): onRequestHookHandler =>
+    (request, reply, done) => {
+      headers(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+    };
+  const applyDocsHeaders = hook(docsHeaders);
+  const applyConsoleHeaders = hook(consoleHeaders);
   fastify.addHook('onRoute', (route: RouteOptions) => {
     const docs = route.url === DOCS_PATH || route.url.startsWith(`${DOCS_PATH}/`) || route.url.startsWith(`${DOCS_PATH}-`);
-    if (docs || isQueueDashboardRoute(route.url) || route.url === SIGN_IN_PATH) {
+    const apply = isConsoleRoute(route.url)
+      ? applyConsoleHeaders
+      : docs || isQueueDashboardRoute(route.url) || route.url === SIGN_IN_PATH
+        ? applyDocsHeaders
+        : undefined;
+    if (apply) {
       const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
-      route.onRequest = [...own, applyDocsHeaders];
+      route.onRequest = [...own, apply];
     }
   });
 }

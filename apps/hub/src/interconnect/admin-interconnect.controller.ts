@@ -2,15 +2,16 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query, UseGuards } 
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, OperatorAuthGuard, OperatorRoles } from '@app/auth';
 import { type ActorContext, normalizeDomain } from '@app/common';
-import { InterconnectDecisions, PeeringPolicyService, TransparencyLog } from '@app/interconnect';
+import { InterconnectDecisions, PeeringGraph, PeeringPolicyService, TransparencyLog } from '@app/interconnect';
 import { AdminDecisionQueryDto, DryRunDto, ModeDto, OperatorBlockDto, TransparencyQueryDto } from './interconnect.dto.js';
-import { toBlockResponse, toTransparencyResponse } from './interconnect.responses.js';
+import { toBlockResponse, toPeeringGraphResponse, toTransparencyResponse } from './interconnect.responses.js';
 import { ApiOperatorAuth, ApiProblems } from '../common/openapi.decorators.js';
 import {
   BlockListResponse,
   DecisionResponse,
   DryRunResponse,
   ModeResponse,
+  PeeringGraphResponse,
   TransparencyListResponse,
   TransparencyVerificationResponse,
 } from './interconnect.schemas.js';
@@ -25,6 +26,7 @@ export class AdminInterconnectController {
     private readonly decisions: InterconnectDecisions,
     private readonly policy: PeeringPolicyService,
     private readonly transparency: TransparencyLog,
+    private readonly graph: PeeringGraph,
   ) {}
 
   @Get('federation/mode')
@@ -84,6 +86,16 @@ export class AdminInterconnectController {
   @ApiProblems(400)
   decision(@Query() query: AdminDecisionQueryDto) {
     return this.decisions.decide(query.requestor, query.peer, query.service);
+  }
+
+  @Get('interconnect/graph')
+  @ApiOperation({
+    summary:
+      'The peering graph: every member, and between members the agreements, open and refused offers, and operator and member blocks (the web console draws it; the decision for a pair is at interconnect/decisions)',
+  })
+  @ApiOkResponse({ type: PeeringGraphResponse })
+  async peeringGraph() {
+    return toPeeringGraphResponse(await this.graph.view());
   }
 
   @Get('blocks')

@@ -1,4 +1,11 @@
-import type { AgreementResponse, BlockResponse, CredentialResponse, TransparencyEntryResponse } from './interconnect.schemas.js';
+import type { PeeringGraphView } from '@app/interconnect';
+import type {
+  AgreementResponse,
+  BlockResponse,
+  CredentialResponse,
+  PeeringGraphResponse,
+  TransparencyEntryResponse,
+} from './interconnect.schemas.js';
 import type { InterconnectBlockEntity, MemberCredentialEntity, PeeringAgreementEntity, TransparencyEntryEntity } from '@app/db';
 
 export const toAgreementResponse = (a: PeeringAgreementEntity, at = new Date()): AgreementResponse => ({
@@ -45,4 +52,20 @@ export const toTransparencyResponse = (t: TransparencyEntryEntity): Transparency
   entry: t.entry,
   prevHash: t.prevHash,
   hash: t.hash,
+});
+
+export const toPeeringGraphResponse = (graph: PeeringGraphView): PeeringGraphResponse => ({
+  mode: graph.mode,
+  nodes: graph.nodes.map((n) => ({ domain: n.domain, displayName: n.displayName, status: n.status })),
+  edges: graph.edges.map((e) => ({
+    id: e.id,
+    kind: e.kind,
+    source: e.source,
+    target: e.target,
+    services: e.services,
+    expiresAt: e.expiresAt?.toISOString() ?? null,
+    expired: e.expired,
+    reason: e.reason,
+    since: e.since.toISOString(),
+  })),
 });

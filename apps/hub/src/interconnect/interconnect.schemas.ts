@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AGREEMENT_STATES, CREDENTIAL_KINDS, FEDERATION_MODES, PEERING_SERVICES, PIN_TYPES } from '@app/common';
-import { ALLOW_REASONS, DECISION_RULES, DENIAL_REASONS } from '@app/interconnect';
+import { AGREEMENT_STATES, CREDENTIAL_KINDS, FEDERATION_MODES, MEMBER_STATUSES, PEERING_SERVICES, PIN_TYPES } from '@app/common';
+import { ALLOW_REASONS, DECISION_RULES, DENIAL_REASONS, PEERING_EDGE_KINDS } from '@app/interconnect';
 
 /** OpenAPI schemas of the interconnection responses. */
 export class RuleResultResponse {
@@ -149,4 +149,44 @@ export class HubKeyResponse {
 
 export class HubKeyListResponse {
   @ApiProperty({ type: [HubKeyResponse] }) items: HubKeyResponse[];
+}
+
+class PeeringGraphNodeResponse {
+  @ApiProperty({ example: 'a.example.com' }) domain: string;
+  @ApiProperty({ example: 'Example A Networks' }) displayName: string;
+  @ApiProperty({ enum: MEMBER_STATUSES }) status: string;
+}
+
+class PeeringGraphEdgeResponse {
+  @ApiProperty({
+    example: '4f3c2d1e-9a8b-4c7d-8e6f-5a4b3c2d1e0f',
+    description: 'the agreement id, or `<scope>-block:<blocker>:<blocked>` for a block',
+  })
+  id: string;
+  @ApiProperty({
+    enum: PEERING_EDGE_KINDS,
+    description:
+      'agreement: accepted; offer: offered, not yet answered; refusal: an offer the offeree rejected; operator-block: operators forbid the pair; member-block: source blocks target',
+  })
+  kind: string;
+  @ApiProperty({
+    example: 'a.example.com',
+    description: 'the offerer, or the blocker (an operator block: the first of the pair)',
+  })
+  source: string;
+  @ApiProperty({ example: 'b.example.org' }) target: string;
+  @ApiProperty({ enum: PEERING_SERVICES, isArray: true, description: 'the services offered or agreed (empty for blocks)' })
+  services: string[];
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) expiresAt: string | null;
+  @ApiProperty({ description: 'past its expiry: it no longer counts' }) expired: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'the reason given with a block' }) reason: string | null;
+  @ApiProperty({ format: 'date-time', description: 'when it took its current state' }) since: string;
+}
+
+export class PeeringGraphResponse {
+  @ApiProperty({ enum: FEDERATION_MODES }) mode: string;
+  @ApiProperty({ type: [PeeringGraphNodeResponse], description: 'every member, whatever its status' })
+  nodes: PeeringGraphNodeResponse[];
+  @ApiProperty({ type: [PeeringGraphEdgeResponse], description: 'agreements, offers, refusals and blocks between members' })
+  edges: PeeringGraphEdgeResponse[];
 }

@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
-import { Actor, OperatorAuthGuard } from '@app/auth';
+import { Actor, CurrentPrincipal, OperatorAuthGuard, type OperatorPrincipal } from '@app/auth';
 import type { ActorContext } from '@app/common';
 import { type OperatorEntity } from '@app/db';
 import { OPERATOR_ROLES } from '@app/common';
 import { OperatorsService } from '@app/members';
 import { ApiOperatorAuth, ApiProblems } from '../common/openapi.decorators.js';
-import { CreatedOperatorResponse, OperatorListResponse, OperatorResponse } from './operator.schemas.js';
+import { CreatedOperatorResponse, OperatorListResponse, OperatorResponse, SignedInOperatorResponse } from './operator.schemas.js';
 
 export class CreateOperatorDto {
   @ApiProperty({ example: 'alice' })
@@ -57,6 +57,15 @@ export class AdminOperatorsController {
   @ApiOkResponse({ type: OperatorListResponse })
   async list() {
     return { items: (await this.operators.list()).map(toOperatorResponse) };
+  }
+
+  @Get('me')
+  @ApiOperation({
+    summary: 'The operator making the call: its id, name and role (the web console shows it, and offers changes to admins only)',
+  })
+  @ApiOkResponse({ type: SignedInOperatorResponse })
+  me(@CurrentPrincipal() operator: OperatorPrincipal): SignedInOperatorResponse {
+    return { id: operator.operatorId, name: operator.name, role: operator.role };
   }
 
   @Delete(':id')

@@ -24,3 +24,9 @@ export class CreatedOperatorResponse extends OperatorResponse {
 export class OperatorListResponse {
   @ApiProperty({ type: [OperatorResponse] }) items: OperatorResponse[];
 }
+
+export class SignedInOperatorResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'alice' }) name: string;
+  @ApiProperty({ enum: OPERATOR_ROLES }) role: string;
+}

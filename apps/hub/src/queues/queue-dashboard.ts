@@ -7,21 +7,16 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuditTrail } from '@app/audit';
-import {
-  actorOf,
-  type AuthenticatedRequest,
-  authenticateOperatorBrowser,
-  CredentialVerifier,
-  OPERATOR_SESSION_COOKIE,
-} from '@app/auth';
-import { ForbiddenError, UnauthenticatedError } from '@app/common';
+import { actorOf, type AuthenticatedRequest, CredentialVerifier } from '@app/auth';
+import { ForbiddenError } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { TransactionRunner } from '@app/db';
 import { OPERATOR_QUEUES } from '@app/queue';
 import { sendProblem, toProblem } from '../common/problem-details.filter.js';
 import type { RouteProtection } from '../common/route-protection.js';
-import { DASHBOARD_PATH, isReadOnlyDashboardPath, READ_ONLY_DASHBOARD_PATH, SIGN_IN_PATH } from './queue-dashboard-paths.js';
-import { sameOrigin } from './same-origin.js';
+import { operatorOfBrowserRequest } from '../operators/operator-browser-guard.js';
+import { SIGN_IN_PATH } from '../operators/sign-in-paths.js';
+import { DASHBOARD_PATH, isReadOnlyDashboardPath, READ_ONLY_DASHBOARD_PATH } from './queue-dashboard-paths.js';
 
 /** The bull-board pages (a browser gets them as HTML; anything else under the board is its JSON API or its assets). */
 const PAGE_ROUTES = new Set(['', '/', '/metrics-history', '/job-schedulers', '/queue/:queueName', '/queue/:queueName/:jobId']);
@@ -88,14 +83,9 @@ export async function registerQueueDashboard(
   const guard = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0];
     const unsafe = !SAFE_METHODS.has(request.method);
-    const presented = request.headers.authorization !== undefined || request.headers.cookie?.includes(OPERATOR_SESSION_COOKIE);
+    const operator = await operatorOfBrowserRequest(verifier, protection, request, reply, logger, path);
+    if (!operator) return reply;
     try {
-      const { operator, by } = await protection.withFailureLimit(request, reply, Boolean(presented), () =>
-        authenticateOperatorBrowser(verifier, request as unknown as AuthenticatedRequest),
-      );
-      // a cookie rides along with any request the browser makes: a change must come from the hub's own pages
-      if (unsafe && by === 'cookie' && !sameOrigin(request))
-        throw new ForbiddenError('a change must come from the dashboard itself');
       const template = boardTemplate(request);
       if (isReadOnlyDashboardPath(path)) {
         if (unsafe) throw new ForbiddenError('the read-only dashboard changes nothing');
@@ -111,9 +101,6 @@ export async function registerQueueDashboard(
         throw new ForbiddenError('this change is not available from the dashboard; see docs/operations.md (Queue dashboard)');
       }
     } catch (error) {
-      if (error instanceof UnauthenticatedError && !unsafe && acceptsHtml(request)) {
-        return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(path)}`, 303);
-      }
       sendProblem(reply, toProblem(error, request, logger));
       return reply;
     }
@@ -157,10 +144,6 @@ function boardTemplate(request: FastifyRequest): string {
   const url = request.routeOptions.url ?? '';
   const base = url.startsWith(READ_ONLY_DASHBOARD_PATH) ? READ_ONLY_DASHBOARD_PATH : DASHBOARD_PATH;
   return url.slice(base.length);
-}
-
-function acceptsHtml(request: FastifyRequest): boolean {
-  return (request.headers.accept ?? '').includes('text/html');
 }
 
 /** Shown under every queue's name: what the board can show on this backend. */

@@ -3,6 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { MemberStatus } from '@app/common';
 import { MemberEntity } from '../entities/member.entity.js';
 
+/** A member as the peering graph shows it. */
+export type MemberSummary = Pick<MemberEntity, 'domain' | 'displayName' | 'status'>;
+
 export interface MemberListQuery {
   status?: MemberStatus;
   afterDomain?: string;
@@ -65,5 +68,10 @@ export class MemberRepository {
     if (query.status) qb.andWhere('m.status = :status', { status: query.status });
     if (query.afterDomain) qb.andWhere('m.domain > :after', { after: query.afterDomain });
     return qb.getMany();
+  }
+
+  /** Every member, whatever its status, by domain: the nodes of the peering graph. */
+  summaries(): Promise<MemberSummary[]> {
+    return this.repo().find({ select: { domain: true, displayName: true, status: true }, order: { domain: 'ASC' } });
   }
 }

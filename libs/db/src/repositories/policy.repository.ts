@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { FederationMode } from '@app/common';
 import { FederationSettingEntity } from '../entities/federation-setting.entity.js';
 import { InterconnectBlockEntity } from '../entities/interconnect-block.entity.js';
@@ -55,6 +55,13 @@ export class PolicyRepository {
     return this.m()
       .getRepository(PeeringAgreementEntity)
       .find({ where: [{ state: 'accepted' }, { state: 'offered' }] });
+  }
+
+  /** Open offers, agreements and refused offers (revoked ones are history: the audit trail has them), oldest first. */
+  agreementsNotRevoked(): Promise<PeeringAgreementEntity[]> {
+    return this.m()
+      .getRepository(PeeringAgreementEntity)
+      .find({ where: { state: In(['offered', 'accepted', 'rejected']) }, order: { createdAt: 'ASC' } });
   }
 
   allBlocks(): Promise<InterconnectBlockEntity[]> {

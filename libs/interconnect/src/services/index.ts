@@ -3,6 +3,7 @@ export * from './hub-keys.service.js';
 export * from './interconnect-decisions.service.js';
 export * from './interconnect.module.js';
 export * from './member-credentials.service.js';
+export * from './peering-graph.service.js';
 export * from './peering-policy.service.js';
 export * from './policy-change.js';
 export * from './secret-box.js';

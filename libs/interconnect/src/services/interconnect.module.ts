@@ -4,6 +4,7 @@ import { AssertionsService } from './assertions.service.js';
 import { HubKeysService } from './hub-keys.service.js';
 import { InterconnectDecisions } from './interconnect-decisions.service.js';
 import { MemberCredentialsService } from './member-credentials.service.js';
+import { PeeringGraph } from './peering-graph.service.js';
 import { PeeringPolicyService } from './peering-policy.service.js';
 import { TransparencyLog } from './transparency-log.service.js';
 import { InterconnectVerification } from './verification.service.js';
@@ -11,6 +12,7 @@ import { InterconnectVerification } from './verification.service.js';
 const SERVICES = [
   TransparencyLog,
   PeeringPolicyService,
+  PeeringGraph,
   MemberCredentialsService,
   InterconnectDecisions,
   InterconnectVerification,

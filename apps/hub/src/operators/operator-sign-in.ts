@@ -1,27 +1,28 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf, cookieValue, CredentialVerifier, OPERATOR_SESSION_COOKIE, operatorOfSessionCookie } from '@app/auth';
+import {
+  actorOf,
+  cookieValue,
+  CredentialVerifier,
+  OPERATOR_SESSION_COOKIE,
+  operatorOfSessionCookie,
+  sameOrigin,
+} from '@app/auth';
 import { DomainError, UnauthenticatedError } from '@app/common';
 import { OPERATOR_SESSION_HOURS, OperatorSessions } from '@app/members';
 import { sendProblem, toProblem } from '../common/problem-details.filter.js';
 import type { RouteProtection } from '../common/route-protection.js';
-import {
-  dashboardReturnPath,
-  DASHBOARD_PATH,
-  SESSION_COOKIE_PATH,
-  SIGN_IN_PATH,
-  SIGN_OUT_PATH,
-} from './queue-dashboard-paths.js';
-import { sameOrigin } from './same-origin.js';
+import { OPERATOR_PAGES, SESSION_COOKIE_PATHS, SIGN_IN_PATH, SIGN_OUT_PATH, signInReturnPath } from './sign-in-paths.js';
 
 const FORM_BODY_LIMIT = 16 * 1024;
 const MAX_TOKEN_LENGTH = 8192;
 
 /**
  * The operators' browser sign-in: a form takes an operator token and answers with the session
- * cookie the queue dashboard accepts (HttpOnly: no script reads it; SameSite=Strict: no other site
- * sends it; Secure when the request came over HTTPS; Path=/admin; OPERATOR_SESSION_HOURS long).
+ * cookie the web console, the queue dashboard and the admin API accept (HttpOnly: no script reads
+ * it; SameSite=Strict: no other site sends it; Secure when the request came over HTTPS; one cookie
+ * for each of SESSION_COOKIE_PATHS; OPERATOR_SESSION_HOURS long).
  * The token itself never goes into the cookie. Plain Fastify routes with a form parser of their
  * own: the rest of the hub takes JSON only. A refused token counts against HUB_AUTH_FAILURE_LIMIT,
  * and the routes are rate-limited per address like every public route.
@@ -32,14 +33,14 @@ export async function registerOperatorSignIn(app: NestFastifyApplication, protec
   const logger = new Logger('OperatorSignIn');
 
   const showForm = async (request: FastifyRequest, reply: FastifyReply) => {
-    const next = dashboardReturnPath((request.query as Record<string, unknown>).next);
+    const next = signInReturnPath((request.query as Record<string, unknown>).next);
     const operator = await operatorOfSessionCookie(verifier, request.headers.cookie);
     return page(reply, 200, operator ? signedInPage(operator.name, operator.role, next) : signInPage(next));
   };
 
   const signIn = async (request: FastifyRequest, reply: FastifyReply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const next = dashboardReturnPath(body.next);
+    const next = signInReturnPath(body.next);
     if (!sameOrigin(request))
       return page(reply, 403, signInPage(next, 'This form must be sent from the hub’s own sign-in page.'));
     const token = typeof body.token === 'string' ? body.token.trim() : '';
@@ -60,7 +61,8 @@ export async function registerOperatorSignIn(app: NestFastifyApplication, protec
   };
 
   const signOut = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!sameOrigin(request)) return page(reply, 403, signInPage(`${DASHBOARD_PATH}/`, 'Sign out from the hub’s own pages.'));
+    if (!sameOrigin(request))
+      return page(reply, 403, signInPage(signInReturnPath(undefined), 'Sign out from the hub’s own pages.'));
     const session = cookieValue(request.headers.cookie, OPERATOR_SESSION_COOKIE);
     if (session !== undefined && session.length <= MAX_TOKEN_LENGTH) await sessions.signOut(session);
     setSessionCookie(reply, request, '', 0);
@@ -87,7 +89,9 @@ function setSessionCookie(reply: FastifyReply, request: FastifyRequest, value: s
   const secure = request.protocol === 'https' ? '; Secure' : '';
   reply.header(
     'Set-Cookie',
-    `${OPERATOR_SESSION_COOKIE}=${value}; Path=${SESSION_COOKIE_PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`,
+    SESSION_COOKIE_PATHS.map(
+      (path) => `${OPERATOR_SESSION_COOKIE}=${value}; Path=${path}; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`,
+    ),
   );
 }
 
@@ -123,6 +127,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 function signedInPage(name: string, role: string, next: string): string {
   return layout(`<h1>Signed in</h1>
 <p>You are signed in as <strong>${escapeHtml(name)}</strong> (${escapeHtml(role)}).</p>
-<p><a href="${escapeHtml(next)}">Open the queue dashboard</a></p>
+<p><a href="${escapeHtml(next)}">Continue</a> to where you were going, or open
+${OPERATOR_PAGES.map((p) => `<a href="${p.path}">${p.title}</a>`).join(' or ')}.</p>
 <form class="inline" method="post" action="${SIGN_OUT_PATH}"><button type="submit">Sign out</button></form>`);
 }
