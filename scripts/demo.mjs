@@ -311,7 +311,9 @@ function udpPortFree(port) {
   });
 }
 
-const sipPortFree = async (port) => (await tcpPortFree(port)) && udpPortFree(port);
+async function sipPortFree(port) {
+  return (await tcpPortFree(port)) && udpPortFree(port);
+}
 
 /** A port free for both UDP and TCP (the SIP listener binds both). */
 async function freeSipPort() {

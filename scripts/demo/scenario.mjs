@@ -55,7 +55,9 @@ export async function runScenario(ctx) {
       auth: op,
       body: { reason: 'demo: vetted by the federation board' },
     });
-    keys[n.key] = (await api.call('POST', `/v1/applications/${domain}/api-key`, { auth: applied.json.claimSecret })).json.token;
+    keys[n.key] = (
+      await api.call('POST', `/v1/applications/${domain}/api-key`, { auth: applied.json.claimSecret })
+    ).json.apiKey.token;
     const xml = provisioningXml(n.key, { ...domains, hub: hubDomain, gateway: gateways[n.key].url });
     const published = await api.call('PUT', '/v1/provisioning', { auth: keys[n.key], body: xml, type: 'application/xml' });
     const member = (await api.call('GET', `/admin/v1/members/${domain}`, { auth: op })).json;

@@ -107,13 +107,13 @@ export function renderStory(facts, run) {
   line(`   OpenAPI          ${run.base}/docs`);
   line(`   Queue dashboard  ${run.base}/admin/queues`);
   line(`   Operator token   ${run.tokenShown}`);
-  const get = (path) => `   curl -H "Authorization: Bearer $TOKEN" ${run.base}${path}`;
+  const get = (path) => `   curl -H "Authorization: Bearer $TOKEN" '${run.base}${path}'`;
   line('   With TOKEN set to the operator token:');
   line(get('/admin/v1/members'));
   line(get(`/admin/v1/interconnect/decisions?requestor=${domain('atlantic')}&peer=${domain('cumulus')}&service=n-way-chat`));
   line(get(`/admin/v1/message-log?participant=${encodeURIComponent(l.search.participant)}`));
   line(get(`/admin/v1/chat/destinations`));
-  line(`   curl ${run.base}/.well-known/pres-im-provisioning/${domain('atlantic')}`);
+  line(`   curl '${run.base}/.well-known/pres-im-provisioning/${domain('atlantic')}'`);
   line(`   Hub and worker log: ${run.logFile}`);
   return out;
 }
