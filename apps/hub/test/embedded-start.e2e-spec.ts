@@ -4,11 +4,12 @@
  * runs `npm start`. Runs the compiled apps (builds them first if dist/ is missing).
  */
 import { ChildProcess, execSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { processesMentioning, within } from '@app/testing';
 
 const ROOT = process.cwd(); // npm test runs jest from the project root
 const TOKEN = 'embedded-start-smoke-test-token-0123456789';
@@ -16,16 +17,6 @@ const DOMAIN = 'embedded-start.example';
 const auth = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Resolves with the promise's value, or with undefined after `ms` (the timer never outlives the promise). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -36,20 +27,6 @@ const freePort = () =>
       s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
-
-/** Pids of processes whose command line mentions `needle` (Linux /proc). */
-function processesMentioning(needle: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 interface Started {
   proc: ChildProcess;

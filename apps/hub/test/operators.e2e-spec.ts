@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { operatorAuth, testConfig } from '@app/testing';
+import { OperatorsService } from '@app/members';
+import { operatorAuth, TEST_OPERATOR_TOKEN, testConfig, truncateAll } from '@app/testing';
 import { startTestHub, TestHub } from './test-hub.js';
 
 describe('operators (e2e)', () => {
@@ -22,6 +23,18 @@ describe('operators (e2e)', () => {
     const list = await http().get('/admin/v1/operators').set(operatorAuth).expect(200);
     expect(JSON.stringify(list.body)).not.toContain(res.body.token);
     expect(list.body.items.map((o: { name: string }) => o.name)).toEqual(['bootstrap', 'alice']);
+  });
+
+  it('should install the bootstrap operator once when several hub processes start together', async () => {
+    const operators = hub.app.get(OperatorsService);
+    for (let round = 0; round < 5; round++) {
+      await truncateAll(hub.app.get(DataSource));
+      // each call runs in its own transaction on its own pooled connection, as replicas would
+      await Promise.all(Array.from({ length: 4 }, () => operators.ensureBootstrapOperator(TEST_OPERATOR_TOKEN)));
+      const rows = (await hub.app.get(DataSource).query(`SELECT name FROM operators`)) as Array<{ name: string }>;
+      expect(rows).toEqual([{ name: 'bootstrap' }]);
+    }
+    await http().get('/admin/v1/members').set(operatorAuth).expect(200);
   });
 
   it('should reject a duplicate name with 409 and an unknown role with 400', async () => {

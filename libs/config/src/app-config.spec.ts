@@ -66,9 +66,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ OUTBOUND_ALLOW_LOOPBACK: 'true' }).outbound.allowLoopback).toBe(true);
   });
 
-  it('should refuse OUTBOUND_ALLOW_LOOPBACK with NODE_ENV=production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', OUTBOUND_ALLOW_LOOPBACK: 'true' })).toThrow(
-      /^Invalid configuration:\n {2}OUTBOUND_ALLOW_LOOPBACK: is a development setting/,
+  it('should refuse to start in production without HUB_SECRET_KEY, naming the variable', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /^Invalid configuration:\n {2}HUB_SECRET_KEY: is required with NODE_ENV=production/,
     );
+    expect(() => loadConfig({ NODE_ENV: 'production', HUB_SECRET_KEY: '' })).toThrow(/HUB_SECRET_KEY: is required/);
+    expect(loadConfig({ NODE_ENV: 'production', HUB_SECRET_KEY: 'ab'.repeat(32) }).env).toBe('production');
+    // outside production a missing key stays allowed (a random key per process, for development)
+    expect(loadConfig({ NODE_ENV: 'development' }).hubKeys.secretKey).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'test' }).hubKeys.secretKey).toBeUndefined();
+  });
+
+  it('should refuse OUTBOUND_ALLOW_LOOPBACK with NODE_ENV=production', () => {
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', HUB_SECRET_KEY: 'ab'.repeat(32), OUTBOUND_ALLOW_LOOPBACK: 'true' }),
+    ).toThrow(/^Invalid configuration:\n {2}OUTBOUND_ALLOW_LOOPBACK: is a development setting/);
   });
 });

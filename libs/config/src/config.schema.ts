@@ -83,7 +83,7 @@ export const envSchema = z.object({
   HUB_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
   HUB_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   HUB_TRUST_PROXY: z.stringbool().default(false),
-  /** AES-256-GCM key for the hub's signing keys at rest; unset: a random key per process (dev). */
+  /** AES-256-GCM key for the hub's signing keys at rest; required in production; unset: a random key per process (dev). */
   HUB_SECRET_KEY: secretKey32,
   /** Days after which the hub's signing key is rotated automatically (0 = only on request). */
   HUB_KEY_ROTATION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
@@ -151,6 +151,15 @@ export const envSchema = z.object({
 export const checkedEnvSchema = envSchema.superRefine(checkTlsPair).superRefine((e, ctx) => {
   if (e.HUB_HEADERS_TIMEOUT_MS > e.HUB_REQUEST_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['HUB_HEADERS_TIMEOUT_MS'], message: 'must not exceed HUB_REQUEST_TIMEOUT_MS' });
+  }
+  // without it every process seals the signing keys with a key of its own: replicas could not open
+  // each other's keys, and a restart would publish a new one (docs/security.md)
+  if (e.NODE_ENV === 'production' && !e.HUB_SECRET_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['HUB_SECRET_KEY'],
+      message: 'is required with NODE_ENV=production (32 bytes, e.g. `openssl rand -hex 32`, the same on every hub and worker)',
+    });
   }
   if (e.OUTBOUND_ALLOW_LOOPBACK && e.NODE_ENV === 'production') {
     ctx.addIssue({

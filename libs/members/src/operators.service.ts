@@ -35,6 +35,7 @@ export class OperatorsService {
     if (!token) return;
     const hash = hashToken(token);
     await this.tx.run(async (manager) => {
+      await this.operators.lockName(BOOTSTRAP_OPERATOR_NAME, manager);
       const existing = await this.operators.findByName(BOOTSTRAP_OPERATOR_NAME, manager);
       if (existing?.tokenHash === hash && !existing.disabledAt) {
         // rows written before the prefix was left empty held the token's first characters

@@ -1,6 +1,5 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import type { ActiveMember } from './member-factory.js';
+import type request from 'supertest';
+import { type ActiveMember, hubRequest, type HubTarget } from './member-factory.js';
 import { memberDocument, type MemberDocumentOptions } from './provisioning-fixtures.js';
 
 /** The Authorization header of a member's API key. */
@@ -12,26 +11,19 @@ async function expectStatus(res: request.Response, status: number, what: string)
 }
 
 /** Publishes the member's document (with the given options); returns nothing but fails loudly. */
-export async function publishMemberDocument(
-  app: NestFastifyApplication,
-  m: ActiveMember,
-  options: MemberDocumentOptions = {},
-): Promise<void> {
-  const res = await request(app.getHttpServer())
-    .put('/v1/provisioning')
-    .set(memberAuth(m))
-    .send(memberDocument(m.domain, options));
+export async function publishMemberDocument(app: HubTarget, m: ActiveMember, options: MemberDocumentOptions = {}): Promise<void> {
+  const res = await hubRequest(app).put('/v1/provisioning').set(memberAuth(m)).send(memberDocument(m.domain, options));
   await expectStatus(res, 201, `publishing ${m.domain}`);
 }
 
 /** `x` offers `y` an agreement for `services` and `y` accepts it; returns its id. */
 export async function acceptedAgreement(
-  app: NestFastifyApplication,
+  app: HubTarget,
   x: ActiveMember,
   y: ActiveMember,
   services: string[] = ['n-way-chat'],
 ): Promise<string> {
-  const http = () => request(app.getHttpServer());
+  const http = () => hubRequest(app);
   const offer = await expectStatus(
     await http().post('/v1/interconnect/offers').set(memberAuth(x)).send({ peer: y.domain, services }),
     201,
@@ -44,12 +36,12 @@ export async function acceptedAgreement(
 
 /** `inviter` (a joined user of member `inviter.member`) invites `user` of member `guest`, who joins. */
 export async function inviteAndJoin(
-  app: NestFastifyApplication,
+  app: HubTarget,
   roomId: string,
   inviter: { member: ActiveMember; user: string },
   guest: { member: ActiveMember; user: string },
 ): Promise<request.Response> {
-  const http = () => request(app.getHttpServer());
+  const http = () => hubRequest(app);
   await expectStatus(
     await http()
       .post(`/v1/chat/rooms/${roomId}/invitations`)

@@ -11,3 +11,4 @@ export * from './compiled-app.js';
 export * from './test-ca.js';
 export * from './http-signature-verifier.js';
 export * from './chat-fixtures.js';
+export * from './processes.js';

@@ -5,6 +5,12 @@ import { TEST_OPERATOR_TOKEN } from './test-config.js';
 
 export const operatorAuth = { Authorization: `Bearer ${TEST_OPERATOR_TOKEN}` };
 
+/** A hub to call: an app in the test process, or the base URL of one running elsewhere (a compiled app). */
+export type HubTarget = NestFastifyApplication | string;
+
+/** supertest on the hub, wherever it runs. */
+export const hubRequest = (hub: HubTarget) => request(typeof hub === 'string' ? hub : hub.getHttpServer());
+
 export interface ActiveMember {
   domain: string;
   id: string;
@@ -19,8 +25,8 @@ const run = randomBytes(3).toString('hex');
 export const uniqueDomain = (label = 'net') => `${label}${++counter}-${process.pid}-${run}.example.com`;
 
 /** Creates a member over the admin API and returns it pending. */
-export async function createPendingMember(app: NestFastifyApplication, domain = uniqueDomain()) {
-  const res = await request(app.getHttpServer())
+export async function createPendingMember(app: HubTarget, domain = uniqueDomain()) {
+  const res = await hubRequest(app)
     .post('/admin/v1/members')
     .set(operatorAuth)
     .send({
@@ -34,9 +40,9 @@ export async function createPendingMember(app: NestFastifyApplication, domain = 
 }
 
 /** Creates and approves a member over the admin API; returns its first API key. */
-export async function createActiveMember(app: NestFastifyApplication, domain = uniqueDomain()): Promise<ActiveMember> {
+export async function createActiveMember(app: HubTarget, domain = uniqueDomain()): Promise<ActiveMember> {
   const member = await createPendingMember(app, domain);
-  const res = await request(app.getHttpServer()).post(`/admin/v1/members/${domain}/approve`).set(operatorAuth).send({});
+  const res = await hubRequest(app).post(`/admin/v1/members/${domain}/approve`).set(operatorAuth).send({});
   if (res.status !== 200) throw new Error(`approving ${domain} failed: ${res.status} ${res.text}`);
   return { domain, id: member.id, token: res.body.apiKey.token, keyId: res.body.apiKey.id };
 }

@@ -1,6 +1,4 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import type { ActiveMember } from './member-factory.js';
+import { type ActiveMember, hubRequest, type HubTarget } from './member-factory.js';
 import { memberDocument, type MemberDocumentOptions } from './provisioning-fixtures.js';
 
 let counter = 0;
@@ -22,12 +20,8 @@ export function messageRecord(from: string, to: string, overrides: Record<string
 }
 
 /** Publishes a document delegating logging (and any other options) to the hub. */
-export async function delegateLogging(
-  app: NestFastifyApplication,
-  member: ActiveMember,
-  options: MemberDocumentOptions = {},
-): Promise<void> {
-  const res = await request(app.getHttpServer())
+export async function delegateLogging(app: HubTarget, member: ActiveMember, options: MemberDocumentOptions = {}): Promise<void> {
+  const res = await hubRequest(app)
     .put('/v1/provisioning')
     .set({ Authorization: `Bearer ${member.token}` })
     .send(memberDocument(member.domain, { ...options, delegate: ['logging', ...(options.delegate ?? [])] }));

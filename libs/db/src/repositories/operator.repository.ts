@@ -18,6 +18,15 @@ export class OperatorRepository {
     return this.repo(manager).findOneBy({ id });
   }
 
+  /**
+   * Serialises, until the transaction ends, whoever creates or replaces the operator of that name:
+   * hub replicas starting together each install the bootstrap operator, and the second insert would
+   * otherwise fail on the unique name and stop that hub.
+   */
+  async lockName(name: string, manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`operator:${name}`]);
+  }
+
   findByName(name: string, manager?: EntityManager): Promise<OperatorEntity | null> {
     return this.repo(manager).findOneBy({ name });
   }
