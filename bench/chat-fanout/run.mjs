@@ -37,8 +37,10 @@ import {
   deleteRedisKeys,
   freePort,
   ipcRequest,
+  memberDocument,
   pool,
   request,
+  seedMember,
   stopChild,
   waitForHttp,
 } from '../lib/harness.mjs';
@@ -85,24 +87,6 @@ async function cleanup() {
   for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => undefined);
 }
 process.on('SIGINT', () => cleanup().then(() => process.exit(130)));
-
-function memberDocument(domain, { delegate = [], chatDelivery } = {}) {
-  return {
-    version: '1.0',
-    role: 'clearing-house-member',
-    domain,
-    connectivity: { dnsNames: { dnsName: [{ service: 'any', protocol: 'sip', value: `edge.${domain}` }] } },
-    clearingHouseMembership: [
-      {
-        clearingHouse: CFG.hubDomain,
-        listed: true,
-        peerNetworkPrivacy: { visibleToAll: true },
-        ...(delegate.length ? { delegatedServices: { service: delegate.map((type) => ({ type })) } } : {}),
-        ...(chatDelivery ? { chatDelivery: { uri: chatDelivery } } : {}),
-      },
-    ],
-  };
-}
 
 function pinPostgres(core) {
   const pids = readdirSync('/proc').filter((d) => {
@@ -191,24 +175,14 @@ async function main() {
   });
 
   // members: one sending network (delegates n-way-chat), ten receiving networks with gateways
-  const member = async (domain, doc) => {
-    await api(
-      hubPort,
-      'POST',
-      '/admin/v1/members',
-      { token: OPERATOR_TOKEN, body: { domain, displayName: domain, protocols: ['xmpp'] } },
-      [201],
-    );
-    const approved = await api(
-      hubPort,
-      'POST',
-      `/admin/v1/members/${domain}/approve`,
-      { token: OPERATOR_TOKEN, body: {} },
-      [200],
-    );
-    await api(hubPort, 'PUT', '/v1/provisioning', { token: approved.apiKey.token, body: memberDocument(domain, doc) }, [201]);
-    return { domain, token: approved.apiKey.token };
-  };
+  const member = async (domain, doc) => ({
+    domain,
+    token: await seedMember(hubPort, OPERATOR_TOKEN, {
+      domain,
+      protocols: ['xmpp'],
+      document: memberDocument(domain, { hubDomain: CFG.hubDomain, ...doc }),
+    }),
+  });
   const sender = await member('sender.bench.example', { delegate: ['n-way-chat'] });
   const gateways = ports.map((port) => `http://127.0.0.1:${port}/chat/events`);
   const networks = await pool(gateways, 4, (gw, i) => member(`r${i}.bench.example`, { chatDelivery: gw }));

@@ -246,3 +246,39 @@ export async function pool(items, concurrency, fn) {
   );
   return results;
 }
+
+/**
+ * A small valid clearing-house-member document (JSON model), the shape of libs/testing's
+ * memberDocument(): visible to all, listed, optionally delegating services and declaring a chat gateway.
+ */
+export function memberDocument(domain, { hubDomain, delegate = [], chatDelivery } = {}) {
+  return {
+    version: '1.0',
+    role: 'clearing-house-member',
+    domain,
+    connectivity: { dnsNames: { dnsName: [{ service: 'any', protocol: 'sip', value: `edge.${domain}` }] } },
+    clearingHouseMembership: [
+      {
+        clearingHouse: hubDomain,
+        listed: true,
+        peerNetworkPrivacy: { visibleToAll: true },
+        ...(delegate.length ? { delegatedServices: { service: delegate.map((type) => ({ type })) } } : {}),
+        ...(chatDelivery ? { chatDelivery: { uri: chatDelivery } } : {}),
+      },
+    ],
+  };
+}
+
+/** An active member over the admin API (apply as operator, approve) that publishes `document`; returns its API key. */
+export async function seedMember(port, operatorToken, { domain, protocols, document }) {
+  await api(
+    port,
+    'POST',
+    '/admin/v1/members',
+    { token: operatorToken, body: { domain, displayName: `Bench ${domain}`, protocols } },
+    [201],
+  );
+  const approved = await api(port, 'POST', `/admin/v1/members/${domain}/approve`, { token: operatorToken, body: {} }, [200]);
+  await api(port, 'PUT', '/v1/provisioning', { token: approved.apiKey.token, body: document }, [201]);
+  return approved.apiKey.token;
+}

@@ -54,7 +54,9 @@ import {
   hubNodeFlags,
   ipcRequest,
   machineTimes,
+  memberDocument,
   pool,
+  seedMember,
   threadAffinities,
   waitForHttp,
 } from '../lib/harness.mjs';
@@ -200,24 +202,6 @@ function ensureBuilt() {
 
 // ---------------------------------------------------------------- HTTP helpers
 
-/** Same shape as memberDocument(domain, {delegate: ['logging']}) of libs/testing (JSON model). */
-function memberDocument(domain, { delegate = [] } = {}) {
-  return {
-    version: '1.0',
-    role: 'clearing-house-member',
-    domain,
-    connectivity: { dnsNames: { dnsName: [{ service: 'any', protocol: 'sip', value: `edge.${domain}` }] } },
-    clearingHouseMembership: [
-      {
-        clearingHouse: CFG.hubDomain,
-        listed: true,
-        peerNetworkPrivacy: { visibleToAll: true },
-        ...(delegate.length ? { delegatedServices: { service: delegate.map((type) => ({ type })) } } : {}),
-      },
-    ],
-  };
-}
-
 // ---------------------------------------------------------------- statistics
 
 const median = (xs) => {
@@ -358,30 +342,13 @@ async function main() {
     ...Array.from({ length: CFG.origins }, (_, i) => ({ domain: originDomain(i), delegate: ['logging'] })),
     ...Array.from({ length: CFG.recipients }, (_, i) => ({ domain: recipientDomain(i), delegate: [] })),
   ];
-  const tokens = await pool(members, 8, async ({ domain, delegate }) => {
-    await api(
-      hubPort,
-      'POST',
-      '/admin/v1/members',
-      { token: OPERATOR_TOKEN, body: { domain, displayName: `Bench ${domain}`, protocols: ['sip', 'xmpp'] } },
-      [201],
-    );
-    const approved = await api(
-      hubPort,
-      'POST',
-      `/admin/v1/members/${domain}/approve`,
-      { token: OPERATOR_TOKEN, body: {} },
-      [200],
-    );
-    await api(
-      hubPort,
-      'PUT',
-      '/v1/provisioning',
-      { token: approved.apiKey.token, body: memberDocument(domain, { delegate }) },
-      [201],
-    );
-    return approved.apiKey.token;
-  });
+  const tokens = await pool(members, 8, ({ domain, delegate }) =>
+    seedMember(hubPort, OPERATOR_TOKEN, {
+      domain,
+      protocols: ['sip', 'xmpp'],
+      document: memberDocument(domain, { hubDomain: CFG.hubDomain, delegate }),
+    }),
+  );
   const originTokens = tokens.slice(0, CFG.origins);
   setAffinity(hub.pid, PINNED ? CFG.serverCore : '0,1');
   results.seed = { origins: CFG.origins, recipients: CFG.recipients, seconds: round((Date.now() - seedStart) / 1000, 1) };

@@ -42,8 +42,10 @@ import {
   hubNodeFlags,
   ipcRequest,
   machineTimes,
+  memberDocument,
   pool,
   request,
+  seedMember,
   stopChild,
   threadAffinities,
   waitForHttp,
@@ -129,25 +131,6 @@ function buildInfo() {
 // ---------------------------------------------------------------- documents
 
 const memberDomain = (i) => `m${String(i).padStart(4, '0')}.bench.example`;
-
-/** Same shape as libs/testing/src/provisioning-fixtures.ts memberDocument() (JSON model). */
-function memberDocument(domain, hubDomain) {
-  return {
-    version: '1.0',
-    role: 'clearing-house-member',
-    domain,
-    connectivity: {
-      dnsNames: { dnsName: [{ service: 'any', protocol: 'sip', value: `edge.${domain}` }] },
-    },
-    clearingHouseMembership: [
-      {
-        clearingHouse: hubDomain,
-        listed: true,
-        peerNetworkPrivacy: { visibleToAll: true },
-      },
-    ],
-  };
-}
 
 /** The per-requestor override: a different edge proxy for one peer (JSON Merge Patch). */
 const overrideFor = (domain, peer) => ({
@@ -322,22 +305,8 @@ async function main() {
   let seeded = 0;
   const domains = Array.from({ length: CFG.members }, (_, i) => memberDomain(i));
   const tokens = await pool(domains, CFG.seedConcurrency, async (domain) => {
-    await api(
-      hubPort,
-      'POST',
-      '/admin/v1/members',
-      { token: OPERATOR_TOKEN, body: { domain, displayName: `Bench ${domain}`, protocols: ['sip'] } },
-      [201],
-    );
-    const approved = await api(
-      hubPort,
-      'POST',
-      `/admin/v1/members/${domain}/approve`,
-      { token: OPERATOR_TOKEN, body: {} },
-      [200],
-    );
-    const token = approved.apiKey.token;
-    await api(hubPort, 'PUT', '/v1/provisioning', { token, body: memberDocument(domain, CFG.hubDomain) }, [201]);
+    const document = memberDocument(domain, { hubDomain: CFG.hubDomain });
+    const token = await seedMember(hubPort, OPERATOR_TOKEN, { domain, protocols: ['sip'], document });
     if (++seeded % 100 === 0) log(`  ${seeded} members published`);
     return token;
   });

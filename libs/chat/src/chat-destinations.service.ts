@@ -4,6 +4,7 @@ import { type ActorContext, ConflictError, normalizeDomain, NotFoundError } from
 import { type ChatDestinationState, ChatPushRepository, TransactionRunner } from '@app/db';
 import type { EntityManager } from 'typeorm';
 import { InterconnectDecisions } from '@app/interconnect';
+import { redacted } from '@app/outbound';
 import { chatDeliveriesKey } from './chat-rooms.service.js';
 
 export interface ChatDestinationView extends ChatDestinationState {
@@ -30,7 +31,7 @@ export class ChatDestinations {
     const [states, directory] = await Promise.all([this.push.states(), this.decisions.directory()]);
     return states.map((s) => {
       const uri = directory.chatDeliveryUri(s.network);
-      return { ...s, mode: uri ? 'push' : 'pull', gateway: uri ? withoutQuery(uri) : null };
+      return { ...s, mode: uri ? 'push' : 'pull', gateway: uri ? gatewayShown(uri) : null };
     });
   }
 
@@ -67,11 +68,7 @@ export class ChatDestinations {
   }
 }
 
-function withoutQuery(uri: string): string {
-  try {
-    const url = new URL(uri);
-    return `${url.origin}${url.pathname}`;
-  } catch {
-    return '(not a URL)';
-  }
+/** Origin and path only, as the outbound client logs it; a stored URI it could never call shows as such. */
+function gatewayShown(uri: string): string {
+  return URL.canParse(uri) ? redacted(new URL(uri)) : '(not a URL)';
 }

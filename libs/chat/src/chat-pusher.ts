@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { PollingLoop } from '@app/queue';
 import {
-  ALL_CHANGED,
   ChangeBus,
   ChatPushRepository,
   ChatRepository,
@@ -50,9 +50,8 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly leases = new Map<string, HeldLease>();
   private readonly again = new Set<string>();
   private readonly batch: GatewayBatch;
+  private readonly scans: PollingLoop;
   private unsubscribe: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private scanning = false;
   private stopped = false;
 
   constructor(
@@ -68,6 +67,10 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     // renewed every third of it while the worker drains, so it runs out only when the worker is gone
     // (or cannot reach PostgreSQL): then another worker takes the gateway over after at most this long
     this.leaseMs = 2 * config.chat.push.timeoutMs;
+    this.scans = new PollingLoop(
+      () => this.scan(),
+      () => config.chat.push.scanIntervalMs,
+    );
     this.batch = new GatewayBatch(outbound, {
       hub: config.hub.domain,
       timeoutMs: config.chat.push.timeoutMs,
@@ -76,34 +79,32 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   onApplicationBootstrap(): void {
+    // a missed announcement (ALL_CHANGED after the listener reconnects) is made up by the next scan
     this.unsubscribe = this.changes.subscribe((key) => {
       if (key.startsWith(KEY_PREFIX)) this.wake(key.slice(KEY_PREFIX.length));
-      else if (key === ALL_CHANGED) void this.scan();
     });
-    this.timer = setInterval(() => void this.scan(), this.config.chat.push.scanIntervalMs);
-    this.timer.unref();
-    void this.scan();
+    this.scans.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
-    clearInterval(this.timer);
+    await this.scans.stop();
     await Promise.all([...this.draining.values()]);
     await Promise.all([...this.leases.keys()].map((network) => this.release(network).catch(() => undefined)));
   }
 
-  private async scan(): Promise<void> {
-    if (this.scanning || this.stopped) return;
-    this.scanning = true;
+  /** Wakes every gateway with deliveries due; returns how many. */
+  private async scan(): Promise<number> {
     try {
-      for (const network of await this.push.dueNetworks(this.holder)) this.wake(network);
+      const due = await this.push.dueNetworks(this.holder);
+      for (const network of due) this.wake(network);
+      return due.length;
     } catch (error) {
       this.logger.warn(
         `chat push scan failed, tried again in ${this.config.chat.push.scanIntervalMs} ms: ${(error as Error).message}`,
       );
-    } finally {
-      this.scanning = false;
+      return 0;
     }
   }
 

@@ -55,7 +55,8 @@ export class GatewayBatch {
     const rooms = new Map<string, PendingChatDelivery[]>();
     for (const d of pending) {
       if (!eventShownTo(network, d, directory, now)) done.push({ id: d.id, outcome: 'withheld' });
-      else rooms.set(d.roomId, [...(rooms.get(d.roomId) ?? []), d]);
+      else if (rooms.has(d.roomId)) rooms.get(d.roomId)?.push(d);
+      else rooms.set(d.roomId, [d]);
     }
     const queue = [...rooms.values()];
     let failure: PushFailure | undefined;
@@ -79,13 +80,14 @@ export class GatewayBatch {
 
   private async deliver(uri: string, network: string, d: PendingChatDelivery): Promise<void> {
     const body = chatDeliveryBody(this.options.hub, network, d);
+    const json = JSON.stringify(body);
     for (let tries = 1; ; tries++) {
       try {
         await this.outbound.send({
           method: 'POST',
           url: uri,
           contentType: 'application/json',
-          body: JSON.stringify(body),
+          body: json,
           idempotencyKey: body.deliveryId,
           headers: { 'x-hub-event': CHAT_DELIVERY_EVENT },
           timeoutMs: this.options.timeoutMs,

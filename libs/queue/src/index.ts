@@ -11,3 +11,4 @@ export * from './queue-counters.js';
 export * from './failed-jobs.js';
 export * from './queue-administration.js';
 export * from './queue-admin.module.js';
+export * from './polling-loop.js';
