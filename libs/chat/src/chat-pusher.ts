@@ -7,15 +7,15 @@ import {
   ChangeBus,
   ChatPushRepository,
   ChatRepository,
+  type LeasedDestination,
   type PendingChatDelivery,
-  TransactionRunner,
-  UsageCountersRepository,
+  type SettledChatDelivery,
 } from '@app/db';
-import { chatDeliveryUsage } from './chat-deliveries.service.js';
 import { InterconnectDecisions } from '@app/interconnect';
 import { OutboundClient } from '@app/outbound';
 import { chatDeliveriesKey } from './chat-rooms.service.js';
-import { GatewayBatch, type BatchOutcome } from './gateway-batch.js';
+import { type BatchOutcome, GatewayBatch } from './gateway-batch.js';
+import { GatheredCalls } from './gathered-calls.js';
 import { pushRetryDelayMs } from './push-backoff.js';
 
 const KEY_PREFIX = chatDeliveriesKey('');
@@ -50,6 +50,10 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly leases = new Map<string, HeldLease>();
   private readonly again = new Set<string>();
   private readonly batch: GatewayBatch;
+  /** the drains woken together (one event wakes its ten gateways) lease, read and settle with one statement each */
+  private readonly leasing: GatheredCalls<string, LeasedDestination | null>;
+  private readonly reading: GatheredCalls<string, PendingChatDelivery[]>;
+  private readonly settling: GatheredCalls<SettledChatDelivery[], number>;
   private readonly scans: PollingLoop;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
@@ -60,8 +64,6 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly chat: ChatRepository,
     private readonly decisions: InterconnectDecisions,
     private readonly changes: ChangeBus,
-    private readonly tx: TransactionRunner,
-    private readonly usage: UsageCountersRepository,
     outbound: OutboundClient,
   ) {
     // renewed every third of it while the worker drains, so it runs out only when the worker is gone
@@ -71,6 +73,18 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
       () => this.scan(),
       () => config.chat.push.scanIntervalMs,
     );
+    this.leasing = new GatheredCalls(async (networks) => {
+      const taken = new Map((await this.push.lease(networks, this.holder, this.leaseMs)).map((l) => [l.network, l]));
+      return networks.map((network) => taken.get(network) ?? null);
+    });
+    this.reading = new GatheredCalls(async (networks) => {
+      const pending = await this.chat.pendingDeliveriesOf(networks, config.chat.push.batchSize);
+      return networks.map((network) => pending.get(network) ?? []);
+    });
+    this.settling = new GatheredCalls(async (batches) => {
+      await this.push.settle(batches.flat());
+      return batches.map((b) => b.length);
+    });
     this.batch = new GatewayBatch(outbound, {
       hub: config.hub.domain,
       timeoutMs: config.chat.push.timeoutMs,
@@ -132,10 +146,10 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     const keeper = setInterval(() => void this.renew(network, lease), this.leaseMs / 3);
     try {
       for (let failures = lease.attempts; lease.held && !this.stopped; failures = 0) {
-        const pending = await this.chat.pendingDeliveries(network, '0', this.config.chat.push.batchSize);
+        const pending = await this.reading.call(network);
         if (pending.length === 0) return;
         const outcome = await this.batch.send(network, pending, await this.decisions.directory());
-        await this.settle(network, pending, outcome.done);
+        if (outcome.done.length) await this.settling.call(outcome.done);
         if (outcome.failure) {
           this.leases.delete(network);
           lease.held = false;
@@ -159,7 +173,7 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
   private async acquire(network: string): Promise<HeldLease | null> {
     const lingering = this.leases.get(network);
     clearTimeout(lingering?.releaseTimer);
-    const taken = await this.push.lease(network, this.holder, this.leaseMs);
+    const taken = await this.leasing.call(network);
     if (!taken) {
       this.leases.delete(network);
       return null;
@@ -190,19 +204,6 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     clearTimeout(lease.releaseTimer);
     lease.held = false;
     await this.push.release(network, this.holder);
-  }
-
-  /** Marks the batch's deliveries done and counts the messages pushed (usage), in one transaction. */
-  private async settle(network: string, pending: PendingChatDelivery[], done: BatchOutcome['done']): Promise<void> {
-    if (done.length === 0) return;
-    await this.tx.run(async (manager) => {
-      const pushed = new Set(await this.push.settle(network, done, manager));
-      const messagesFrom = new Map<string, number>();
-      for (const d of pending) {
-        if (d.kind === 'message' && pushed.has(d.id)) messagesFrom.set(d.network, (messagesFrom.get(d.network) ?? 0) + 1);
-      }
-      if (messagesFrom.size) await this.usage.add(chatDeliveryUsage(network, messagesFrom), manager);
-    });
   }
 
   private async failed(network: string, failures: number, failure: NonNullable<BatchOutcome['failure']>): Promise<void> {

@@ -78,7 +78,7 @@ describe(GatewayBatch.name, () => {
     const pending = [delivery(1, 'r1', 1), delivery(2, 'r1', 2), delivery(3, 'r1', 3), delivery(4, 'r1', 4)];
     const outcome = await batch(outbound, 1).send('b.example', pending, directory());
     expect(outcome.failure).toEqual({ message: 'answered 503', permanent: false, retryAfterMs: 2000 });
-    expect(outcome.done).toEqual([{ id: '1', outcome: 'pushed' }]);
+    expect(outcome.done).toEqual([{ id: '1', network: 'b.example', outcome: 'pushed', messageFrom: 'a.example' }]);
     expect(sent.map((s) => s.deliveryId)).toEqual(['chat-r1-1-b.example']);
   });
 
@@ -95,8 +95,8 @@ describe(GatewayBatch.name, () => {
     const pending = [delivery(1, 'r1', 1, 'blocked.example'), delivery(2, 'r1', 2)];
     const outcome = await batch(outbound).send('b.example', pending, directory());
     expect(outcome.done).toEqual([
-      { id: '1', outcome: 'withheld' },
-      { id: '2', outcome: 'pushed' },
+      { id: '1', network: 'b.example', outcome: 'withheld', messageFrom: null },
+      { id: '2', network: 'b.example', outcome: 'pushed', messageFrom: 'a.example' },
     ]);
     expect(sent.map((s) => s.deliveryId)).toEqual(['chat-r1-2-b.example']);
   });
@@ -114,7 +114,10 @@ describe(GatewayBatch.name, () => {
       if (attempt < 3) throw new DestinationBusyError('https://gw.b.example', 2);
     });
     const outcome = await batch(outbound).send('b.example', [delivery(1, 'r1', 1)], directory());
-    expect(outcome).toEqual({ done: [{ id: '1', outcome: 'pushed' }], failure: undefined });
+    expect(outcome).toEqual({
+      done: [{ id: '1', network: 'b.example', outcome: 'pushed', messageFrom: 'a.example' }],
+      failure: undefined,
+    });
     expect(sent).toHaveLength(1);
   });
 });

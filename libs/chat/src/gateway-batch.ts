@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChatDeliveryOutcome, PendingChatDelivery } from '@app/db';
+import type { PendingChatDelivery, SettledChatDelivery } from '@app/db';
 import type { DecisionDirectory } from '@app/interconnect';
 import { DestinationBusyError, type OutboundClient, outboundErrorIn, ResponseTooLargeError } from '@app/outbound';
 import { chatDeliveryBody } from './delivery-body.js';
@@ -21,7 +21,7 @@ export interface PushFailure {
 
 export interface BatchOutcome {
   /** deliveries finished in this batch, with how */
-  done: Array<{ id: string; outcome: ChatDeliveryOutcome }>;
+  done: SettledChatDelivery[];
   /** the first push that failed: nothing after it in any room was sent */
   failure?: PushFailure;
   /** the network has no gateway any more or is not active: nothing is sent now, nothing is lost */
@@ -54,7 +54,7 @@ export class GatewayBatch {
     const done: BatchOutcome['done'] = [];
     const rooms = new Map<string, PendingChatDelivery[]>();
     for (const d of pending) {
-      if (!eventShownTo(network, d, directory, now)) done.push({ id: d.id, outcome: 'withheld' });
+      if (!eventShownTo(network, d, directory, now)) done.push({ id: d.id, network, outcome: 'withheld', messageFrom: null });
       else if (rooms.has(d.roomId)) rooms.get(d.roomId)?.push(d);
       else rooms.set(d.roomId, [d]);
     }
@@ -66,7 +66,7 @@ export class GatewayBatch {
           if (failure) return;
           try {
             await this.deliver(uri, network, d);
-            done.push({ id: d.id, outcome: 'pushed' });
+            done.push({ id: d.id, network, outcome: 'pushed', messageFrom: d.kind === 'message' ? d.network : null });
           } catch (error) {
             failure ??= describe(error);
             return;

@@ -1,10 +1,11 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /** A key the hub signs with: `kid` as published in its JWKS, `alg` its JWS algorithm. */
 export interface OutboundSigningKey {
   kid: string;
   alg: string;
-  privateKey: webcrypto.CryptoKey;
+  /** signs the signature base synchronously; for ES256 the signature is r || s, 32 bytes each (RFC 9421 §3.3.4) */
+  signBytes(data: Uint8Array): Buffer;
 }
 
 /** Where the client gets the key to sign with, at every request (keys rotate). */
@@ -19,13 +20,8 @@ export const SIGNED_FIELDS = ['content-digest', 'content-type', 'idempotency-key
 /** Seconds after `created` at which the signature expires (`expires` parameter). */
 export const SIGNATURE_TTL_SECONDS = 300;
 
-/** RFC 9421 algorithm names, and the WebCrypto algorithm producing that signature format, per JWS alg. */
-const ALGORITHMS: Record<string, { name: string; sign: webcrypto.AlgorithmIdentifier | webcrypto.EcdsaParams }> = {
-  EdDSA: { name: 'ed25519', sign: 'Ed25519' },
-  Ed25519: { name: 'ed25519', sign: 'Ed25519' },
-  // WebCrypto's ECDSA signature is r || s, 32 bytes each: the form RFC 9421 §3.3.4 requires
-  ES256: { name: 'ecdsa-p256-sha256', sign: { name: 'ECDSA', hash: 'SHA-256' } },
-};
+/** RFC 9421 algorithm names per JWS alg. */
+const ALGORITHMS: Record<string, string> = { EdDSA: 'ed25519', Ed25519: 'ed25519', ES256: 'ecdsa-p256-sha256' };
 
 /** RFC 9530 `Content-Digest` of a body: `sha-256=:<base64>:`. */
 export function contentDigest(body: Uint8Array | string): string {
@@ -78,9 +74,9 @@ export async function signRequest(
   const algorithm = ALGORITHMS[key.alg];
   if (!algorithm) throw new Error(`no HTTP message signature algorithm for key ${key.kid} (${key.alg})`);
   const created = Math.floor(now.getTime() / 1000);
-  const params = { created, expires: created + SIGNATURE_TTL_SECONDS, keyid: key.kid, alg: algorithm.name };
+  const params = { created, expires: created + SIGNATURE_TTL_SECONDS, keyid: key.kid, alg: algorithm };
   const base = signatureBase(request, params);
-  const signature = Buffer.from(await webcrypto.subtle.sign(algorithm.sign, key.privateKey, Buffer.from(base, 'utf8')));
+  const signature = key.signBytes(Buffer.from(base, 'utf8'));
   const components = ['@method', '@target-uri', ...SIGNED_FIELDS];
   return {
     'signature-input': `${SIGNATURE_LABEL}=${signatureParamsValue(components, params)}`,

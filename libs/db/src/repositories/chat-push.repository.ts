@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ChatDeliveryOutcome } from '../entities/chat-delivery.entity.js';
+import { UsageCountersRepository } from './usage-counters.repository.js';
 
 /** A gateway's push state as operators see it, with what is still to be delivered to it. */
 export interface ChatDestinationState {
@@ -12,6 +13,16 @@ export interface ChatDestinationState {
   parkedAt: Date | null;
   lastError: string | null;
   lastSuccessAt: Date | null;
+}
+
+/** One delivery finished by a push batch. */
+export interface SettledChatDelivery {
+  id: string;
+  /** the receiving network */
+  network: string;
+  outcome: ChatDeliveryOutcome;
+  /** the sending network when the event is a message (counted as a chat delivery once pushed), else null */
+  messageFrom: string | null;
 }
 
 /** What a worker learns when it takes a gateway's lease. */
@@ -53,19 +64,21 @@ export class ChatPushRepository {
   }
 
   /**
-   * Takes the gateway's lease for `leaseMs` unless it is parked, backing off, or leased by another
-   * worker whose lease has not run out; null if not taken.
+   * Takes the leases of these gateways for `leaseMs`, except those parked, backing off, or leased
+   * by another worker whose lease has not run out; returns those taken. One statement for many
+   * gateways (in network order, as every writer of these rows locks them).
    */
-  async lease(network: string, holder: string, leaseMs: number): Promise<LeasedDestination | null> {
-    const rows = (await this.dataSource.query(
+  async lease(networks: string[], holder: string, leaseMs: number): Promise<LeasedDestination[]> {
+    if (networks.length === 0) return [];
+    return (await this.dataSource.query(
       `INSERT INTO chat_destinations AS d (network, leased_by, leased_until)
-       VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+       SELECT n.network, $2, now() + $3 * interval '1 millisecond'
+         FROM (SELECT DISTINCT unnest($1::varchar[]) AS network) n ORDER BY n.network
        ON CONFLICT (network) DO UPDATE SET leased_by = EXCLUDED.leased_by, leased_until = EXCLUDED.leased_until
         WHERE NOT coalesce(${notDue('$2')}, false)
        RETURNING d.network, d.attempts`,
-      [network, holder, leaseMs],
+      [networks, holder, leaseMs],
     )) as LeasedDestination[];
-    return rows[0] ?? null;
   }
 
   /** Extends the lease; false if the worker no longer holds it. */
@@ -86,27 +99,35 @@ export class ChatPushRepository {
   }
 
   /**
-   * Marks deliveries done with how (ids of one network), and, when any was pushed, clears the
-   * gateway's failures: it is answering again. One statement; returns the ids it marked pushed
-   * (not those a pull acknowledged meanwhile).
+   * Marks deliveries done with how (each for its network), counts the messages among them that
+   * were pushed (usage: each receiving network's total and its pair with the sender), and clears
+   * the failures of every gateway that had one pushed: it is answering again. One statement for
+   * the batches of many gateways, so the counting commits with the marking and costs no further
+   * round trip; only rows still pending are marked and counted (not those a pull acknowledged
+   * meanwhile). Returns the ids marked pushed.
    */
-  async settle(
-    network: string,
-    done: Array<{ id: string; outcome: ChatDeliveryOutcome }>,
-    manager: EntityManager,
-  ): Promise<string[]> {
+  async settle(done: SettledChatDelivery[]): Promise<string[]> {
     if (done.length === 0) return [];
-    const rows = (await manager.query(
-      `WITH settled AS (
+    const rows = (await this.dataSource.query(
+      `WITH s AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::text[], $4::varchar[]) AS s(id, network, outcome, sender)),
+       settled AS (
          UPDATE chat_deliveries d SET delivered_at = now(), outcome = s.outcome
-           FROM unnest($2::bigint[], $3::text[]) AS s(id, outcome)
-          WHERE d.id = s.id AND d.network = $1 AND d.delivered_at IS NULL
-         RETURNING d.id, d.outcome),
+           FROM s
+          WHERE d.id = s.id AND d.network = s.network AND d.delivered_at IS NULL
+         RETURNING d.id, d.network, d.outcome),
+       pushed AS (SELECT settled.id, settled.network, s.sender FROM settled JOIN s ON s.id = settled.id WHERE settled.outcome = 'pushed'),
        answering AS (
          UPDATE chat_destinations SET attempts = 0, last_error = NULL, next_attempt_at = NULL, last_success_at = now()
-          WHERE network = $1 AND EXISTS (SELECT 1 FROM settled WHERE outcome = 'pushed'))
-       SELECT id::text AS id FROM settled WHERE outcome = 'pushed'`,
-      [network, done.map((d) => d.id), done.map((d) => d.outcome)],
+          WHERE network IN (SELECT network FROM pushed)),
+       counted AS (${UsageCountersRepository.addSelected(
+         `SELECT NULL::date AS day, network AS member, ''::varchar AS peer, 'chat-deliveries'::varchar AS kind, count(*) AS n
+            FROM pushed WHERE sender IS NOT NULL GROUP BY network
+          UNION ALL
+          SELECT NULL::date, network, sender, 'chat-deliveries'::varchar, count(*)
+            FROM pushed WHERE sender IS NOT NULL GROUP BY network, sender`,
+       )})
+       SELECT id::text AS id FROM pushed`,
+      [done.map((d) => d.id), done.map((d) => d.network), done.map((d) => d.outcome), done.map((d) => d.messageFrom)],
     )) as Array<{ id: string }>;
     return rows.map((r) => r.id);
   }

@@ -29,6 +29,16 @@ export interface PendingChatDelivery {
   createdAt: Date;
 }
 
+/** A room's message as the central message log takes it. */
+export interface ChatMessageToLog {
+  roomId: string;
+  roomUri: string;
+  seq: string;
+  actor: string | null;
+  content: Record<string, unknown>;
+  createdAt: Date;
+}
+
 /** Participant states in which a user counts for the room: present, or asked in. */
 const IN_ROOM = ['invited', 'joined'];
 
@@ -98,6 +108,19 @@ export class ChatRepository {
     return this.dataSource.getRepository(ChatEventEntity).findOne({ where: { roomId, seq } });
   }
 
+  /** The messages among the given events (room and number), with their room's URI; events that are not messages or do not exist are left out. */
+  async messagesToLog(events: Array<{ roomId: string; seq: string }>): Promise<ChatMessageToLog[]> {
+    if (events.length === 0) return [];
+    return (await this.dataSource.query(
+      `SELECT e.room_id AS "roomId", r.uri AS "roomUri", e.seq::text AS seq, e.actor, e.content, e.created_at AS "createdAt"
+         FROM unnest($1::varchar[], $2::bigint[]) AS k(room_id, seq)
+         JOIN chat_events e ON e.room_id = k.room_id AND e.seq = k.seq
+         JOIN chat_rooms r ON r.id = e.room_id
+        WHERE e.kind = 'message'`,
+      [events.map((e) => e.roomId), events.map((e) => e.seq)],
+    )) as ChatMessageToLog[];
+  }
+
   /** Events of the room after `afterSeq` and from `fromSeq` on, oldest first, at most `limit`. */
   events(roomId: string, range: { afterSeq: string; fromSeq: string; limit: number }): Promise<ChatEventEntity[]> {
     return this.dataSource
@@ -131,6 +154,33 @@ export class ChatRepository {
       [network, afterId, limit],
     )) as PendingChatDelivery[];
     return rows;
+  }
+
+  /**
+   * The first `limit` pending deliveries of each of these networks, in id order, as
+   * pendingDeliveries reads them for one, by network (every network asked for has an entry):
+   * one statement for many networks (the chat pusher).
+   */
+  async pendingDeliveriesOf(networks: string[], limit: number): Promise<Map<string, PendingChatDelivery[]>> {
+    const byNetwork = new Map(networks.map((n) => [n, [] as PendingChatDelivery[]]));
+    if (networks.length === 0) return byNetwork;
+    const rows = (await this.dataSource.query(
+      `SELECT d.id::text AS id, d.network AS "to", d.room_id AS "roomId", r.uri AS "roomUri", d.seq::text AS seq, e.kind,
+              e.actor, e.user_uri AS "userUri", e.network AS network, p.network AS "userNetwork", e.content, d.recipients,
+              e.created_at AS "createdAt"
+         FROM (SELECT DISTINCT unnest($1::varchar[]) AS network) n
+         CROSS JOIN LATERAL (
+           SELECT id, network, room_id, seq, recipients FROM chat_deliveries
+            WHERE network = n.network AND delivered_at IS NULL
+            ORDER BY id LIMIT $2) d
+         JOIN chat_events e ON e.room_id = d.room_id AND e.seq = d.seq
+         JOIN chat_rooms r ON r.id = d.room_id
+         LEFT JOIN chat_participants p ON p.room_id = e.room_id AND p.user_uri = e.user_uri
+        ORDER BY d.id`,
+      [networks, limit],
+    )) as Array<PendingChatDelivery & { to: string }>;
+    for (const { to, ...delivery } of rows) byNetwork.get(to)?.push(delivery);
+    return byNetwork;
   }
 
   /**

@@ -16,6 +16,23 @@ export class JobReceiptRepository {
     return rows.length > 0;
   }
 
+  /** Records several jobs as done in one statement (those that already were are left as they are). */
+  async recordManyOnce(receipts: Array<Omit<JobReceiptEntity, 'completedAt'>>, manager?: EntityManager): Promise<void> {
+    if (receipts.length === 0) return;
+    await (manager ?? this.dataSource.manager).query(
+      `INSERT INTO job_receipts (job_id, queue, job_name, result, attempts_made)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::jsonb[], $5::int[])
+       ON CONFLICT (job_id) DO NOTHING`,
+      [
+        receipts.map((r) => r.jobId),
+        receipts.map((r) => r.queue),
+        receipts.map((r) => r.jobName),
+        receipts.map((r) => JSON.stringify(r.result)),
+        receipts.map((r) => r.attemptsMade),
+      ],
+    );
+  }
+
   /** The job ids among `jobIds` that have a receipt. */
   async findDone(jobIds: string[], manager?: EntityManager): Promise<Set<string>> {
     if (jobIds.length === 0) return new Set();

@@ -83,6 +83,18 @@ export class UsageCountersRepository {
   }
 
   /**
+   * The same addition as a statement to run inside another one (a data-modifying WITH), for
+   * counts that SQL computes from what that statement changed: `select` yields the columns day
+   * (null: today in UTC), member, peer ('' for the member's total), kind and n, one row per key.
+   */
+  static addSelected(select: string): string {
+    return `INSERT INTO usage_counters AS u (day, member, peer, kind, n)
+            SELECT coalesce(t.day, ${TODAY_UTC}), t.member, t.peer, t.kind, t.n FROM (${select}) AS t
+             ORDER BY 1, 2, 3, 4
+            ON CONFLICT (day, member, peer, kind) DO UPDATE SET n = u.n + EXCLUDED.n`;
+  }
+
+  /**
    * Adds counts kept in memory (provisioning fetches) exactly once: the flush's id is recorded in
    * the same transaction, so a flush sent again after its answer was lost adds nothing. Returns
    * false when that id had been added already.

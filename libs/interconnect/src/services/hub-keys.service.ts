@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { CryptoKey, JWK } from 'jose';
+import type { JWK } from 'jose';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ALL_CHANGED, ChangeBus, HubKeyRepository, HubSigningKeyEntity, TransactionRunner } from '@app/db';
@@ -86,7 +86,7 @@ export class HubKeysService {
   private keySet: Promise<KeySet> | undefined;
   private epoch = 0;
   /** Private keys opened so far, by kid (null: this process cannot open it). Keys never change. */
-  private readonly opened = new Map<string, CryptoKey | null>();
+  private readonly opened = new Map<string, Pick<HubSigningKey, 'privateKey' | 'signBytes'> | null>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -249,7 +249,7 @@ export class HubKeysService {
     );
     // keep only a non-extractable copy of the private key in memory
     const key = await importHubKey({ ...row, privateJwk });
-    this.opened.set(key.kid, key.privateKey);
+    this.opened.set(key.kid, { privateKey: key.privateKey, signBytes: key.signBytes });
     this.logger.log(`hub signing key ${key.kid} created (${why.reason})`);
     return key;
   }
@@ -300,7 +300,8 @@ export class HubKeysService {
       this.warnIfEphemeral();
       try {
         const privateJwk = JSON.parse(this.box.openText(row.privateKeyEncrypted, row.kid)) as JWK;
-        this.opened.set(row.kid, (await importHubKey({ ...stored, privateJwk })).privateKey);
+        const { privateKey, signBytes } = await importHubKey({ ...stored, privateJwk });
+        this.opened.set(row.kid, { privateKey, signBytes });
       } catch (error) {
         this.opened.set(row.kid, null);
         this.logger.warn(
@@ -309,8 +310,8 @@ export class HubKeysService {
         );
       }
     }
-    const privateKey = this.opened.get(row.kid);
-    return privateKey ? { ...stored, privateKey } : null;
+    const opened = this.opened.get(row.kid);
+    return opened ? { ...stored, ...opened } : null;
   }
 
   private published(stored: StoredKey[], now: Date): StoredKey[] {
