@@ -45,31 +45,36 @@ export class ChatMessages {
       throw InvalidInputError.forField('body', `must be at most ${MAX_MESSAGE_BYTES} bytes in UTF-8`);
     }
     const from = await this.rooms.ownUser(network, input.from, 'from');
-    const { result } = await this.rooms.inRoom(network, roomId, async ({ participants, manager }) => {
-      const sender = participants.find((p) => p.userUri === from);
-      const earlier = await this.chat.eventByClientId(roomId, network, input.clientId, manager);
-      if (earlier) {
-        const same =
-          earlier.actor === from && earlier.content.body === input.body && earlier.content.mediaType === input.mediaType;
-        if (!same) throw new ConflictError(`client id ${input.clientId} was used for another message in this room`);
-        return earlier;
-      }
-      if (sender?.state !== 'joined') throw new ForbiddenError(`${from} has not joined this room`);
-      const event = await this.chat.appendEvent(
-        roomId,
-        {
-          kind: 'message',
-          actor: from,
-          userUri: null,
-          network,
-          content: { body: input.body, mediaType: input.mediaType },
-          clientId: input.clientId,
-        },
-        manager,
-      );
-      await this.outbox.enqueue(JobName.ChatEventCommitted, { roomId, seq: event.seq, kind: event.kind }, manager);
-      return event;
-    });
+    const { result } = await this.rooms.inRoom(
+      network,
+      roomId,
+      async ({ participants, manager }) => {
+        const sender = participants.find((p) => p.userUri === from);
+        const earlier = await this.chat.eventByClientId(roomId, network, input.clientId, manager);
+        if (earlier) {
+          const same =
+            earlier.actor === from && earlier.content.body === input.body && earlier.content.mediaType === input.mediaType;
+          if (!same) throw new ConflictError(`client id ${input.clientId} was used for another message in this room`);
+          return earlier;
+        }
+        if (sender?.state !== 'joined') throw new ForbiddenError(`${from} has not joined this room`);
+        const event = await this.chat.appendEvent(
+          roomId,
+          {
+            kind: 'message',
+            actor: from,
+            userUri: null,
+            network,
+            content: { body: input.body, mediaType: input.mediaType },
+            clientId: input.clientId,
+          },
+          manager,
+        );
+        await this.outbox.enqueue(JobName.ChatEventCommitted, { roomId, seq: event.seq, kind: event.kind }, manager);
+        return event;
+      },
+      { participantsUnchanged: true },
+    );
     return { roomId, event: result };
   }
 

@@ -52,7 +52,7 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly batch: GatewayBatch;
   /** the drains woken together (one event wakes its ten gateways) lease, read and settle with one statement each */
   private readonly leasing: GatheredCalls<string, LeasedDestination | null>;
-  private readonly reading: GatheredCalls<string, PendingChatDelivery[]>;
+  private readonly reading: GatheredCalls<{ network: string; after: string }, PendingChatDelivery[]>;
   private readonly settling: GatheredCalls<SettledChatDelivery[], number>;
   private readonly scans: PollingLoop;
   private unsubscribe: (() => void) | undefined;
@@ -77,9 +77,9 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
       const taken = new Map((await this.push.lease(networks, this.holder, this.leaseMs)).map((l) => [l.network, l]));
       return networks.map((network) => taken.get(network) ?? null);
     });
-    this.reading = new GatheredCalls(async (networks) => {
-      const pending = await this.chat.pendingDeliveriesOf(networks, config.chat.push.batchSize);
-      return networks.map((network) => pending.get(network) ?? []);
+    this.reading = new GatheredCalls(async (reads) => {
+      const pending = await this.chat.pendingDeliveriesOf(reads, config.chat.push.batchSize);
+      return reads.map((r) => pending.get(r.network) ?? []);
     });
     this.settling = new GatheredCalls(async (batches) => {
       await this.push.settle(batches.flat());
@@ -144,13 +144,23 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     const lease = await this.acquire(network);
     if (!lease) return;
     const keeper = setInterval(() => void this.renew(network, lease), this.leaseMs / 3);
+    const { batchSize } = this.config.chat.push;
+    // a batch is settled while the next one is sent, and the next one is read while this one is
+    // sent: the gateway does not wait for PostgreSQL between batches. A batch still starts only
+    // once the one before it is all answered, so each room's order holds.
+    let settling: Promise<unknown> = Promise.resolve();
     try {
+      let next = quiet(this.reading.call({ network, after: '0' }));
       for (let failures = lease.attempts; lease.held && !this.stopped; failures = 0) {
-        const pending = await this.reading.call(network);
+        const pending = await next;
         if (pending.length === 0) return;
+        const full = pending.length >= batchSize;
+        if (full) next = quiet(this.reading.call({ network, after: pending[pending.length - 1].id }));
         const outcome = await this.batch.send(network, pending, await this.decisions.directory());
-        if (outcome.done.length) await this.settling.call(outcome.done);
+        await settling;
+        settling = outcome.done.length ? quiet(this.settling.call(outcome.done)) : Promise.resolve();
         if (outcome.failure) {
+          await settling;
           this.leases.delete(network);
           lease.held = false;
           await this.failed(network, failures + 1, outcome.failure);
@@ -158,10 +168,11 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
         }
         lease.attempts = 0;
         // a shorter batch read everything committed before it; what commits later wakes this drain again
-        if (outcome.stopped || pending.length < this.config.chat.push.batchSize) return;
+        if (outcome.stopped || !full) return;
       }
     } finally {
       clearInterval(keeper);
+      await settling;
       if (lease.held) this.linger(network, lease);
     }
   }
@@ -217,4 +228,10 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
       );
     }
   }
+}
+
+/** The promise itself, kept from counting as unhandled while it is not yet awaited (it is awaited later, or dropped on purpose). */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

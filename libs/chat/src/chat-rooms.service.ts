@@ -150,19 +150,29 @@ export class ChatRooms {
    * Runs `work` in one transaction holding the room's lock, after re-evaluating the room, if the
    * network still has a user invited or joined in it. A room the network is not in (or no longer
    * in, the re-evaluation having removed it: that removal is committed) is answered like one that
-   * does not exist.
+   * does not exist. With `participantsUnchanged` (work that changes no participant, as posting a
+   * message), the deliveries are addressed from the participants read for the re-evaluation
+   * instead of reading them again.
    */
   async inRoom<T>(
     network: string,
     roomId: string,
     work: (ctx: RoomContext) => Promise<T>,
+    options: { participantsUnchanged?: boolean } = {},
   ): Promise<{ result: T; directory: DecisionDirectory }> {
     const directory = await this.decisions.directory();
-    const outcome = await this.locked(roomId, async (room, manager) => {
-      const participants = await this.reevaluateLocked(room, directory, manager);
-      if (!participants.some((p) => p.network === network && IN_ROOM.has(p.state))) return null;
-      return { result: await work({ room, participants, directory, manager }) };
-    });
+    let current: ChatParticipantEntity[] | undefined;
+    const outcome = await this.locked(
+      roomId,
+      async (room, manager) => {
+        // the re-evaluation updates the rows it reads in place, so they stay current
+        const participants = await this.reevaluateLocked(room, directory, manager);
+        if (!participants.some((p) => p.network === network && IN_ROOM.has(p.state))) return null;
+        if (options.participantsUnchanged) current = participants;
+        return { result: await work({ room, participants, directory, manager }) };
+      },
+      () => current,
+    );
     if (!outcome) throw noRoom(roomId);
     return { result: outcome.result, directory };
   }
@@ -175,6 +185,7 @@ export class ChatRooms {
   private async locked<T>(
     roomId: string,
     work: (room: ChatRoomEntity, manager: EntityManager) => Promise<T | null>,
+    participantsAfterWork: () => ChatParticipantEntity[] | undefined = () => undefined,
   ): Promise<T | null> {
     const outcome = await this.tx.runAndAnnounce(
       (o: { result: T | null; networks: string[] }) => o.networks.map(chatDeliveriesKey),
@@ -184,7 +195,7 @@ export class ChatRooms {
         const result = await work(room, manager);
         const events = await this.rooms.eventsAfter(roomId, room.lastSeq, manager);
         if (events.length === 0) return { result, networks: [] };
-        const participants = await this.rooms.participants(roomId, manager);
+        const participants = participantsAfterWork() ?? (await this.rooms.participants(roomId, manager));
         const rows = events.flatMap((e) =>
           [...recipientsByNetwork(e, participants)].map(([network, recipients]) => ({ roomId, seq: e.seq, network, recipients })),
         );

@@ -157,27 +157,30 @@ export class ChatRepository {
   }
 
   /**
-   * The first `limit` pending deliveries of each of these networks, in id order, as
-   * pendingDeliveries reads them for one, by network (every network asked for has an entry):
-   * one statement for many networks (the chat pusher).
+   * For each network, its first `limit` pending deliveries after `after` (an id), in id order, as
+   * pendingDeliveries reads them for one; by network (every network asked for has an entry). One
+   * statement for many networks (the chat pusher).
    */
-  async pendingDeliveriesOf(networks: string[], limit: number): Promise<Map<string, PendingChatDelivery[]>> {
-    const byNetwork = new Map(networks.map((n) => [n, [] as PendingChatDelivery[]]));
-    if (networks.length === 0) return byNetwork;
+  async pendingDeliveriesOf(
+    reads: Array<{ network: string; after: string }>,
+    limit: number,
+  ): Promise<Map<string, PendingChatDelivery[]>> {
+    const byNetwork = new Map(reads.map((r) => [r.network, [] as PendingChatDelivery[]]));
+    if (reads.length === 0) return byNetwork;
     const rows = (await this.dataSource.query(
       `SELECT d.id::text AS id, d.network AS "to", d.room_id AS "roomId", r.uri AS "roomUri", d.seq::text AS seq, e.kind,
               e.actor, e.user_uri AS "userUri", e.network AS network, p.network AS "userNetwork", e.content, d.recipients,
               e.created_at AS "createdAt"
-         FROM (SELECT DISTINCT unnest($1::varchar[]) AS network) n
+         FROM unnest($1::varchar[], $2::bigint[]) AS n(network, after)
          CROSS JOIN LATERAL (
            SELECT id, network, room_id, seq, recipients FROM chat_deliveries
-            WHERE network = n.network AND delivered_at IS NULL
-            ORDER BY id LIMIT $2) d
+            WHERE network = n.network AND delivered_at IS NULL AND id > n.after
+            ORDER BY id LIMIT $3) d
          JOIN chat_events e ON e.room_id = d.room_id AND e.seq = d.seq
          JOIN chat_rooms r ON r.id = d.room_id
          LEFT JOIN chat_participants p ON p.room_id = e.room_id AND p.user_uri = e.user_uri
         ORDER BY d.id`,
-      [networks, limit],
+      [reads.map((r) => r.network), reads.map((r) => r.after), limit],
     )) as Array<PendingChatDelivery & { to: string }>;
     for (const { to, ...delivery } of rows) byNetwork.get(to)?.push(delivery);
     return byNetwork;
