@@ -84,7 +84,7 @@ export const envSchema = z.object({
   HUB_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   HUB_TRUST_PROXY: z.stringbool().default(false),
   /** After SIGTERM: how long readiness answers 503 before the listener closes (ms); unset: 5000 in production, 0 otherwise. */
-  HUB_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(300_000).optional(),
+  HUB_SHUTDOWN_DELAY_MS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(300_000).optional()),
   /** After the listener closed: how long requests in flight may take before their connections are cut (ms). */
   HUB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** At start: how long PostgreSQL and Redis are retried (with backoff) before the process gives up (ms; 0 = one attempt). */
