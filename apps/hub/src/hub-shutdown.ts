@@ -39,7 +39,7 @@ export function installHubShutdown(app: NestFastifyApplication, config: AppConfi
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const open = await new Promise<number>((r) => server.getConnections((_e, n) => r(n ?? 0)));
-      logger.log(`listener closed; ${open} connection(s) with a request in flight get up to ${timeoutMs} ms`);
+      logger.log(`listener closed; requests in flight on ${open} open connection(s) get up to ${timeoutMs} ms`);
       if (!(await settlesWithin(closed, timeoutMs))) {
         const left = await new Promise<number>((r) => server.getConnections((_e, n) => r(n ?? 0)));
         logger.warn(`${left} connection(s) still busy after ${timeoutMs} ms (HUB_SHUTDOWN_TIMEOUT_MS): closing them`);

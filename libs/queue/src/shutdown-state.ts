@@ -4,14 +4,14 @@
  * while liveness stays 200 (the process is not broken, it is finishing what it has).
  */
 export class ShutdownState {
-  private since: number | undefined;
+  private stopping = false;
 
   get draining(): boolean {
-    return this.since !== undefined;
+    return this.stopping;
   }
 
   beginDraining(): void {
-    this.since ??= Date.now();
+    this.stopping = true;
   }
 }
 
