@@ -82,7 +82,7 @@ describe('docker-compose.yml', () => {
       expect(services[app].build).toBe('.');
       expect(services[app].user).toBeUndefined(); // the image's USER applies
       expect(services[app].init).toBe(true);
-      expect(Number.parseInt(services[app].stop_grace_period ?? '0', 10)).toBeGreaterThan(15); // the apps drain for 15 s
+      expect(Number.parseInt(services[app].stop_grace_period ?? '0', 10)).toBeGreaterThan(15); // the apps drain for up to 15 s with the defaults
     }
     expect(services.worker.command).toEqual(['node', '--enable-source-maps', 'dist/apps/worker/apps/worker/src/main.js']);
   });

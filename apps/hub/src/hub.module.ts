@@ -7,7 +7,7 @@ import { MembersModule } from '@app/members';
 import { ProvisioningModule } from '@app/provisioning';
 import { InterconnectModule } from '@app/interconnect';
 import { MessageLogModule } from '@app/message-log';
-import { QueueAdminModule, QueueModule } from '@app/queue';
+import { QueueAdminModule, QueueModule, ShutdownState } from '@app/queue';
 import { ChatModule } from '@app/chat';
 import { ApplicationsController } from './applications/applications.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
@@ -45,13 +45,13 @@ import { AdminUsageController } from './usage/admin-usage.controller.js';
 
 @Module({})
 export class HubModule {
-  static forRoot(config: AppConfig, queueConnection: ConnectionOptions): DynamicModule {
+  static forRoot(config: AppConfig, queueConnection: ConnectionOptions, shutdown = new ShutdownState()): DynamicModule {
     return {
       module: HubModule,
       imports: [
         ConfigModule.forRoot(config),
         DbModule,
-        QueueModule.forRoot(queueConnection, config.queue.prefix),
+        QueueModule.forRoot(queueConnection, config.queue.prefix, shutdown),
         AuthModule,
         MembersModule,
         ProvisioningModule,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, Server } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { Readiness, readinessHttpStatus } from '@app/queue';
+import { Readiness, readinessHttpStatus, ShutdownState } from '@app/queue';
 
 /** The worker's only HTTP surface: /health/live and /health/ready (WORKER_HEALTH_PORT, 0 = off). */
 @Injectable()
@@ -11,13 +11,16 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly readiness: Readiness,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.worker.healthPort === 0) return;
     this.server = createServer((req, res) => {
       void this.respond(req.url ?? '/').then(([status, body]) => {
-        res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+        // while stopping, no connection is kept for a next probe: the server closes soon
+        const connection = this.shutdown.draining ? { Connection: 'close' } : {};
+        res.writeHead(status, { 'Content-Type': 'application/json', ...connection }).end(JSON.stringify(body));
       });
     });
     await new Promise<void>((resolve, reject) => {
