@@ -12,3 +12,4 @@ export * from './failed-jobs.js';
 export * from './queue-administration.js';
 export * from './queue-admin.module.js';
 export * from './polling-loop.js';
+export * from './queue-metrics.js';

@@ -12,3 +12,4 @@ export * from './test-ca.js';
 export * from './http-signature-verifier.js';
 export * from './chat-fixtures.js';
 export * from './processes.js';
+export * from './metrics-scrape.js';
