@@ -23,16 +23,14 @@ export class HubMetricsServer implements OnApplicationBootstrap, OnApplicationSh
       answerMetricsRequest(request, response, this.metrics, this.config.metrics.token).then(
         (answered) => {
           if (answered) return;
-          response
-            .writeHead(404, { 'Content-Type': 'application/problem+json' })
-            .end(
-              JSON.stringify({
-                type: '/problems/not-found',
-                title: 'Not Found',
-                status: 404,
-                detail: `only ${METRICS_PATH} is served here`,
-              }),
-            );
+          response.writeHead(404, { 'Content-Type': 'application/problem+json' }).end(
+            JSON.stringify({
+              type: '/problems/not-found',
+              title: 'Not Found',
+              status: 404,
+              detail: `only ${METRICS_PATH} is served here`,
+            }),
+          );
         },
         (error: Error) => response.destroy(error),
       );
