@@ -23,6 +23,7 @@ import { registerMessageLogBodyParsing } from './message-log/message-log-body.js
 import { registerOperatorSignIn } from './operators/operator-sign-in.js';
 import { registerConsole } from './console/console-routes.js';
 import { registerQueueDashboard } from './queues/queue-dashboard.js';
+import { installHttpMetrics, registerMetricsRoute } from './metrics/metrics-route.js';
 
 /**
  * Builds the hub (used by main.ts and by the e2e tests): Fastify with JSON request logs
@@ -71,6 +72,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     reply.header('X-Request-Id', request.id);
     done();
   });
+  installHttpMetrics(app);
   const protection = await installRouteProtection(app, config);
   await installSecurityHeaders(app, config);
   registerJsonBodyParser(app);
@@ -82,6 +84,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   await registerOperatorSignIn(app, protection);
   await registerConsole(app, protection);
   registerWellKnownMemberRoute(app);
+  registerMetricsRoute(app, config);
   // Only when Fastify would not log the request either: the fast path writes no access log.
   if (requestLogsOff) installWellKnownFastPath(app, shortcut);
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -42,6 +42,8 @@ import { MemberChatDeliveriesController } from './chat/member-chat-deliveries.co
 import { AdminChatDestinationsController } from './chat/admin-chat-destinations.controller.js';
 import { AdminQueuesController } from './queues/admin-queues.controller.js';
 import { AdminUsageController } from './usage/admin-usage.controller.js';
+import { HttpMetrics } from './metrics/http-metrics.js';
+import { HubMetricsServer } from './metrics/hub-metrics.server.js';
 
 @Module({})
 export class HubModule {
@@ -91,7 +93,7 @@ export class HubModule {
         AdminQueuesController,
         AdminUsageController,
       ],
-      providers: [SipListenerService],
+      providers: [SipListenerService, HttpMetrics, HubMetricsServer],
     };
   }
 }

@@ -17,6 +17,7 @@ import { OutboundClient } from '@app/outbound';
 import { chatDeliveriesKey } from './chat-rooms.service.js';
 import { GatewayBatch, type BatchOutcome } from './gateway-batch.js';
 import { pushRetryDelayMs } from './push-backoff.js';
+import { ChatMetrics } from './chat-metrics.js';
 
 const KEY_PREFIX = chatDeliveriesKey('');
 
@@ -62,6 +63,7 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly changes: ChangeBus,
     private readonly tx: TransactionRunner,
     private readonly usage: UsageCountersRepository,
+    private readonly metrics: ChatMetrics,
     outbound: OutboundClient,
   ) {
     // renewed every third of it while the worker drains, so it runs out only when the worker is gone
@@ -192,17 +194,23 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     await this.push.release(network, this.holder);
   }
 
-  /** Marks the batch's deliveries done and counts the messages pushed (usage), in one transaction. */
+  /**
+   * Marks the batch's deliveries done and counts the messages pushed (usage), in one transaction;
+   * the metrics count what that transaction committed.
+   */
   private async settle(network: string, pending: PendingChatDelivery[], done: BatchOutcome['done']): Promise<void> {
     if (done.length === 0) return;
-    await this.tx.run(async (manager) => {
-      const pushed = new Set(await this.push.settle(network, done, manager));
+    const { settled, messagesFrom } = await this.tx.run(async (manager) => {
+      const settled = new Set(await this.push.settle(network, done, manager));
       const messagesFrom = new Map<string, number>();
       for (const d of pending) {
-        if (d.kind === 'message' && pushed.has(d.id)) messagesFrom.set(d.network, (messagesFrom.get(d.network) ?? 0) + 1);
+        if (d.kind === 'message' && settled.has(d.id)) messagesFrom.set(d.network, (messagesFrom.get(d.network) ?? 0) + 1);
       }
       if (messagesFrom.size) await this.usage.add(chatDeliveryUsage(network, messagesFrom), manager);
+      return { settled, messagesFrom };
     });
+    const outcomes = done.filter((d) => settled.has(d.id)).map((d) => d.outcome);
+    this.metrics.settled(network, outcomes, messagesFrom);
   }
 
   private async failed(network: string, failures: number, failure: NonNullable<BatchOutcome['failure']>): Promise<void> {
@@ -210,6 +218,7 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     const park = failure.permanent || failures >= maxAttempts;
     const delayMs = pushRetryDelayMs(failures, this.config.chat.push, failure.retryAfterMs);
     await this.push.failed(network, this.holder, { error: failure.message, retryAt: new Date(Date.now() + delayMs), park });
+    this.metrics.pushFailed(network, park);
     if (park) {
       this.logger.warn(
         `chat deliveries to ${network} parked after ${failures} failed push(es) (${failure.message}); an operator may retry or discard them`,

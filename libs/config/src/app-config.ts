@@ -45,6 +45,8 @@ export interface AppConfig {
   outbox: { pollIntervalMs: number; batchSize: number; reconcileIntervalMs: number; reconcileGraceMs: number };
   chat: { sweepIntervalMs: number; push: ChatPushConfig };
   usage: { flushIntervalMs: number };
+  /** hubPort: where the hub serves /metrics (undefined: its main port); token: bearer token a scrape must carry (undefined: none) */
+  metrics: { hubPort: number | undefined; token: string | undefined };
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
   /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
@@ -162,6 +164,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     usage: { flushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS },
+    metrics: { hubPort: e.HUB_METRICS_PORT, token: e.METRICS_TOKEN },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
     outbound: {
       allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,

@@ -116,6 +116,18 @@ export const envSchema = z.object({
   /** Consecutive failures that open a destination's circuit, and how long it stays open before one probe (ms). */
   OUTBOUND_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   OUTBOUND_CIRCUIT_OPEN_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+  /** Set: the hub serves /metrics on this port only (its main port answers 404 there); unset: on the main port. */
+  HUB_METRICS_PORT: port
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Set: /metrics (hub and worker) needs `Authorization: Bearer <METRICS_TOKEN>`; unset: no credentials. */
+  METRICS_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .regex(/^\S+$/, 'must not contain spaces')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   WORKER_HEALTH_PORT: port.default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),

@@ -15,3 +15,4 @@ export * from './queue-administration.js';
 export * from './queue-admin.module.js';
 export * from './polling-loop.js';
 export * from './retry-with-backoff.js';
+export * from './queue-metrics.js';

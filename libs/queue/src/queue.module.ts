@@ -1,11 +1,13 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { ConnectionOptions } from 'bullmq';
+import { MetricsModule } from '@app/metrics';
 import { ALL_QUEUES } from './job-catalogue.js';
 import { FailedJobs } from './failed-jobs.js';
 import { OutboxWriter } from './outbox-writer.js';
 import { QueueCounters } from './queue-counters.js';
 import { QueueHealth } from './queue-health.js';
+import { QueueMetrics } from './queue-metrics.js';
 import { Readiness } from './readiness.js';
 import { ShutdownState } from './shutdown-state.js';
 
@@ -21,17 +23,33 @@ export class QueueModule {
   static forRoot(connection: ConnectionOptions, prefix: string, shutdown = new ShutdownState()): DynamicModule {
     return {
       module: QueueModule,
-      imports: [BullModule.forRoot({ connection, prefix }), BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name })))],
+      imports: [
+        MetricsModule,
+        BullModule.forRoot({ connection, prefix }),
+        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+      ],
       providers: [
         OutboxWriter,
         QueueHealth,
         Readiness,
         QueueCounters,
         FailedJobs,
+        QueueMetrics,
         { provide: QUEUE_CONNECTION, useValue: connection },
         { provide: ShutdownState, useValue: shutdown },
       ],
-      exports: [BullModule, OutboxWriter, QueueHealth, Readiness, QueueCounters, FailedJobs, QUEUE_CONNECTION, ShutdownState],
+      exports: [
+        BullModule,
+        MetricsModule,
+        OutboxWriter,
+        QueueHealth,
+        Readiness,
+        QueueCounters,
+        FailedJobs,
+        QueueMetrics,
+        QUEUE_CONNECTION,
+        ShutdownState,
+      ],
     };
   }
 }

@@ -13,3 +13,4 @@ export * from './http-signature-verifier.js';
 export * from './chat-fixtures.js';
 export * from './processes.js';
 export * from './tcp-proxy.js';
+export * from './metrics-scrape.js';
