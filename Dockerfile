@@ -33,6 +33,8 @@ WORKDIR /app
 # owned by root and read-only for the app user: the process cannot rewrite its own code
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# the XML schemas the apps validate with (found by walking up from the compiled code)
+COPY --from=build /app/libs/xml/schema ./libs/xml/schema
 COPY package.json ./
 USER node
 EXPOSE 3000 3001

@@ -19,6 +19,7 @@ const LIBS = [
   'message-log',
   'outbound',
   'chat',
+  'metrics',
   'testing',
 ];
 const DOMAIN_LIBS = ['auth', 'members', 'interconnect', 'provisioning', 'message-log', 'chat'];
@@ -35,7 +36,9 @@ const MAY_IMPORT = {
   sip: ['common', 'config'],
   db: ['common', 'config'],
   // queue administration records audit entries
-  queue: ['common', 'config', 'db', 'audit'],
+  queue: ['common', 'config', 'db', 'audit', 'metrics'],
+  // prom-client and the scrape rule only: every library may define its metrics through it
+  metrics: [],
   audit: ['common', 'config', 'db'],
   outbound: ['common', 'config'],
   ...Object.fromEntries(DOMAIN_LIBS.map((lib) => [lib, LIBS.filter((other) => other !== 'testing')])),

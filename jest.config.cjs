@@ -34,6 +34,7 @@ const libs = [
   'outbound',
   'chat',
   'common',
+  'metrics',
 ];
 const shared = {
   rootDir: __dirname,

@@ -48,7 +48,17 @@ const WORKER_MAIN = join(ROOT, 'dist/apps/worker/apps/worker/src/main.js');
 const EMBEDDED_WRAPPER = join(ROOT, 'dist/apps/hub/libs/db/src/embedded-postgres.js');
 const BUILD_STAMP = join(ROOT, 'dist/.build-stamp');
 const CONSOLE_PAGE = join(ROOT, 'dist/console/index.html');
-const CHILD_STOP_TIMEOUT_MS = 15_000;
+/**
+ * How long the apps get to stop before SIGKILL: 15 s, or longer when their own drain settings
+ * (HUB_SHUTDOWN_DELAY_MS, HUB_SHUTDOWN_TIMEOUT_MS, WORKER_SHUTDOWN_TIMEOUT_MS; defaults as in
+ * libs/config) add up to more, so that npm start never cuts a drain it was configured to allow.
+ */
+const childStopTimeoutMs = (env) => {
+  const ms = (name, fallback) => (env[name] && Number.isFinite(Number(env[name])) ? Number(env[name]) : fallback);
+  const delay = ms('HUB_SHUTDOWN_DELAY_MS', env.NODE_ENV === 'production' ? 5000 : 0);
+  const drain = Math.max(ms('HUB_SHUTDOWN_TIMEOUT_MS', 10_000), ms('WORKER_SHUTDOWN_TIMEOUT_MS', 10_000));
+  return Math.max(15_000, delay + drain + 5000);
+};
 const PG_STOP_TIMEOUT_MS = 20_000;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const WORKER_RESTART_MIN_MS = 1000;
@@ -59,9 +69,10 @@ const WORKER_STABLE_MS = 60_000;
 const EXIT_CONFIG = 78;
 // Loaded into hub and worker: if this process disappears without stopping them (SIGKILL), they get
 // re-parented; they notice within a second and stop through their own SIGTERM handling instead of
-// lingering without a database. The timer is unref'd, so it never keeps an app alive.
+// lingering without a database. The timer is unref'd, so it never keeps an app alive, and it sends
+// one SIGTERM only: a second one would cut the app's drain short.
 const APP_PRELOAD =
-  'data:text/javascript,const p=process.ppid;setInterval(()=>{if(process.ppid!==p){' +
+  'data:text/javascript,const p=process.ppid;const t=setInterval(()=>{if(process.ppid!==p){clearInterval(t);' +
   'console.error("[start] parent process gone: stopping");process.kill(process.pid,"SIGTERM")}},1000).unref()';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -113,9 +124,10 @@ async function main() {
     const running = Object.entries(apps).filter(([, c]) => alive(c));
     if (running.length) say(`stopping ${running.map(([n]) => n).join(' and ')}…`);
     for (const [, child] of running) child.kill('SIGTERM');
-    if (!(await withTimeout(Promise.all(running.map(([, c]) => exited(c))), CHILD_STOP_TIMEOUT_MS))) {
+    const stopTimeoutMs = childStopTimeoutMs(process.env);
+    if (!(await withTimeout(Promise.all(running.map(([, c]) => exited(c))), stopTimeoutMs))) {
       for (const [name, child] of running.filter(([, c]) => alive(c))) {
-        warn(`${name} did not stop within ${CHILD_STOP_TIMEOUT_MS / 1000} s: SIGKILL`);
+        warn(`${name} did not stop within ${stopTimeoutMs / 1000} s: SIGKILL`);
         child.kill('SIGKILL');
       }
       await Promise.all(running.map(([, c]) => exited(c)));

@@ -265,6 +265,8 @@ async function main() {
   const hubEnv = {
     ...env,
     NODE_ENV: 'production',
+    // production refuses to start without it (the hub's signing keys at rest)
+    HUB_SECRET_KEY: randomBytes(32).toString('hex'),
     DATABASE_URL: dbUrl.toString(),
     REDIS_URL: CFG.redisUrl,
     REDIS_KEY_PREFIX: REDIS_PREFIX,

@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { AppConfig, createProcessLogger, requireDatabaseUrl } from '@app/config';
 import { migrateDatabase } from '@app/db';
 import { OperatorsService } from '@app/members';
-import { configureQueueBackend } from '@app/queue';
+import { awaitStartupDependencies, configureQueueBackend, ShutdownState } from '@app/queue';
 import { clientErrorAsProblem, frameworkErrorAsProblem } from './common/framework-errors.js';
 import { setupOpenApi } from './common/openapi.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
@@ -23,23 +23,30 @@ import { registerMessageLogBodyParsing } from './message-log/message-log-body.js
 import { registerOperatorSignIn } from './operators/operator-sign-in.js';
 import { registerConsole } from './console/console-routes.js';
 import { registerQueueDashboard } from './queues/queue-dashboard.js';
+import { installHttpMetrics, registerMetricsRoute } from './metrics/metrics-route.js';
 
 /**
  * Builds the hub (used by main.ts and by the e2e tests): Fastify with JSON request logs
  * and request ids, problem+json errors everywhere, rate limiting, OpenAPI at /docs,
- * migrations applied and the bootstrap operator installed before it serves.
+ * PostgreSQL and Redis waited for, migrations applied and the bootstrap operator installed
+ * before it serves. Stopping it on a signal is main.ts's part (hub-shutdown.ts).
  */
 export async function createHubApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createProcessLogger(config.hub.logLevel, 'hub');
   Logger.overrideLogger(logger.nest);
+  await awaitStartupDependencies(config, {
+    warn: (line) => Logger.warn(line, 'Startup'),
+    log: (line) => Logger.log(line, 'Startup'),
+  });
   await migrateDatabase(requireDatabaseUrl(config), (m) => Logger.log(m, 'Migrations'));
   const queueConnection = await configureQueueBackend(config);
   // Fastify writes two log lines per request at info and below; nothing per request above it.
   const requestLogsOff = ['fatal', 'error', 'warn', 'silent'].includes(config.hub.logLevel);
   const shortcut: ShortcutSlot = {};
+  const shutdown = new ShutdownState();
   const adapter = new FastifyAdapter({
     // our own node server, so that cache hits of the well-known route can skip Fastify (see below)
-    serverFactory: serverWithShortcut(shortcut, config.hub.timeouts),
+    serverFactory: serverWithShortcut(shortcut, config.hub.timeouts, shutdown),
     // the process's pino logger: Fastify's request logs and Nest's lines in one format
     loggerInstance: logger.pino,
     genReqId: requestIdFor,
@@ -53,7 +60,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     // a child logger per request costs ~1.5 µs even when request logs (info) are off
     ...(requestLogsOff ? { childLoggerFactory: (logger: FastifyBaseLogger) => logger } : {}),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(HubModule.forRoot(config, queueConnection), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(HubModule.forRoot(config, queueConnection, shutdown), adapter, {
     logger: logger.nest,
     abortOnError: false,
     // JSON only, through the depth-limited parser (registerJsonBodyParser); no form bodies
@@ -65,6 +72,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     reply.header('X-Request-Id', request.id);
     done();
   });
+  installHttpMetrics(app);
   const protection = await installRouteProtection(app, config);
   await installSecurityHeaders(app, config);
   registerJsonBodyParser(app);
@@ -76,11 +84,11 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   await registerOperatorSignIn(app, protection);
   await registerConsole(app, protection);
   registerWellKnownMemberRoute(app);
+  registerMetricsRoute(app, config);
   // Only when Fastify would not log the request either: the fast path writes no access log.
   if (requestLogsOff) installWellKnownFastPath(app, shortcut);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(validationPipe);
-  app.enableShutdownHooks();
 
   setupOpenApi(app);
 

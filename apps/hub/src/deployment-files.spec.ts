@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '@app/config';
 
@@ -82,7 +83,7 @@ describe('docker-compose.yml', () => {
       expect(services[app].build).toBe('.');
       expect(services[app].user).toBeUndefined(); // the image's USER applies
       expect(services[app].init).toBe(true);
-      expect(Number.parseInt(services[app].stop_grace_period ?? '0', 10)).toBeGreaterThan(15); // the apps drain for 15 s
+      expect(Number.parseInt(services[app].stop_grace_period ?? '0', 10)).toBeGreaterThan(15); // the apps drain for up to 15 s with the defaults
     }
     expect(services.worker.command).toEqual(['node', '--enable-source-maps', 'dist/apps/worker/apps/worker/src/main.js']);
   });
@@ -115,5 +116,13 @@ describe('Dockerfile', () => {
     // COPY without --chown leaves the files root's
     expect(runtime).not.toMatch(/^COPY --chown/m);
     expect(runtime).toMatch(/^ENV NODE_ENV=production/m);
+  });
+
+  it('should ship the files the apps read at run time besides dist: every XML schema', () => {
+    const copied = [...runtime.matchAll(/^COPY (?:--from=\S+ )?\/app\/(\S+) \.\/(\S+)$/gm)].map((m) => [m[1], m[2]]);
+    for (const xsd of readdirSync(join('libs', 'xml', 'schema')).filter((f) => f.endsWith('.xsd'))) {
+      const path = join('libs', 'xml', 'schema', xsd);
+      expect(copied.some(([from, to]) => from === to && path.startsWith(from.replace(/\/$/, '')))).toBe(true);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { MembersModule } from '@app/members';
 import { ProvisioningModule } from '@app/provisioning';
 import { InterconnectModule } from '@app/interconnect';
 import { MessageLogModule } from '@app/message-log';
-import { QueueAdminModule, QueueModule } from '@app/queue';
+import { QueueAdminModule, QueueModule, ShutdownState } from '@app/queue';
 import { ChatModule } from '@app/chat';
 import { ApplicationsController } from './applications/applications.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
@@ -42,16 +42,18 @@ import { MemberChatDeliveriesController } from './chat/member-chat-deliveries.co
 import { AdminChatDestinationsController } from './chat/admin-chat-destinations.controller.js';
 import { AdminQueuesController } from './queues/admin-queues.controller.js';
 import { AdminUsageController } from './usage/admin-usage.controller.js';
+import { HttpMetrics } from './metrics/http-metrics.js';
+import { HubMetricsServer } from './metrics/hub-metrics.server.js';
 
 @Module({})
 export class HubModule {
-  static forRoot(config: AppConfig, queueConnection: ConnectionOptions): DynamicModule {
+  static forRoot(config: AppConfig, queueConnection: ConnectionOptions, shutdown = new ShutdownState()): DynamicModule {
     return {
       module: HubModule,
       imports: [
         ConfigModule.forRoot(config),
         DbModule,
-        QueueModule.forRoot(queueConnection, config.queue.prefix),
+        QueueModule.forRoot(queueConnection, config.queue.prefix, shutdown),
         AuthModule,
         MembersModule,
         ProvisioningModule,
@@ -91,7 +93,7 @@ export class HubModule {
         AdminQueuesController,
         AdminUsageController,
       ],
-      providers: [SipListenerService],
+      providers: [SipListenerService, HttpMetrics, HubMetricsServer],
     };
   }
 }

@@ -221,6 +221,61 @@ describe('hostile input (e2e)', () => {
     expectProblem(offer, 400, 'expiresAt');
   });
 
+  it('should answer hostile input on the operations routes (queues, usage, chat gateways) with 4xx naming the field', async () => {
+    const forged = ['!!!', raw('{"offset":-1}'), raw('{"offset":1e300}'), raw('{"id":"99999999999999999999"}'), raw('null')];
+    for (const list of ['failed', 'parked']) {
+      for (const cursor of forged)
+        expectProblem(
+          await http().get(`/admin/v1/queues/message-log/${list}`).query({ cursor }).set(operatorAuth),
+          400,
+          'cursor',
+        );
+      for (const limit of ['0', '101', '1.5', '1e3', '99999999999999999999'])
+        expectProblem(await http().get(`/admin/v1/queues/message-log/${list}`).query({ limit }).set(operatorAuth), 400, 'limit');
+      expectProblem(await http().get(`/admin/v1/queues/a%00b/${list}`).set(operatorAuth), 400, 'queue');
+      expectProblem(await http().get(`/admin/v1/queues/no-such-queue/${list}`).set(operatorAuth), 404);
+    }
+    for (const jobId of ['a%2Fb', 'a%00b', '..', '-x']) {
+      for (const action of ['retry', 'discard'])
+        expectProblem(await http().post(`/admin/v1/queues/message-log/jobs/${jobId}/${action}`).set(operatorAuth), 400, 'jobId');
+    }
+    // past the router's parameter limit: refused before any handler
+    expectProblem(
+      await http()
+        .post(`/admin/v1/queues/message-log/jobs/${'x'.repeat(1000)}/retry`)
+        .set(operatorAuth),
+      414,
+    );
+    const day = { from: '2026-12-01', to: '2026-12-02', granularity: 'day' };
+    for (const [field, value] of [
+      ['from', NUL],
+      ['from', '2026-02-30'],
+      ['from', '0000-01-01'],
+      ['to', '+275760-09-13'],
+      ['to', 'x'.repeat(11)],
+      ['granularity', 'week'],
+      ['format', NUL],
+    ]) {
+      expectProblem(
+        await http()
+          .get('/admin/v1/usage')
+          .query({ ...day, [field]: value })
+          .set(operatorAuth),
+        400,
+        field,
+      );
+    }
+    for (const action of ['retry', 'discard'])
+      expectProblem(await http().post(`/admin/v1/chat/destinations/a%00b/${action}`).set(operatorAuth), 400, 'network');
+    expectProblem(
+      await http()
+        .post(`/admin/v1/chat/destinations/${'a'.repeat(64)}.example/retry`)
+        .set(operatorAuth),
+      400,
+      'network',
+    );
+  });
+
   it('should refuse JSON nested deeper than the limit on every JSON route, 400,000 levels included', async () => {
     const deep = '['.repeat(400_000) + ']'.repeat(400_000);
     // routes open to anyone take 64 KiB at most (a larger body is a 413 before any parsing)

@@ -2,19 +2,25 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, createProcessLogger, requireDatabaseUrl } from '@app/config';
 import { migrateDatabase } from '@app/db';
-import { configureQueueBackend } from '@app/queue';
+import { awaitStartupDependencies, configureQueueBackend } from '@app/queue';
 import { WorkerModule } from './worker.module.js';
 
-/** Builds the worker (used by main.ts and by the e2e tests): processors, outbox dispatcher, health. */
+/**
+ * Builds the worker (used by main.ts and by the e2e tests): PostgreSQL and Redis waited for, then
+ * processors, outbox dispatcher, health. Stopping it on a signal is main.ts's part (worker-shutdown.ts).
+ */
 export async function createWorkerApp(config: AppConfig): Promise<INestApplicationContext> {
   const logger = createProcessLogger(config.hub.logLevel, 'worker');
   Logger.overrideLogger(logger.nest);
+  await awaitStartupDependencies(config, {
+    warn: (line) => Logger.warn(line, 'Startup'),
+    log: (line) => Logger.log(line, 'Startup'),
+  });
   await migrateDatabase(requireDatabaseUrl(config), (m) => Logger.log(m, 'Migrations'));
   const queueConnection = await configureQueueBackend(config);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, queueConnection), {
     logger: logger.nest,
     abortOnError: false,
   });
-  app.enableShutdownHooks();
   return app;
 }

@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, Server } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { Readiness, readinessHttpStatus } from '@app/queue';
+import { answerMetricsRequest, MetricsRegistry } from '@app/metrics';
+import { Readiness, readinessHttpStatus, ShutdownState } from '@app/queue';
 
-/** The worker's only HTTP surface: /health/live and /health/ready (WORKER_HEALTH_PORT, 0 = off). */
+/**
+ * The worker's only HTTP surface (WORKER_HEALTH_PORT, 0 = off): /health/live, /health/ready, and
+ * /metrics with the hub's rule (METRICS_TOKEN, when set, as a bearer token).
+ */
 @Injectable()
 export class WorkerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private server: Server | undefined;
@@ -11,14 +15,22 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly readiness: Readiness,
+    private readonly shutdown: ShutdownState,
+    private readonly metrics: MetricsRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.worker.healthPort === 0) return;
     this.server = createServer((req, res) => {
-      void this.respond(req.url ?? '/').then(([status, body]) => {
-        res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-      });
+      void answerMetricsRequest(req, res, this.metrics, this.config.metrics.token)
+        .then(async (answered) => {
+          if (answered) return;
+          const [status, body] = await this.respond(req.url ?? '/');
+          // while stopping, no connection is kept for a next probe: the server closes soon
+          const connection = this.shutdown.draining ? { Connection: 'close' } : {};
+          res.writeHead(status, { 'Content-Type': 'application/json', ...connection }).end(JSON.stringify(body));
+        })
+        .catch((error: Error) => res.destroy(error));
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject).listen(this.config.worker.healthPort, this.config.hub.host, resolve);

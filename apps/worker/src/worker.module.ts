@@ -4,7 +4,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DbModule } from '@app/db';
 import { MembersModule } from '@app/members';
 import { ProvisioningModule } from '@app/provisioning';
-import { JobSchedules, OutboxDispatcher, OutboxReconciler, QueueModule } from '@app/queue';
+import { JobSchedules, OutboxDispatcher, OutboxReconciler, QueueDepthMetrics, QueueModule } from '@app/queue';
 import { MessageLogModule } from '@app/message-log';
 import { ChatModule, ChatPusher, ChatRoomsSweeper } from '@app/chat';
 import { WorkerHealthServer } from './worker-health.server.js';
@@ -42,6 +42,7 @@ export class WorkerModule {
         ChatPusher,
         JobSchedules,
         WorkerHealthServer,
+        QueueDepthMetrics,
       ],
     };
   }

@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import type { ChatDeliveryBody } from '@app/chat';
+import { MetricsRegistry } from '@app/metrics';
 import {
   acceptedAgreement,
   createActiveMember,
   inviteAndJoin,
   memberAuth as auth,
+  MetricsScrape,
   operatorAuth,
   publishMemberDocument,
   type ReceivedRequest,
@@ -107,6 +109,8 @@ describe('pushing room events to member gateways (e2e)', () => {
   });
 
   it('should push every event once, in order, signed by a key of the JWKS, to each network with its own recipients', async () => {
+    const scrape = async () => new MetricsScrape(await worker.get(MetricsRegistry).exposition());
+    const before = await scrape();
     const room = await roomOfThree();
     for (let i = 1; i <= 5; i++) await post(i === 3 ? b : a, room.id, `m${i}`);
 
@@ -145,6 +149,14 @@ describe('pushing room events to member gateways (e2e)', () => {
         (r) => r.member === member.member.domain && r.peer === peer.member.domain,
       )?.chatDeliveries;
     expect([pair(c, a), pair(c, b), pair(b, a), pair(a, b)]).toEqual([4, 1, 4, 1]);
+    // the worker's metrics count the same deliveries, per destination and per pair
+    const after = await scrape();
+    const delta = (name: string, labels: Record<string, string>) => after.value(name, labels) - before.value(name, labels);
+    expect(delta('hub_chat_pair_messages_total', { origin: a.member.domain, destination: c.member.domain })).toBe(4);
+    expect(delta('hub_chat_pair_messages_total', { origin: b.member.domain, destination: c.member.domain })).toBe(1);
+    expect(delta('hub_chat_deliveries_total', { destination: c.member.domain, outcome: 'pushed' })).toBe(
+      accepted(c, room.id).length,
+    );
 
     const jwks = (await http().get('/.well-known/jwks.json').expect(200)).body as { keys: Array<Record<string, unknown>> };
     for (const r of c.receiver.requests) {

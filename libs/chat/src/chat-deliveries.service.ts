@@ -11,6 +11,7 @@ import {
 import { InterconnectDecisions } from '@app/interconnect';
 import { chatDeliveriesKey } from './chat-rooms.service.js';
 import { eventShownTo } from './event-visibility.js';
+import { ChatMetrics } from './chat-metrics.js';
 
 export interface PulledDeliveries {
   items: PendingChatDelivery[];
@@ -33,6 +34,7 @@ export class ChatDeliveries {
     private readonly changes: ChangeBus,
     private readonly tx: TransactionRunner,
     private readonly usage: UsageCountersRepository,
+    private readonly metrics: ChatMetrics,
   ) {}
 
   async pull(network: string, query: { after: string; limit: number; waitMs: number }): Promise<PulledDeliveries> {
@@ -56,11 +58,13 @@ export class ChatDeliveries {
    * same way (`UsageCountersRepository.add` in its transaction, kind `chat-deliveries`).
    */
   async acknowledge(network: string, upTo: string): Promise<number> {
-    return this.tx.run(async (manager) => {
-      const { acknowledged, messagesFrom } = await this.chat.acknowledgeDeliveries(network, upTo, manager);
-      await this.usage.add(chatDeliveryUsage(network, messagesFrom), manager);
-      return acknowledged;
+    const { acknowledged, messagesFrom } = await this.tx.run(async (manager) => {
+      const done = await this.chat.acknowledgeDeliveries(network, upTo, manager);
+      await this.usage.add(chatDeliveryUsage(network, done.messagesFrom), manager);
+      return done;
     });
+    this.metrics.acknowledged(network, acknowledged, messagesFrom);
+    return acknowledged;
   }
 
   private async read(network: string, after: string, limit: number): Promise<PulledDeliveries> {

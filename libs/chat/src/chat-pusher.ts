@@ -17,6 +17,7 @@ import { chatDeliveriesKey } from './chat-rooms.service.js';
 import { type BatchOutcome, GatewayBatch } from './gateway-batch.js';
 import { GatheredCalls } from './gathered-calls.js';
 import { pushRetryDelayMs } from './push-backoff.js';
+import { ChatMetrics } from './chat-metrics.js';
 
 const KEY_PREFIX = chatDeliveriesKey('');
 
@@ -64,6 +65,7 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly chat: ChatRepository,
     private readonly decisions: InterconnectDecisions,
     private readonly changes: ChangeBus,
+    private readonly metrics: ChatMetrics,
     outbound: OutboundClient,
   ) {
     // renewed every third of it while the worker drains, so it runs out only when the worker is gone
@@ -82,7 +84,8 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
       return reads.map((r) => pending.get(r.network) ?? []);
     });
     this.settling = new GatheredCalls(async (batches) => {
-      await this.push.settle(batches.flat());
+      const settled = await this.push.settle(batches.flat());
+      this.countSettled(batches, new Map(settled.map((d) => [d.id, d.outcome])));
       return batches.map((b) => b.length);
     });
     this.batch = new GatewayBatch(outbound, {
@@ -217,11 +220,27 @@ export class ChatPusher implements OnApplicationBootstrap, OnApplicationShutdown
     await this.push.release(network, this.holder);
   }
 
+  /** Counts in the metrics what one settling statement committed, per gateway's batch. */
+  private countSettled(batches: SettledChatDelivery[][], settled: Map<string, string>): void {
+    for (const batch of batches) {
+      if (batch.length === 0) continue;
+      const outcomes: SettledChatDelivery['outcome'][] = [];
+      const messagesFrom = new Map<string, number>();
+      for (const d of batch) {
+        if (!settled.has(d.id)) continue;
+        outcomes.push(d.outcome);
+        if (d.outcome === 'pushed' && d.messageFrom) messagesFrom.set(d.messageFrom, (messagesFrom.get(d.messageFrom) ?? 0) + 1);
+      }
+      this.metrics.settled(batch[0].network, outcomes, messagesFrom);
+    }
+  }
+
   private async failed(network: string, failures: number, failure: NonNullable<BatchOutcome['failure']>): Promise<void> {
     const { maxAttempts } = this.config.chat.push;
     const park = failure.permanent || failures >= maxAttempts;
     const delayMs = pushRetryDelayMs(failures, this.config.chat.push, failure.retryAfterMs);
     await this.push.failed(network, this.holder, { error: failure.message, retryAt: new Date(Date.now() + delayMs), park });
+    this.metrics.pushFailed(network, park);
     if (park) {
       this.logger.warn(
         `chat deliveries to ${network} parked after ${failures} failed push(es) (${failure.message}); an operator may retry or discard them`,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChatMetrics } from './chat-metrics.js';
 import { HubOutboundModule, InterconnectModule } from '@app/interconnect';
 import { MessageLogModule } from '@app/message-log';
 import { ChatRooms } from './chat-rooms.service.js';
@@ -8,7 +9,7 @@ import { ChatDeliveries } from './chat-deliveries.service.js';
 import { ChatDestinations } from './chat-destinations.service.js';
 import { AuditModule } from '@app/audit';
 
-const SERVICES = [ChatRooms, ChatMessages, ChatEventsHandler, ChatDeliveries, ChatDestinations];
+const SERVICES = [ChatRooms, ChatMessages, ChatEventsHandler, ChatDeliveries, ChatDestinations, ChatMetrics];
 
 @Module({
   imports: [AuditModule, InterconnectModule, MessageLogModule, HubOutboundModule],

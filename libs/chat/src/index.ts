@@ -13,3 +13,4 @@ export * from './gateway-batch.js';
 export * from './chat-pusher.js';
 export * from './push-backoff.js';
 export * from './chat-destinations.service.js';
+export * from './chat-metrics.js';

@@ -28,6 +28,10 @@ describe('loadConfig', () => {
     ['HUB_SECRET_KEY', 'zz'.repeat(32)],
     ['HUB_SECRET_KEY', Buffer.alloc(31, 7).toString('base64')],
     ['HUB_KEY_ROTATION_DAYS', '-1'],
+    ['HUB_SHUTDOWN_DELAY_MS', '-1'],
+    ['HUB_SHUTDOWN_TIMEOUT_MS', 'soon'],
+    ['WORKER_SHUTDOWN_TIMEOUT_MS', '-5'],
+    ['STARTUP_DEPENDENCY_TIMEOUT_MS', '1.5'],
     ['HUB_PUBLIC_BASE_URL', 'hub.example.net'],
     ['HUB_PUBLIC_BASE_URL', 'ftp://hub.example.net'],
     ['HUB_PUBLIC_BASE_URL', 'https://hub.example.net/?x=1'],
@@ -35,6 +39,18 @@ describe('loadConfig', () => {
   ])('should refuse %s=%p with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}:`));
+  });
+
+  it('should wait 5 s before closing the listener on SIGTERM in production only, unless HUB_SHUTDOWN_DELAY_MS says otherwise', () => {
+    const key = 'ab'.repeat(32);
+    expect(loadConfig({}).hub.shutdown).toEqual({ delayMs: 0, timeoutMs: 10_000 });
+    expect(loadConfig({ NODE_ENV: 'production', HUB_SECRET_KEY: key }).hub.shutdown.delayMs).toBe(5000);
+    expect(loadConfig({ NODE_ENV: 'production', HUB_SECRET_KEY: key, HUB_SHUTDOWN_DELAY_MS: '' }).hub.shutdown.delayMs).toBe(
+      5000,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', HUB_SECRET_KEY: key, HUB_SHUTDOWN_DELAY_MS: '0' }).hub.shutdown.delayMs).toBe(0);
+    expect(loadConfig({ HUB_SHUTDOWN_DELAY_MS: '1500' }).hub.shutdown.delayMs).toBe(1500);
+    expect([loadConfig({}).worker.shutdownTimeoutMs, loadConfig({}).startup.dependencyTimeoutMs]).toEqual([10_000, 60_000]);
   });
 
   it('should read HUB_SECRET_KEY as 32 bytes from hex or base64, and leave it unset when empty', () => {

@@ -22,6 +22,8 @@ export interface AppConfig {
     /** Node server timeouts, in ms (slow or idle clients are cut off) */
     timeouts: { headersMs: number; requestMs: number; keepAliveMs: number; idleMs: number };
     trustProxy: boolean;
+    /** SIGTERM: readiness 503 for delayMs, then the listener closes and requests in flight get timeoutMs */
+    shutdown: { delayMs: number; timeoutMs: number };
     /** set: the hub serves HTTPS itself and asks for (optional) client certificates */
     tls: HubTlsConfig | undefined;
   };
@@ -29,7 +31,10 @@ export interface AppConfig {
   /** retryDelayMs: base of the delivery backoff; undefined = the job catalogue's delay */
   webhooks: { timeoutMs: number; retryDelayMs: number | undefined };
   /** scheduleCheckIntervalMs: how often the job schedules are checked and lost ones re-created */
-  worker: { healthPort: number; lockDurationMs: number; scheduleCheckIntervalMs: number };
+  /** shutdownTimeoutMs: how long jobs in flight may run after SIGTERM before the worker exits anyway */
+  worker: { healthPort: number; lockDurationMs: number; scheduleCheckIntervalMs: number; shutdownTimeoutMs: number };
+  /** how long PostgreSQL and Redis are retried at start before the process gives up */
+  startup: { dependencyTimeoutMs: number };
   messageLog: {
     retentionDays: number;
     acceptPastDays: number;
@@ -40,6 +45,8 @@ export interface AppConfig {
   outbox: { pollIntervalMs: number; batchSize: number; reconcileIntervalMs: number; reconcileGraceMs: number };
   chat: { sweepIntervalMs: number; push: ChatPushConfig };
   usage: { flushIntervalMs: number };
+  /** hubPort: where the hub serves /metrics (undefined: its main port); token: bearer token a scrape must carry (undefined: none) */
+  metrics: { hubPort: number | undefined; token: string | undefined };
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
   /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
@@ -114,6 +121,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         idleMs: e.HUB_IDLE_TIMEOUT_MS,
       },
       trustProxy: e.HUB_TRUST_PROXY,
+      shutdown: {
+        // a load balancer needs a few probe periods to see the 503; nothing polls a development hub
+        delayMs: e.HUB_SHUTDOWN_DELAY_MS ?? (e.NODE_ENV === 'production' ? 5000 : 0),
+        timeoutMs: e.HUB_SHUTDOWN_TIMEOUT_MS,
+      },
       tls:
         e.HUB_TLS_CERT && e.HUB_TLS_KEY
           ? { cert: e.HUB_TLS_CERT.pem, key: e.HUB_TLS_KEY.pem, clientCa: e.HUB_TLS_CLIENT_CA?.pem }
@@ -125,7 +137,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       healthPort: e.WORKER_HEALTH_PORT,
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,
       scheduleCheckIntervalMs: e.WORKER_SCHEDULE_CHECK_INTERVAL_MS,
+      shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS,
     },
+    startup: { dependencyTimeoutMs: e.STARTUP_DEPENDENCY_TIMEOUT_MS },
     messageLog: {
       retentionDays: e.MESSAGE_LOG_RETENTION_DAYS,
       acceptPastDays: e.MESSAGE_LOG_ACCEPT_PAST_DAYS,
@@ -150,6 +164,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     usage: { flushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS },
+    metrics: { hubPort: e.HUB_METRICS_PORT, token: e.METRICS_TOKEN },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
     outbound: {
       allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,

@@ -83,6 +83,12 @@ export const envSchema = z.object({
   HUB_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
   HUB_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   HUB_TRUST_PROXY: z.stringbool().default(false),
+  /** After SIGTERM: how long readiness answers 503 before the listener closes (ms); unset: 5000 in production, 0 otherwise. */
+  HUB_SHUTDOWN_DELAY_MS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(300_000).optional()),
+  /** After the listener closed: how long requests in flight may take before their connections are cut (ms). */
+  HUB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** At start: how long PostgreSQL and Redis are retried (with backoff) before the process gives up (ms; 0 = one attempt). */
+  STARTUP_DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** AES-256-GCM key for the hub's signing keys at rest; required in production; unset: a random key per process (dev). */
   HUB_SECRET_KEY: secretKey32,
   /** Days after which the hub's signing key is rotated automatically (0 = only on request). */
@@ -110,6 +116,18 @@ export const envSchema = z.object({
   /** Consecutive failures that open a destination's circuit, and how long it stays open before one probe (ms). */
   OUTBOUND_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   OUTBOUND_CIRCUIT_OPEN_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+  /** Set: the hub serves /metrics on this port only (its main port answers 404 there); unset: on the main port. */
+  HUB_METRICS_PORT: port
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Set: /metrics (hub and worker) needs `Authorization: Bearer <METRICS_TOKEN>`; unset: no credentials. */
+  METRICS_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .regex(/^\S+$/, 'must not contain spaces')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   WORKER_HEALTH_PORT: port.default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
@@ -122,6 +140,8 @@ export const envSchema = z.object({
   WORKER_SCHEDULE_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
   /** How long a worker holds a job before another worker may take it over (a killed worker's jobs wait this long). */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** After SIGTERM: how long jobs in flight may take before the worker exits anyway (they are then taken over after their lock expires). */
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Days a member's message-log records are kept unless an operator sets the member's own retention. */
   MESSAGE_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
   /** How old a record's timestamp may be when it is submitted, in days (older: rejected). */

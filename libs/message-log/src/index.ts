@@ -14,3 +14,4 @@ export * from './checkpoint-signature.js';
 export * from './message-log-retention.service.js';
 export * from './legal-holds.service.js';
 export * from './message-log-verification.service.js';
+export * from './message-log-metrics.js';

@@ -1,5 +1,6 @@
 import { create, fragment } from 'xmlbuilder2';
 import type { LogRow } from '@app/db';
+import { xmlLiteral } from '@app/xml';
 import { CHAIN_ENTRY_VERSION } from './record-chain.js';
 
 /** Namespace of the XML export (docs/message-log.md, "Search and export"). */
@@ -91,7 +92,7 @@ export function recordXml(r: LogRow): string {
     ts: r.ts.toISOString(),
     origin: r.origin,
     seq: String(r.seq),
-    'message-id': r.messageId,
+    'message-id': xmlLiteral(r.messageId),
     direction: r.direction,
     'prev-hash': r.prevHash,
     'chain-hash': r.chainHash,
@@ -112,7 +113,7 @@ export function recordXml(r: LogRow): string {
 const XML_TEXT_SAFE = /^[\t\n\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
 
 function textElement(parent: ReturnType<typeof fragment>, name: string, value: string): void {
-  if (XML_TEXT_SAFE.test(value)) parent.ele(name).txt(value);
+  if (XML_TEXT_SAFE.test(value)) parent.ele(name).txt(xmlLiteral(value));
   else parent.ele(name, { encoding: 'base64' }).txt(Buffer.from(value, 'utf8').toString('base64'));
 }
 

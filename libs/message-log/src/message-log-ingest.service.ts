@@ -15,6 +15,7 @@ import { JobName, OutboxWriter } from '@app/queue';
 import { MAX_BATCH_RECORDS, parseRecord, type RejectedRecord } from './message-record.js';
 import { canonicalRecord, isPlainRecord, PendingChainEntries } from './record-chain.js';
 import { authorizeRecord, MEMBER_TAG_PREFIX } from './record-authorization.js';
+import { MessageLogMetrics } from './message-log-metrics.js';
 
 export interface LoggedRecordRef {
   index: number;
@@ -63,6 +64,7 @@ export class MessageLogIngest {
     private readonly decisions: InterconnectDecisions,
     private readonly log: MessageLogRepository,
     private readonly outbox: OutboxWriter,
+    private readonly metrics: MessageLogMetrics,
   ) {}
 
   /** A member's batch: the member must have delegated logging to the hub, and be each record's origin. */
@@ -154,10 +156,19 @@ export class MessageLogIngest {
   private async store(origin: string, batch: CheckedBatch): Promise<IngestResult> {
     const fresh = (): IngestResult => ({ batchId: null, origin, accepted: [], duplicates: [], rejected: batch.rejected });
     try {
-      if (batch.indexes.length === 0) return fresh();
+      if (batch.indexes.length === 0) {
+        this.metrics.batch(origin, { accepted: 0, duplicates: 0 }, batch.rejected, new Map());
+        return fresh();
+      }
       const span = { from: new Date(batch.firstTs), to: new Date(batch.lastTs) };
-      // every attempt starts from a fresh result and refills the same bytes
-      return await this.log.append(origin, span, (head, tx) => this.link(origin, batch, head, tx, fresh()));
+      // every attempt starts from a fresh result and refills the same bytes; the committed attempt's pairs are counted
+      let perPeer = new Map<string, number>();
+      const result = await this.log.append(origin, span, (head, tx) =>
+        this.link(origin, batch, head, tx, fresh(), (pairs) => (perPeer = pairs)),
+      );
+      const counts = { accepted: result.accepted.length, duplicates: result.duplicates.length };
+      this.metrics.batch(origin, counts, result.rejected, result.accepted.length ? perPeer : new Map());
+      return result;
     } finally {
       batch.text.finish();
       batch.entries.release();
@@ -171,6 +182,7 @@ export class MessageLogIngest {
     head: ChainHead,
     tx: LogAppend,
     result: IngestResult,
+    keepPairs: (perPeer: Map<string, number>) => void,
   ): Promise<LogAppendOutcome<IngestResult>> {
     const lookUpDuplicates = tx.duplicatesPossible;
     const { messageIds } = batch.text;
@@ -213,9 +225,11 @@ export class MessageLogIngest {
       records: kept.length,
       committedAt: new Date().toISOString(),
     });
+    const perPeer = recordsPerPeer(batch.peers, kept);
+    keepPairs(perPeer);
     return {
       result: { ...result, batchId },
-      commit: { head: { lastSeq, lastHash }, outbox, usage: loggedUsage(origin, batch.peers, kept) },
+      commit: { head: { lastSeq, lastHash }, outbox, usage: loggedUsage(origin, kept.length, perPeer) },
     };
   }
 }
@@ -233,17 +247,24 @@ function peersOf(tags: string[], hubDomain: string): string {
   return peers;
 }
 
-/** What the batch's kept rows add to the usage counters: the origin's total and each pair, one upsert per batch. */
-function loggedUsage(origin: string, peers: string[], kept: number[]): UsageIncrement[] {
-  const perPeer = new Map<string, number>();
+/** The kept rows per other member network (a row naming several counts for each). */
+function recordsPerPeer(peers: string[], kept: number[]): Map<string, number> {
+  const perKey = new Map<string, number>();
   for (const i of kept) {
     const key = peers[i];
-    if (key) perPeer.set(key, (perPeer.get(key) ?? 0) + 1);
+    if (key) perKey.set(key, (perKey.get(key) ?? 0) + 1);
   }
-  const usage: UsageIncrement[] = [{ member: origin, kind: 'messages-logged', n: kept.length }];
-  for (const [key, n] of perPeer) {
-    for (const peer of key.split(' ')) usage.push({ member: origin, peer, kind: 'messages-logged', n });
+  const perPeer = new Map<string, number>();
+  for (const [key, n] of perKey) {
+    for (const peer of key.split(' ')) perPeer.set(peer, (perPeer.get(peer) ?? 0) + n);
   }
+  return perPeer;
+}
+
+/** What the batch's kept rows add to the usage counters: the origin's total and each pair, one upsert per batch. */
+function loggedUsage(origin: string, kept: number, perPeer: Map<string, number>): UsageIncrement[] {
+  const usage: UsageIncrement[] = [{ member: origin, kind: 'messages-logged', n: kept }];
+  for (const [peer, n] of perPeer) usage.push({ member: origin, peer, kind: 'messages-logged', n });
   return usage;
 }
 

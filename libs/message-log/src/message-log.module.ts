@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { InterconnectModule } from '@app/interconnect';
 import { AuditModule } from '@app/audit';
+import { MessageLogMetrics } from './message-log-metrics.js';
 import { MessageLogIngest } from './message-log-ingest.service.js';
 import { MessageLogPartitions } from './message-log-partitions.service.js';
 import { MessageLogSearch } from './message-log-search.service.js';
@@ -10,7 +11,14 @@ import { MessageLogRetention } from './message-log-retention.service.js';
 import { LegalHolds } from './legal-holds.service.js';
 import { MessageLogVerification } from './message-log-verification.service.js';
 
-const SERVICES = [MessageLogIngest, MessageLogPartitions, MessageLogBatchHandler, MessageLogStats, MessageLogSearch];
+const SERVICES = [
+  MessageLogIngest,
+  MessageLogPartitions,
+  MessageLogBatchHandler,
+  MessageLogStats,
+  MessageLogSearch,
+  MessageLogMetrics,
+];
 
 /** retention, legal holds and tamper evidence */
 const KEEPING = [MessageLogRetention, LegalHolds, MessageLogVerification];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { type UsageIncrement, UsageCountersRepository } from '@app/db';
+import { type FetchChannel, ProvisioningMetrics } from './provisioning-metrics.js';
 
 const DAY_MS = 86_400_000;
 
@@ -31,13 +32,16 @@ export class ProvisioningFetchUsage implements OnApplicationBootstrap, OnApplica
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly usage: UsageCountersRepository,
+    private readonly metrics: ProvisioningMetrics,
   ) {}
 
   /**
-   * One fetch served to `requestor` (null: anonymous, or over SIP) of `member`'s document (null: the
-   * hub's own document or the federation document). On the hot path: no I/O, no promise.
+   * One fetch over `channel` served to `requestor` (null: anonymous, or over SIP) of `member`'s
+   * document (null: the hub's own document or the federation document). On the hot path: no I/O,
+   * no promise.
    */
-  fetched(requestor: string | null, member: string | null): void {
+  fetched(channel: FetchChannel, requestor: string | null, member: string | null): void {
+    this.metrics.fetches[channel].value++;
     const day = Math.floor(Date.now() / DAY_MS);
     if (day !== this.day) this.startDay(day);
     const key = requestor ?? '';

@@ -6,3 +6,4 @@ export * from './provisioning.module.js';
 export * from './provisioning.service.js';
 export * from './publish-checks.js';
 export * from './view-cache.js';
+export * from './provisioning-metrics.js';

@@ -16,6 +16,7 @@ import {
 import { delegatedServicesOf, InterconnectDecisions, mayView, membershipFor, privacyOf } from '@app/interconnect';
 import { hubOwnDocument } from './hub-document.js';
 import { HUB_DOCUMENT, RenderedView, ViewCache, ViewFormat } from './view-cache.js';
+import { ProvisioningMetrics } from './provisioning-metrics.js';
 
 export interface ChangeEntry {
   domain: string;
@@ -40,6 +41,7 @@ export class ProvisioningViews {
     private readonly provisioning: ProvisioningRepository,
     private readonly cache: ViewCache,
     private readonly decisions: InterconnectDecisions,
+    private readonly metrics: ProvisioningMetrics,
   ) {}
 
   /** A member's document as `requestor` may see it; cached until the member changes. */
@@ -48,7 +50,11 @@ export class ProvisioningViews {
     if (hit) return hit;
     const target = normalizeDomain(targetInput);
     const cached = this.cache.get(target, requestor, format);
-    if (cached) return cached;
+    if (cached) {
+      this.metrics.cacheHits.value++;
+      return cached;
+    }
+    this.metrics.cacheMisses.value++;
     const epoch = this.cache.epoch;
     const doc = await this.computeMemberDocument(target, requestor);
     if (!doc) throw new NotFoundError(`no provisioning document for ${target}`);
@@ -65,13 +71,20 @@ export class ProvisioningViews {
    * every change of the member, of the policy, or ALL_CHANGED (ViewCache), so a hit is current.
    */
   peekMemberView(target: string, requestor: string | null, format: ViewFormat): RenderedView | undefined {
-    return this.cache.get(target, requestor, format);
+    const view = this.cache.get(target, requestor, format);
+    // a miss here is counted by memberView, which the caller goes on to (the fast path: through Fastify)
+    if (view) this.metrics.cacheHits.value++;
+    return view;
   }
 
   /** The hub's own document (role clearing-house) listing the members visible to `requestor`. */
   async hubView(requestor: string | null, format: ViewFormat): Promise<RenderedView> {
     const cached = this.cache.get(HUB_DOCUMENT, requestor, format);
-    if (cached) return cached;
+    if (cached) {
+      this.metrics.cacheHits.value++;
+      return cached;
+    }
+    this.metrics.cacheMisses.value++;
     const epoch = this.cache.epoch;
     let body = '';
     for await (const chunk of this.federationStream(requestor, format, { embedDocuments: false })) body += chunk;

@@ -6,8 +6,16 @@ import { ProvisioningViews } from './provisioning-views.service.js';
 import { ProvisioningService } from './provisioning.service.js';
 import { ViewCache } from './view-cache.js';
 import { ProvisioningFetchUsage } from './fetch-usage.js';
+import { ProvisioningMetrics } from './provisioning-metrics.js';
 
-const SERVICES = [ProvisioningService, ProvisioningViews, ViewCache, ChangeNotificationsHandler, ProvisioningFetchUsage];
+const SERVICES = [
+  ProvisioningService,
+  ProvisioningViews,
+  ViewCache,
+  ChangeNotificationsHandler,
+  ProvisioningFetchUsage,
+  ProvisioningMetrics,
+];
 
 @Module({
   imports: [AuditModule, InterconnectModule, HubOutboundModule],

@@ -1,8 +1,9 @@
+import { MetricsRegistry } from '@app/metrics';
 import { QueueCounters } from './queue-counters.js';
 
 describe(QueueCounters.name, () => {
   it('should count per label set and sum over the labels asked for', () => {
-    const counters = new QueueCounters();
+    const counters = new QueueCounters(new MetricsRegistry());
     counters.increment('outbox_redispatched_total', { queue: 'message-log', job: 'message-log-batch-committed' }, 15);
     counters.increment('outbox_redispatched_total', { job: 'message-log-batch-committed', queue: 'message-log' }, 5);
     counters.increment('outbox_redispatched_total', { queue: 'change-notifications', job: 'deliver-change-notification' }, 6);

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { type LabelledCounter, MetricsRegistry } from '@app/metrics';
+import { isMeasuredQueue } from './queue-metrics.js';
 
 /** What the counters count; the names and help texts are those a metrics endpoint exports. */
 export const QUEUE_COUNTERS = {
@@ -17,16 +19,38 @@ export interface CounterSample {
   value: number;
 }
 
+/** Labels each counter is exported with (`hub_<name>`). */
+const EXPORTED_LABELS: Record<QueueCounterName, readonly string[]> = {
+  outbox_redispatched_total: ['queue', 'job'],
+  outbox_parked_total: ['queue', 'job'],
+  jobs_failed_total: ['queue', 'job'],
+  job_schedules_restored_total: ['schedule'],
+};
+
 /**
  * Monotonic counters of the durability machinery (reconciler, final failures, schedules), kept
- * per process, for logs, tests and the metrics endpoint to read.
+ * per process, for logs, tests and the metrics endpoint to read. The metrics leave out every
+ * sample of a queue hidden from operators.
  */
 @Injectable()
 export class QueueCounters {
   private readonly samples = new Map<string, CounterSample>();
+  private readonly exported: Record<QueueCounterName, LabelledCounter<string>>;
+
+  constructor(metrics: MetricsRegistry) {
+    this.exported = Object.fromEntries(
+      (Object.keys(QUEUE_COUNTERS) as QueueCounterName[]).map((name) => [
+        name,
+        metrics.counter(`hub_${name}`, QUEUE_COUNTERS[name], EXPORTED_LABELS[name]),
+      ]),
+    ) as Record<QueueCounterName, LabelledCounter<string>>;
+  }
 
   increment(name: QueueCounterName, labels: Record<string, string>, by = 1): void {
     if (by <= 0) return;
+    if (labels.queue === undefined || isMeasuredQueue(labels.queue)) {
+      this.exported[name].cell(...EXPORTED_LABELS[name].map((label) => labels[label] ?? '')).inc(by);
+    }
     const key = `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
     const sample = this.samples.get(key);
     if (sample) sample.value += by;

@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { QueueHealth } from './queue-health.js';
+import { ShutdownState } from './shutdown-state.js';
 
 export type DependencyState = 'ok' | 'down';
 
 /**
  * The body of /health/live and /health/ready, the same in the hub and the worker. `degraded`: the
  * process serves what it is for, but a dependency it can do without is down (the hub without its
- * queue backend: the outbox keeps the work until the worker can hand it over).
+ * queue backend: the outbox keeps the work until the worker can hand it over). `draining`: the
+ * process received SIGTERM and is finishing the work it has; it takes no more (no checks are run).
  */
 export interface HealthReport {
-  status: 'ok' | 'degraded' | 'unavailable';
+  status: 'ok' | 'degraded' | 'unavailable' | 'draining';
   checks?: { database: DependencyState; queue: DependencyState };
 }
 
@@ -22,8 +24,9 @@ export interface ReadinessNeeds {
 /** How long the probe waits for the queue backend: shorter where it is optional, so a load balancer's probe (often 1 s) gets its answer in time. */
 const QUEUE_PROBE_MS = { needed: 1500, optional: 750 };
 
-/** 200 while the process can serve (ok or degraded), 503 when it cannot. */
-export const readinessHttpStatus = (report: HealthReport): 200 | 503 => (report.status === 'unavailable' ? 503 : 200);
+/** 200 while the process can serve (ok or degraded), 503 when it cannot or is stopping. */
+export const readinessHttpStatus = (report: HealthReport): 200 | 503 =>
+  report.status === 'unavailable' || report.status === 'draining' ? 503 : 200;
 
 /** Liveness and readiness of a process: up/down per dependency, nothing more (the endpoints are public). */
 @Injectable()
@@ -31,6 +34,7 @@ export class Readiness {
   constructor(
     private readonly dataSource: DataSource,
     private readonly queues: QueueHealth,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   live(): HealthReport {
@@ -38,6 +42,8 @@ export class Readiness {
   }
 
   async ready(needs: ReadinessNeeds): Promise<HealthReport> {
+    // answered at once: the probe must turn the moment the stop begins, whatever the dependencies do
+    if (this.shutdown.draining) return { status: 'draining' };
     const [database, queue] = await Promise.all([
       this.dataSource.query('SELECT 1').then(
         () => true,

@@ -12,3 +12,5 @@ export * from './test-ca.js';
 export * from './http-signature-verifier.js';
 export * from './chat-fixtures.js';
 export * from './processes.js';
+export * from './tcp-proxy.js';
+export * from './metrics-scrape.js';

@@ -8,9 +8,14 @@ export class DisposableRedis {
   private constructor(readonly port: number) {}
 
   static async start(): Promise<DisposableRedis> {
-    const redis = new DisposableRedis(await freePort());
+    const redis = await DisposableRedis.reserve();
     await redis.up();
     return redis;
+  }
+
+  /** A free port for it, not started yet (`up` starts it): Redis that comes up after the app. */
+  static async reserve(): Promise<DisposableRedis> {
+    return new DisposableRedis(await freePort());
   }
 
   get url(): string {

@@ -44,3 +44,5 @@ export {
   OVERRIDE_FORBIDDEN_ROOT_KEYS,
   type ProvisioningOverridePatch,
 } from './override.js';
+export { xmlLiteral } from './xml-literal.js';
+export { parseXmlTree, type XmlElement } from './xml-tree.js';

@@ -78,6 +78,23 @@ describe(toProvisioningXml.name, () => {
 });
 
 describe(plainDecimal.name, () => {
+  it('should write attributes and extension fragments that read back exactly, entity-like text included', () => {
+    const tricky = 'Tom &amp; Jerry &x; &#38; <b> "q"';
+    const fragment = '<x:note xmlns:x="urn:example:x" x:label="a &amp;amp; b">c &amp;lt; d</x:note>';
+    const doc: ProvisioningDocument = {
+      version: '1.0',
+      role: 'peer-network',
+      domain: 'example.com',
+      connectivity: { dnsNames: { dnsName: [{ service: 'any', protocol: 'sip', value: 'sip.example.com' }] } },
+      chatFeatures: { emoticons: { supported: true, emoticon: [{ text: ':-&amp;', meaning: tricky }] } },
+      $any: [fragment],
+    };
+    const back = provisioningXmlToJson(toProvisioningXml(doc));
+    expect(back.chatFeatures?.emoticons?.emoticon?.[0]).toEqual({ text: ':-&amp;', meaning: tricky });
+    expect(back.$any?.[0]).toContain('x:label="a &amp;amp; b"');
+    expect(back.$any?.[0]).toContain('>c &amp;lt; d<');
+  });
+
   it('should never use an exponent', () => {
     expect(plainDecimal(20)).toBe('20');
     expect(plainDecimal(0.5)).toBe('0.5');

@@ -1,5 +1,6 @@
 import { InvalidInputError, type InvalidParam } from '@app/common';
 import { create } from 'xmlbuilder2';
+import { xmlLiteral } from './xml-literal.js';
 import {
   camel,
   type ComplexType,
@@ -131,13 +132,13 @@ class Writer {
       const v = obj[camel(a)];
       if (v === undefined) continue;
       const s = this.scalar(a, v, `${path}/${camel(a)}`);
-      if (s !== undefined) el.att(a, s);
+      if (s !== undefined) el.att(a, xmlLiteral(s));
     }
     foreign.sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-    for (const [uri, local, v] of foreign) el.att(uri, `${this.prefixFor(uri)}:${local}`, v);
+    for (const [uri, local, v] of foreign) el.att(uri, `${this.prefixFor(uri)}:${local}`, xmlLiteral(v));
     if (t.text) {
       const text = obj.value as string;
-      if (this.checkString(`${path}/value`, text)) el.txt(text);
+      if (this.checkString(`${path}/value`, text)) el.txt(xmlLiteral(text));
       return;
     }
     for (const c of t.children) {
@@ -164,7 +165,7 @@ class Writer {
   private child(parent: XMLBuilder, name: string, type: ComplexType | 'simple', v: unknown, path: string): void {
     if (type !== 'simple') return this.complex(parent, name, type, v, path);
     const s = this.scalar(name, v, path);
-    if (s !== undefined) parent.ele(PROVISIONING_NAMESPACE, name).txt(s);
+    if (s !== undefined) parent.ele(PROVISIONING_NAMESPACE, name).txt(xmlLiteral(s));
   }
 
   /** Parse an `$any` fragment with the same hardened parser and import it as nodes. */
@@ -189,10 +190,10 @@ class Writer {
 
 function importElement(parent: XMLBuilder, el: XmlElement): void {
   const child = parent.ele(el.uri || null, el.prefix ? `${el.prefix}:${el.local}` : el.local);
-  for (const a of el.attrs) child.att(a.uri || null, a.prefix ? `${a.prefix}:${a.local}` : a.local, a.value);
+  for (const a of el.attrs) child.att(a.uri || null, a.prefix ? `${a.prefix}:${a.local}` : a.local, xmlLiteral(a.value));
   let run = '';
   const flush = (): void => {
-    if (/\S/.test(run)) child.txt(run);
+    if (/\S/.test(run)) child.txt(xmlLiteral(run));
     run = '';
   };
   for (const c of el.children) {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { FastifyServerFactory, FastifyServerFactoryHandler } from 'fastify';
 import type { AppConfig } from '@app/config';
+import type { ShutdownState } from '@app/queue';
 
 /** Answers a request and returns true, or returns false having written nothing. */
 export type RequestShortcut = (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
@@ -27,10 +28,19 @@ export interface ShortcutSlot {
  * One difference with Fastify's own server: with a serverFactory Fastify does not bind the extra
  * addresses of a host name that resolves to several (HUB_HOST=localhost → 127.0.0.1 and ::1);
  * it listens on the first only. The hub's default and production hosts are addresses.
+ *
+ * Once the hub is stopping (`shutdown.draining`), every answer carries `Connection: close`: a client
+ * on a kept-alive connection reconnects for its next request, and its load balancer, which now sees
+ * the hub not ready, sends that one to another replica (hub-shutdown.ts).
  */
-export function serverWithShortcut(slot: ShortcutSlot, timeouts: AppConfig['hub']['timeouts']): FastifyServerFactory {
+export function serverWithShortcut(
+  slot: ShortcutSlot,
+  timeouts: AppConfig['hub']['timeouts'],
+  shutdown: ShutdownState,
+): FastifyServerFactory {
   return (handler: FastifyServerFactoryHandler, options: Record<string, unknown>) => {
     const listener = (request: http.IncomingMessage, response: http.ServerResponse) => {
+      if (shutdown.draining) response.setHeader('Connection', 'close');
       const shortcut = slot.current;
       if (shortcut) {
         try {

@@ -8,6 +8,7 @@ import { wellKnownMemberPathItem } from '../provisioning/provisioning.openapi.js
 import { consolePathItems } from '../console/console.openapi.js';
 import { operatorSignInPathItems } from '../operators/operator-sign-in.openapi.js';
 import { queueDashboardPathItems } from '../queues/queue-dashboard.openapi.js';
+import { metricsPathItems } from '../metrics/metrics.openapi.js';
 
 export const OPENAPI_JSON_PATH = '/docs/openapi.json';
 
@@ -49,7 +50,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails, InvalidParam] });
   document.paths['/.well-known/pres-im-provisioning/{domain}'] = wellKnownMemberPathItem();
-  Object.assign(document.paths, queueDashboardPathItems(), operatorSignInPathItems(), consolePathItems());
+  Object.assign(document.paths, queueDashboardPathItems(), operatorSignInPathItems(), consolePathItems(), metricsPathItems());
+  document.components!.securitySchemes!.metricsToken = {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'the METRICS_TOKEN of the deployment, when one is configured (GET /metrics only)',
+  };
   document.components!.securitySchemes!.operatorSession = {
     type: 'apiKey',
     in: 'cookie',

@@ -21,6 +21,7 @@ export class HealthController {
   }
 
   /**
+   * Liveness stays 200 while the hub drains; readiness is the signal to route elsewhere.
    * Every route of the hub needs PostgreSQL and none needs the queue backend (work waits in the
    * outbox), so only PostgreSQL decides; a queue backend that is down is reported as degraded.
    */
@@ -34,7 +35,9 @@ export class HealthController {
   })
   @ApiServiceUnavailableResponse({
     type: HealthResponse,
-    description: 'PostgreSQL is down (the same shape, status unavailable)',
+    description:
+      'PostgreSQL is down (the same shape, status unavailable), or the hub is stopping (status draining, no checks): ' +
+      'it finishes the requests it has and takes no more, so send new ones to another replica',
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.readiness.ready({ queue: false });

@@ -6,6 +6,6 @@ class HealthChecks {
 }
 
 export class HealthResponse {
-  @ApiProperty({ enum: ['ok', 'degraded', 'unavailable'] }) status: string;
+  @ApiProperty({ enum: ['ok', 'degraded', 'unavailable', 'draining'] }) status: string;
   @ApiPropertyOptional({ type: HealthChecks, description: 'readiness only: each dependency' }) checks?: HealthChecks;
 }

@@ -36,7 +36,7 @@ export class FederationController {
       embedDocuments: true,
       since: parseSince(since),
     });
-    this.usage.fetched(principal?.domain ?? null, null);
+    this.usage.fetched('federation', principal?.domain ?? null, null);
     void reply
       .header('Vary', 'Accept, Authorization')
       .header('Cache-Control', principal ? 'private, no-cache' : 'public, max-age=60')

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialVerifier } from '@app/auth';
 import type { ProvisioningFetchUsage, ProvisioningViews } from '@app/provisioning';
 import { cheapRequestIdFor } from '../common/request-id.js';
+import type { RequestCells } from '../metrics/http-metrics.js';
 import { contentTypeOf, matchesIfNoneMatch, negotiateFormat } from './content-negotiation.js';
 import { VIEW_VARY, viewCacheControl } from './send-view.js';
 
@@ -38,10 +39,13 @@ export class WellKnownFastPath {
     private readonly usage: ProvisioningFetchUsage,
     /** Fastify's maxParamLength: a longer segment is a 404 from its router, not ours to answer */
     private readonly maxParamLength: number,
+    /** the route's request metrics for the two answers given here, bound once (HttpMetrics) */
+    private readonly metrics: { ok: RequestCells; notModified: RequestCells },
   ) {}
 
   /** Answers the request and returns true, or returns false having written nothing. */
   serve(request: IncomingMessage, response: ServerResponse): boolean {
+    const started = performance.now();
     if (request.method !== 'GET') return false;
     const url = request.url;
     if (url === undefined || !url.startsWith(PATH_PREFIX)) return false;
@@ -58,7 +62,7 @@ export class WellKnownFastPath {
     if (!format) return false;
     const view = this.views.peekMemberView(domain, member.domain, format);
     if (!view) return false;
-    this.usage.fetched(member.domain, domain);
+    this.usage.fetched('http', member.domain, domain);
 
     // The names, their order and the values are those Fastify writes for the route (its onRequest
     // hooks set X-Request-Id, then X-Content-Type-Options and a default Cache-Control, which
@@ -76,11 +80,18 @@ export class WellKnownFastPath {
     if (matchesIfNoneMatch(request.headers['if-none-match'], view.etag)) {
       response.writeHead(304, headers);
       response.end();
-      return true;
+      return this.counted(this.metrics.notModified, started);
     }
     headers.push('content-type', contentTypeOf(format), 'content-length', String(view.body.length));
     response.writeHead(200, headers);
     response.end(view.body);
+    return this.counted(this.metrics.ok, started);
+  }
+
+  /** Counts the answer as Fastify's onResponse hook counts the route's (HttpMetrics): request, status, time taken. */
+  private counted(cells: RequestCells, started: number): true {
+    cells.count.value++;
+    cells.duration.observe((performance.now() - started) / 1000);
     return true;
   }
 

@@ -4,6 +4,7 @@ import { authenticateRequest, CredentialVerifier, type AuthenticatedRequest, typ
 import { ProvisioningFetchUsage, ProvisioningViews } from '@app/provisioning';
 import { normalizeDomain } from '@app/common';
 import type { ShortcutSlot } from '../common/hub-server.js';
+import { HttpMetrics } from '../metrics/http-metrics.js';
 import { sendProblem, toProblem } from '../common/problem-details.filter.js';
 import { requestedFormat, sendView } from './send-view.js';
 import { WellKnownFastPath } from './well-known-fast-path.js';
@@ -36,7 +37,7 @@ export function registerWellKnownMemberRoute(app: NestFastifyApplication): void 
         const format = requestedFormat(request);
         const requestor = member?.domain ?? null;
         const view = await views.memberView(request.params.domain, requestor, format);
-        usage.fetched(requestor, normalizeDomain(request.params.domain));
+        usage.fetched('http', requestor, normalizeDomain(request.params.domain));
         sendView(request, reply, view, format, requestor);
       } catch (error) {
         sendProblem(reply, toProblem(error, request, logger));
@@ -57,6 +58,10 @@ export function installWellKnownFastPath(app: NestFastifyApplication, slot: Shor
     app.get(ProvisioningViews),
     app.get(ProvisioningFetchUsage),
     fastify.initialConfig.maxParamLength ?? 100,
+    {
+      ok: app.get(HttpMetrics).cells(WELL_KNOWN_MEMBER_PATH, 'GET', 200),
+      notModified: app.get(HttpMetrics).cells(WELL_KNOWN_MEMBER_PATH, 'GET', 304),
+    },
   );
   slot.current = (request, response) => fastPath.serve(request, response);
   fastify.addHook('preClose', (done) => {

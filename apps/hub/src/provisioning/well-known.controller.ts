@@ -32,7 +32,7 @@ export class WellKnownController {
     const format = requestedFormat(request);
     const requestor = principal?.domain ?? null;
     const view = await this.views.hubView(requestor, format);
-    this.usage.fetched(requestor, null);
+    this.usage.fetched('http', requestor, null);
     sendView(request, reply, view, format, requestor);
   }
 }

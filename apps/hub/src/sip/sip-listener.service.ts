@@ -89,7 +89,7 @@ export class SipListenerService implements OnApplicationBootstrap, OnApplication
     const target = targetInput.toLowerCase().replace(/\.$/, '');
     if (this.isHubTarget(target)) {
       const view = await this.views.hubView(null, 'xml');
-      this.usage.fetched(null, null);
+      this.usage.fetched('sip', null, null);
       return { body: view.body.toString('utf8'), contentType: PRES_IM_PROVISIONING_CONTENT_TYPE };
     }
     if (isIP(target) !== 0) {
@@ -97,7 +97,7 @@ export class SipListenerService implements OnApplicationBootstrap, OnApplication
     }
     try {
       const view = await this.views.memberView(target, null, 'xml');
-      this.usage.fetched(null, normalizeDomain(target));
+      this.usage.fetched('sip', null, normalizeDomain(target));
       return { body: view.body.toString('utf8'), contentType: PRES_IM_PROVISIONING_CONTENT_TYPE };
     } catch (error) {
       // unknown, unpublished or not visible to anonymous callers; or not a domain name at all

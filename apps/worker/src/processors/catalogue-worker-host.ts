@@ -1,8 +1,8 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '@app/config';
-import { type FailedJobs, type JobHandlerMap, type QueueName, queueStallLimit } from '@app/queue';
+import { type FailedJobs, type JobHandlerMap, QueueMetrics, type QueueName, queueStallLimit } from '@app/queue';
 
 /**
  * What every processor of the job catalogue shares: a typed handler per job of its queue,
@@ -16,6 +16,8 @@ export abstract class CatalogueWorkerHost<Q extends QueueName>
 {
   private readonly logger = new Logger(this.constructor.name);
   private lastError = '';
+  /** injected by property, so that the processors' constructors need not pass it along */
+  @Inject(QueueMetrics) private readonly metrics!: QueueMetrics;
 
   /** One handler per job the catalogue puts on this queue (the compiler checks the map is complete). */
   protected abstract readonly handlers: JobHandlerMap<Q>;
@@ -36,7 +38,15 @@ export abstract class CatalogueWorkerHost<Q extends QueueName>
     const handlers: Partial<Record<string, (job: Job) => Promise<unknown>>> = this.handlers;
     const handler = Object.hasOwn(handlers, job.name) ? handlers[job.name] : undefined;
     if (!handler) throw new UnrecoverableError(`unknown job ${job.name} on ${this.queueName}`);
-    return handler(job);
+    const started = performance.now();
+    try {
+      const result = await handler(job);
+      this.metrics.attemptEnded(this.queueName, job.name, 'completed', (performance.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      this.metrics.attemptEnded(this.queueName, job.name, 'failed', (performance.now() - started) / 1000);
+      throw error;
+    }
   }
 
   /**

@@ -104,11 +104,11 @@ export class ChatPushRepository {
    * the failures of every gateway that had one pushed: it is answering again. One statement for
    * the batches of many gateways, so the counting commits with the marking and costs no further
    * round trip; only rows still pending are marked and counted (not those a pull acknowledged
-   * meanwhile). Returns the ids marked pushed.
+   * meanwhile). Returns the deliveries it marked, with how.
    */
-  async settle(done: SettledChatDelivery[]): Promise<string[]> {
+  async settle(done: SettledChatDelivery[]): Promise<Array<{ id: string; outcome: ChatDeliveryOutcome }>> {
     if (done.length === 0) return [];
-    const rows = (await this.dataSource.query(
+    return (await this.dataSource.query(
       `WITH s AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::text[], $4::varchar[]) AS s(id, network, outcome, sender)),
        settled AS (
          UPDATE chat_deliveries d SET delivered_at = now(), outcome = s.outcome
@@ -126,10 +126,9 @@ export class ChatPushRepository {
           SELECT NULL::date, network, sender, 'chat-deliveries'::varchar, count(*)
             FROM pushed WHERE sender IS NOT NULL GROUP BY network, sender`,
        )})
-       SELECT id::text AS id FROM pushed`,
+       SELECT id::text AS id, outcome FROM settled`,
       [done.map((d) => d.id), done.map((d) => d.network), done.map((d) => d.outcome), done.map((d) => d.messageFrom)],
-    )) as Array<{ id: string }>;
-    return rows.map((r) => r.id);
+    )) as Array<{ id: string; outcome: ChatDeliveryOutcome }>;
   }
 
   /** Records a failed push and gives the lease back: tried again at `retryAt`, or parked. */

@@ -10,3 +10,4 @@ export * from './secret-box.js';
 export * from './transparency-log.service.js';
 export * from './verification.service.js';
 export * from './hub-outbound.module.js';
+export * from './decision-metrics.js';

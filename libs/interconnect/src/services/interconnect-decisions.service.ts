@@ -18,6 +18,7 @@ import {
 import { DecisionCache } from '../decision-cache.js';
 import { DEFAULT_PRIVACY, delegatedServicesOf, membershipFor, privacyOf } from '../peer-visibility.js';
 import { POLICY_CHANGE_KEY } from './policy-change.js';
+import { DecisionMetrics } from './decision-metrics.js';
 
 interface MemberFacts {
   state: NonNullable<PartyState>;
@@ -78,6 +79,7 @@ export class InterconnectDecisions {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly policy: PolicyRepository,
     private readonly provisioning: ProvisioningRepository,
+    private readonly metrics: DecisionMetrics,
     changes: ChangeBus,
   ) {
     changes.subscribe((key) => {
@@ -91,7 +93,7 @@ export class InterconnectDecisions {
   async decide(requestorInput: string, targetInput: string, service: Service, at = new Date()): Promise<Decision> {
     const requestor = normalizeDomain(requestorInput, 'requestor');
     const target = normalizeDomain(targetInput, 'peer');
-    return decide({ ...this.inputs(await this.current(), requestor, target), service, at });
+    return this.metrics.taken(service, decide({ ...this.inputs(await this.current(), requestor, target), service, at }));
   }
 
   /**
@@ -128,7 +130,7 @@ export class InterconnectDecisions {
     } else if (viewer === target && !this.visibleIn(snapshot, viewer, requestor, at)) {
       Object.assign(inputs, { requestor: null, requestorPrivacy: DEFAULT_PRIVACY });
     }
-    return decide({ ...inputs, service, at });
+    return this.metrics.taken(service, decide({ ...inputs, service, at }));
   }
 
   private visibleIn(snapshot: PolicySnapshot, viewer: string, target: string, at: Date): boolean {

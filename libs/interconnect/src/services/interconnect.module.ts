@@ -8,6 +8,7 @@ import { PeeringGraph } from './peering-graph.service.js';
 import { PeeringPolicyService } from './peering-policy.service.js';
 import { TransparencyLog } from './transparency-log.service.js';
 import { InterconnectVerification } from './verification.service.js';
+import { DecisionMetrics } from './decision-metrics.js';
 
 const SERVICES = [
   TransparencyLog,
@@ -18,6 +19,7 @@ const SERVICES = [
   InterconnectVerification,
   HubKeysService,
   AssertionsService,
+  DecisionMetrics,
 ];
 
 @Module({ imports: [AuditModule], providers: SERVICES, exports: SERVICES })

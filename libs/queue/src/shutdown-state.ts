@@ -1,0 +1,54 @@
+/**
+ * Whether the process has begun its orderly stop. Set once by the signal handler (main.ts of each
+ * app); from then on readiness answers 503 so load balancers and orchestrators stop sending work,
+ * while liveness stays 200 (the process is not broken, it is finishing what it has).
+ */
+export class ShutdownState {
+  private stopping = false;
+
+  get draining(): boolean {
+    return this.stopping;
+  }
+
+  beginDraining(): void {
+    this.stopping = true;
+  }
+}
+
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+/**
+ * Signals this soon after the first are the same request delivered twice: a terminal's Ctrl-C
+ * reaches the app and `npm start`, which then sends SIGTERM as well (scripts/start.mjs uses the same window).
+ */
+export const DUPLICATE_SIGNAL_WINDOW_MS = 2000;
+
+export interface ShutdownHandlers {
+  /** the orderly stop; resolves with the exit code */
+  stop: (signal: NodeJS.Signals) => Promise<number>;
+  log: { log: (line: string) => void; warn: (line: string) => void; error: (line: string) => void };
+}
+
+/**
+ * The process's stop: the first SIGTERM/SIGINT/SIGHUP runs `stop` and exits with its code; a
+ * further signal later than DUPLICATE_SIGNAL_WINDOW_MS forces the exit at once (code 1) for an
+ * operator who will not wait. Replaces Nest's enableShutdownHooks, which closes everything at once.
+ */
+export function handleShutdownSignals({ stop, log }: ShutdownHandlers): void {
+  let firstAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstAt === undefined) {
+      firstAt = Date.now();
+      stop(signal).then(
+        (code) => process.exit(code),
+        (error: unknown) => {
+          log.error(`stop failed: ${(error as Error)?.stack ?? String(error)}`);
+          process.exit(1);
+        },
+      );
+    } else if (Date.now() - firstAt > DUPLICATE_SIGNAL_WINDOW_MS) {
+      log.warn(`${signal} received again: exiting without waiting for the stop to finish`);
+      process.exit(1);
+    }
+  };
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
+}
