@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ChatRepository, JobReceiptRepository, TransactionRunner } from '@app/db';
 import { MessageLogIngest } from '@app/message-log';
-import { type ChatEventCommittedPayload, JobName, type JobRef, QueueName } from '@app/queue';
+import { type ChatEventCommittedPayload, JobName, type JobRef, OutboxWriter, QueueName } from '@app/queue';
 
 export type ChatEventHandled = { outcome: 'logged' | 'already-logged' | 'nothing-to-log' };
 
@@ -12,6 +12,8 @@ export type ChatEventHandled = { outcome: 'logged' | 'already-logged' | 'nothing
  * drops a record it already has (same origin and message id), so a redelivered job logs once. The
  * job's receipt is recorded after the log committed (the log's ingest is its own transaction): a
  * crash in between repeats the job, which finds its record already logged and records the receipt.
+ * While lawful interception is enabled, the receipt's transaction also enqueues the event's
+ * matching job (queue lawful-interception) for EVERY event, whatever the tasks.
  */
 @Injectable()
 export class ChatEventsHandler {
@@ -21,12 +23,13 @@ export class ChatEventsHandler {
     private readonly log: MessageLogIngest,
     private readonly tx: TransactionRunner,
     private readonly receipts: JobReceiptRepository,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async eventCommitted(job: JobRef, payload: ChatEventCommittedPayload): Promise<ChatEventHandled> {
     const handled = await this.logEvent(payload);
-    await this.tx.run((manager) =>
-      this.receipts.recordOnce(
+    await this.tx.run(async (manager) => {
+      const first = await this.receipts.recordOnce(
         {
           jobId: job.id,
           queue: QueueName.Chat,
@@ -35,8 +38,11 @@ export class ChatEventsHandler {
           attemptsMade: job.attemptsMade,
         },
         manager,
-      ),
-    );
+      );
+      if (first && this.config.li) {
+        await this.outbox.enqueue(JobName.LiMatchChatEvent, { roomId: payload.roomId, seq: payload.seq }, manager);
+      }
+    });
     return handled;
   }
 

@@ -40,6 +40,8 @@ export interface AppConfig {
   outbox: { pollIntervalMs: number; batchSize: number; reconcileIntervalMs: number; reconcileGraceMs: number };
   chat: { sweepIntervalMs: number; push: ChatPushConfig };
   usage: { flushIntervalMs: number };
+  /** Delivering interception records to agencies (docs/lawful-interception.md, "Delivery"). */
+  liDelivery: LiDeliveryConfig;
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
   /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
@@ -52,6 +54,18 @@ export interface ChatPushConfig {
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  timeoutMs: number;
+  batchSize: number;
+}
+
+/** Delivering interception records and keepalives to the agencies' destinations. */
+export interface LiDeliveryConfig {
+  scanIntervalMs: number;
+  keepaliveIntervalMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** failures in a row after which a destination is tried at the cap and each failure is flagged */
+  alertAfterFailures: number;
   timeoutMs: number;
   batchSize: number;
 }
@@ -150,6 +164,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     usage: { flushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS },
+    liDelivery: {
+      scanIntervalMs: e.LI_DELIVERY_SCAN_INTERVAL_MS,
+      keepaliveIntervalMs: e.LI_KEEPALIVE_INTERVAL_MS,
+      retryBaseMs: e.LI_DELIVERY_RETRY_BASE_MS,
+      retryMaxMs: e.LI_DELIVERY_RETRY_MAX_MS,
+      alertAfterFailures: e.LI_DELIVERY_ALERT_AFTER_FAILURES,
+      timeoutMs: e.LI_DELIVERY_TIMEOUT_MS,
+      batchSize: e.LI_DELIVERY_BATCH_SIZE,
+    },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
     outbound: {
       allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,

@@ -145,6 +145,18 @@ export const envSchema = z.object({
   CHAT_PUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
   // how often a hub adds the provisioning fetches it counted in memory to usage_counters
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** How often the worker looks for interception records to deliver and keepalives due (a stored record also wakes it at once), in ms. */
+  LI_DELIVERY_SCAN_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  /** A destination that got nothing for this long gets a keepalive, in ms. */
+  LI_KEEPALIVE_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  /** Wait after a destination's first failure, doubled after each further one up to LI_DELIVERY_RETRY_MAX_MS, in ms. */
+  LI_DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  LI_DELIVERY_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(300_000),
+  /** Failures in a row after which a destination is tried at the cap and every failure is flagged in the delivery log (never parked). */
+  LI_DELIVERY_ALERT_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(12),
+  LI_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Records sent to a destination in one POST. */
+  LI_DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(100),
 });
 
 /** envSchema with the rules between variables (HUB_TLS_CERT and HUB_TLS_KEY: both or neither, matching). */

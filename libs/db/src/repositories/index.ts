@@ -21,6 +21,9 @@ import { ChatRepository } from './chat.repository.js';
 import { ChatPushRepository } from './chat-push.repository.js';
 import { OperatorSessionRepository } from './operator-session.repository.js';
 import { UsageCountersRepository } from './usage-counters.repository.js';
+import { LiMatchRepository } from './li-match.repository.js';
+import { LiRecordRepository } from './li-record.repository.js';
+import { LiDeliveryRepository } from './li-delivery.repository.js';
 
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
@@ -47,6 +50,9 @@ export * from './chat-push.repository.js';
 export * from './message-log-stats.repository.js';
 export * from './operator-session.repository.js';
 export * from './usage-counters.repository.js';
+export * from './li-match.repository.js';
+export * from './li-record.repository.js';
+export * from './li-delivery.repository.js';
 
 export const REPOSITORIES = [
   TransactionRunner,
@@ -72,4 +78,7 @@ export const REPOSITORIES = [
   MessageLogStatsRepository,
   ChatRepository,
   ChatPushRepository,
+  LiMatchRepository,
+  LiRecordRepository,
+  LiDeliveryRepository,
 ];
