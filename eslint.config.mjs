@@ -19,9 +19,10 @@ const LIBS = [
   'message-log',
   'outbound',
   'chat',
+  'li',
   'testing',
 ];
-const DOMAIN_LIBS = ['auth', 'members', 'interconnect', 'provisioning', 'message-log', 'chat'];
+const DOMAIN_LIBS = ['auth', 'members', 'interconnect', 'provisioning', 'message-log', 'chat', 'li'];
 /**
  * Import direction: apps → domain libraries → queue, audit → db → config and common; outbound
  * (the HTTP client) → config and common. Each

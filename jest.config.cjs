@@ -34,6 +34,7 @@ const libs = [
   'outbound',
   'chat',
   'common',
+  'li',
 ];
 const shared = {
   rootDir: __dirname,

@@ -46,6 +46,24 @@ export interface AppConfig {
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
   /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
   outbound: OutboundConfig;
+  /** Lawful interception (docs/lawful-interception.md); undefined: disabled, /li answers 404 everywhere. */
+  li: LiConfig | undefined;
+}
+
+/** A bootstrap LI administrator: its name and the SHA-256 (hex) of its token and/or client certificate. */
+export interface LiBootstrapAdministrator {
+  name: string;
+  tokenSha256?: string;
+  certSha256?: string;
+}
+
+export interface LiConfig {
+  /** current sealing key (LI_SECRET_KEY) */
+  secretKey: Buffer;
+  /** older keys that still open sealed values (LI_PREVIOUS_SECRET_KEYS) */
+  previousKeys: Buffer[];
+  administrators: LiBootstrapAdministrator[];
+  fourEyes: boolean;
 }
 
 /** Pushing room events to the members' chat gateways (docs/chat.md). */
@@ -183,6 +201,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrencyPerDestination: e.OUTBOUND_CONCURRENCY_PER_DESTINATION,
       circuit: { failures: e.OUTBOUND_CIRCUIT_FAILURES, openMs: e.OUTBOUND_CIRCUIT_OPEN_MS },
     },
+    li: e.LI_SECRET_KEY
+      ? {
+          secretKey: e.LI_SECRET_KEY,
+          previousKeys: e.LI_PREVIOUS_SECRET_KEYS,
+          administrators: e.LI_ADMINISTRATORS,
+          fourEyes: e.LI_FOUR_EYES,
+        }
+      : undefined,
   };
 }
 

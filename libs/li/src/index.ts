@@ -1,0 +1,2 @@
+export * from './li-target.js';
+export * from './li-sealer.js';
