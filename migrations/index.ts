@@ -13,6 +13,7 @@ import { OutboxReconciliation1796617885063 } from './1796617885063-OutboxReconci
 import { ChatPush1796625149094 } from './1796625149094-ChatPush.js';
 import { OperationsAdmin1796625299977 } from './1796625299977-OperationsAdmin.js';
 import { LawfulInterception1796637860336 } from './1796637860336-LawfulInterception.js';
+import { LawfulInterceptionRecords1796638178777 } from './1796638178777-LawfulInterceptionRecords.js';
 
 /** Every migration, in order. Listed as classes (not a glob) so the same list works compiled, under jest and in the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -31,4 +32,5 @@ export const MIGRATIONS: MixedList<Function> = [
   ChatPush1796625149094,
   OperationsAdmin1796625299977,
   LawfulInterception1796637860336,
+  LawfulInterceptionRecords1796638178777,
 ];

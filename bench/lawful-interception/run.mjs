@@ -202,7 +202,13 @@ async function main() {
     const target = `xmpp:li-chat-target${r}@${chatOrigin}`;
     const room = await api(hubPort, 'POST', '/v1/chat/rooms', { token: originTokens[0], body: { owner } }, [201]);
     const join = async (net, token, user) => {
-      await api(hubPort, 'POST', `/v1/chat/rooms/${room.id}/invitations`, { token: originTokens[0], body: { by: owner, user } }, [200]);
+      await api(
+        hubPort,
+        'POST',
+        `/v1/chat/rooms/${room.id}/invitations`,
+        { token: originTokens[0], body: { by: owner, user } },
+        [200],
+      );
       await api(hubPort, 'POST', `/v1/chat/rooms/${room.id}/join`, { token, body: { user } }, [200]);
     };
     await join(0, originTokens[0], target);
@@ -357,8 +363,16 @@ async function main() {
     ingestRpsNone: med((r) => r.ingest.none.recordsPerS),
     chatMpsNone: med((r) => r.chat.none.messagesPerS),
   };
-  summary.targetMet = ['ingestRatioTasks', 'ingestRatioMatch', 'chatRatioTasks', 'chatRatioMatch'].every((k) => summary[k] >= 0.95);
-  const results = { benchmark: 'lawful-interception', config: CFG, machine: { cpus: os.cpus().length, node: process.version }, rounds, summary };
+  summary.targetMet = ['ingestRatioTasks', 'ingestRatioMatch', 'chatRatioTasks', 'chatRatioMatch'].every(
+    (k) => summary[k] >= 0.95,
+  );
+  const results = {
+    benchmark: 'lawful-interception',
+    config: CFG,
+    machine: { cpus: os.cpus().length, node: process.version },
+    rounds,
+    summary,
+  };
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   const out = path.join(ROOT, 'bench/results', `lawful-interception-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -19,6 +19,11 @@ describe('liRetryDelayMs', () => {
 
 describe('failureOutcome', () => {
   it('should say retrying at the cap from the budget on', () => {
-    expect([1, 4, 5, 9].map((f) => failureOutcome(f, policy))).toEqual(['failed', 'failed', 'retrying-at-cap', 'retrying-at-cap']);
+    expect([1, 4, 5, 9].map((f) => failureOutcome(f, policy))).toEqual([
+      'failed',
+      'failed',
+      'retrying-at-cap',
+      'retrying-at-cap',
+    ]);
   });
 });

@@ -27,6 +27,9 @@ export function liRetryDelayMs(
  * in a row reach the budget, it is tried at the cap from then on, and every such failure is
  * logged as `retrying-at-cap` so the LI administrators see it.
  */
-export function failureOutcome(failures: number, policy: Pick<LiRetryPolicy, 'alertAfterFailures'>): 'failed' | 'retrying-at-cap' {
+export function failureOutcome(
+  failures: number,
+  policy: Pick<LiRetryPolicy, 'alertAfterFailures'>,
+): 'failed' | 'retrying-at-cap' {
   return failures >= policy.alertAfterFailures ? 'retrying-at-cap' : 'failed';
 }

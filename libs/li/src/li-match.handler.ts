@@ -3,13 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { JobReceiptRepository, LiMatchRepository, LiRecordRepository, type NewLiRecord, TransactionRunner } from '@app/db';
 import { parseParticipantUri } from '@app/message-log';
-import {
-  JobName,
-  type JobRef,
-  type LiMatchChatEventPayload,
-  type LiMatchLogBatchPayload,
-  QueueName,
-} from '@app/queue';
+import { JobName, type JobRef, type LiMatchChatEventPayload, type LiMatchLogBatchPayload, QueueName } from '@app/queue';
 import { type LiCandidateTask, matchesOf, spanOf, targetsOf } from './li-matching.js';
 import { type LiObservedCommunication, recordsFor } from './li-record.js';
 import { LiSealer } from './li-sealer.js';

@@ -14,7 +14,9 @@ const task = (over: Partial<LiCandidateTask> = {}): LiCandidateTask => ({
 
 describe('targetsOf', () => {
   it('should give each participant as a user and each of their domains once', () => {
-    expect(targetsOf(['sip:alice@a.example', 'xmpp:bob@b.example', 'sip:carol@a.example', 'sip:alice@a.example'], hostOf)).toEqual([
+    expect(
+      targetsOf(['sip:alice@a.example', 'xmpp:bob@b.example', 'sip:carol@a.example', 'sip:alice@a.example'], hostOf),
+    ).toEqual([
       { kind: 'user', uri: 'sip:alice@a.example' },
       { kind: 'user', uri: 'xmpp:bob@b.example' },
       { kind: 'user', uri: 'sip:carol@a.example' },

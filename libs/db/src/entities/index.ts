@@ -29,6 +29,8 @@ import { LiAuditEntryEntity } from './li-audit-entry.entity.js';
 import { LiDestinationEntity } from './li-destination.entity.js';
 import { LiTaskEntity } from './li-task.entity.js';
 import { LiTaskTargetEntity } from './li-task-target.entity.js';
+import { LiRecordEntity, LiRecordStreamEntity } from './li-record.entity.js';
+import { LiDeliveryLogEntity, LiDeliveryStateEntity } from './li-delivery.entity.js';
 
 export * from './audit-entry.entity.js';
 export * from './job-receipt.entity.js';
@@ -63,6 +65,9 @@ export * from './li-destination.entity.js';
 export * from './li-task.entity.js';
 export * from './li-task-target.entity.js';
 
+export * from './li-record.entity.js';
+export * from './li-delivery.entity.js';
+
 export const ENTITIES = [
   MemberEntity,
   MemberApiKeyEntity,
@@ -96,4 +101,8 @@ export const ENTITIES = [
   LiDestinationEntity,
   LiTaskEntity,
   LiTaskTargetEntity,
+  LiRecordEntity,
+  LiRecordStreamEntity,
+  LiDeliveryStateEntity,
+  LiDeliveryLogEntity,
 ];

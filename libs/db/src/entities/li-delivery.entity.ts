@@ -40,10 +40,7 @@ export type LiDeliveryOutcome = 'delivered' | 'failed' | 'retrying-at-cap' | 'ke
  */
 @Entity({ name: 'li_delivery_log' })
 @Index('idx_li_delivery_log_destination', ['destinationId', 'id'])
-@Check(
-  'ck_li_delivery_log_outcome',
-  `outcome IN ('delivered', 'failed', 'retrying-at-cap', 'keepalive', 'keepalive-failed')`,
-)
+@Check('ck_li_delivery_log_outcome', `outcome IN ('delivered', 'failed', 'retrying-at-cap', 'keepalive', 'keepalive-failed')`)
 export class LiDeliveryLogEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
