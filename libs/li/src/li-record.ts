@@ -14,7 +14,7 @@ export interface LiIriRecord {
   xid: string;
   correlationId: string;
   source: LiRecordSource;
-  /** 'message', or the room event's kind (created, invite, join, leave, kick, ban, unban, set-role, set-subject, removed) */
+  /** 'message', or the room event's kind (created, invited, joined, left, kicked, banned, unbanned, role, subject, removed) */
   event: string;
   /** the message id in the central log (hub-hosted rooms: `chat-<room id>-<seq>`); null for a membership event */
   messageId: string | null;
