@@ -6,6 +6,7 @@ import { domainTarget, LiSealer, userTarget } from '@app/li';
 import {
   type ActiveMember,
   createActiveMember,
+  operatorAuth,
   delegateLogging,
   inviteAndJoin,
   memberAuth as auth,
@@ -276,5 +277,99 @@ describe('lawful interception: matching and delivery (e2e)', () => {
       destinationId: ag.did,
       at: expect.any(String),
     });
+  });
+
+  it('should answer operators about the LI queue as about an unknown queue', async () => {
+    const probe = async (method: 'get' | 'post', path: (queue: string) => string) => {
+      const answer = async (queue: string) => {
+        const res = await http()
+          [method](path(queue))
+          .set(operatorAuth)
+          .send(method === 'post' ? {} : undefined);
+        return {
+          status: res.status,
+          type: res.headers['content-type'],
+          body: res.text.replaceAll(queue, '<queue>').replace(/"requestId":"[^"]*"/, ''),
+        };
+      };
+      expect(await answer('lawful-interception')).toEqual(await answer('no-such-queue'));
+    };
+    await probe('get', (q) => `/admin/v1/queues/${q}/failed`);
+    await probe('get', (q) => `/admin/v1/queues/${q}/parked`);
+    await probe('post', (q) => `/admin/v1/queues/${q}/jobs/outbox-00000000-0000-4000-8000-000000000000/retry`);
+    await probe('post', (q) => `/admin/v1/queues/${q}/jobs/outbox-00000000-0000-4000-8000-000000000000/discard`);
+    const { queues } = (await http().get('/admin/v1/queues').set(operatorAuth).expect(200)).body as {
+      queues: Array<{ name: string }>;
+    };
+    expect(queues.map((q) => q.name)).not.toContain('lawful-interception');
+  });
+
+  it('should show operators the same queues, usage and audit whether the traffic was targeted or not', async () => {
+    const carol = `xmpp:carol@${c.domain}`;
+    const alice = `xmpp:alice@${a.domain}`;
+    const traffic = async () => {
+      await logBatch(a, [messageRecord(a.domain, b.domain), messageRecord(a.domain, c.domain)]);
+      const room = (await http().post('/v1/chat/rooms').set(auth(a)).send({ owner: alice }).expect(201)).body as { id: string };
+      await inviteAndJoin(hub.app, room.id, { member: a, user: alice }, { member: c, user: carol });
+      await http()
+        .post(`/v1/chat/rooms/${room.id}/messages`)
+        .set(auth(a))
+        .send({ from: alice, clientId: 'm', body: 'hi' })
+        .expect(201);
+      await matched();
+    };
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const operatorView = async () => {
+      const queues = (await http().get('/admin/v1/queues').set(operatorAuth).expect(200)).body as {
+        queues: Array<{ name: string }>;
+      };
+      const usage = await http()
+        .get('/admin/v1/usage')
+        .query({ from: today, to: tomorrow, granularity: 'day' })
+        .set(operatorAuth)
+        .expect(200);
+      const audit = await http().get('/admin/v1/audit').set(operatorAuth).expect(200);
+      const receipts: Array<{ queue: string; result: unknown }> = await db().query(
+        `SELECT queue, result FROM job_receipts WHERE queue <> 'lawful-interception' ORDER BY queue, job_name, completed_at`,
+      );
+      return {
+        queues: queues.queues.map((q) => q.name),
+        usage: usage.body as unknown,
+        // the hub's signing key is created once, at its first signed request; the reset between the runs does not forget it
+        audit: (audit.body as { items: Array<{ action: string }> }).items
+          .map((e) => e.action)
+          .filter((action) => action !== 'hub-key.created')
+          .sort(),
+        receipts: receipts
+          .map(
+            (r) => `${r.queue} ${JSON.stringify(r.result).replace(/[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-z]{20}|msg-[0-9-]+/g, 'id')}`,
+          )
+          .sort(),
+      };
+    };
+
+    // the same LI set-up both times (a destination, which gets keepalives signed with the hub's key); only the task differs
+    const keptAlive = async (ag: Agency) => waitFor(async () => ag.took.length > 0 || null);
+    await keptAlive(await agency());
+    await traffic();
+    const untargeted = await operatorView();
+    await hub.reset();
+    a = await createActiveMember(hub.app, 'a.example.com');
+    b = await createActiveMember(hub.app, 'b.example.org');
+    c = await createActiveMember(hub.app, 'c.example.net');
+    await publishMemberDocument(hub.app, a, { delegate: ['logging', 'n-way-chat'] });
+    await delegateLogging(hub.app, b);
+    const ag = await agency();
+    await keptAlive(ag);
+    const xid = await tasks.activate({
+      targets: [userTarget(alice), domainTarget(b.domain)],
+      deliveryType: 'iri-and-cc',
+      destinationIds: [ag.did],
+    });
+    await traffic();
+    await waitFor(async () => recordsTaken(ag.took, xid).length > 0 || null);
+
+    expect(await operatorView()).toEqual(untargeted);
   });
 });
