@@ -1,6 +1,15 @@
 import { create } from 'xmlbuilder2';
 
 type XMLBuilder = ReturnType<typeof create>;
+
+/**
+ * xmlbuilder2 leaves text that looks like an entity reference (`&xxe;`, `&amp;`) unescaped, which
+ * would put a caller's quoted input back as markup; with every `&` written as `&amp;` first, it
+ * escapes the rest and the text reads back exactly as given.
+ */
+function xmlText(value: string): string {
+  return value.replace(/&/g, '&amp;');
+}
 import type { LiDestinationDetails, LiTaskDetails } from './li-task.js';
 import { X1_NAMESPACE } from './x1-reader.js';
 
@@ -35,11 +44,11 @@ export function x1ResponseXml(messages: readonly X1ResponseMessage[], now = new 
     .att('http://www.w3.org/2000/xmlns/', 'xmlns:xsi', XSI_NAMESPACE);
   for (const { header, reply } of messages) {
     const message = root.ele('x1ResponseMessage').att(XSI_NAMESPACE, 'xsi:type', responseType(reply));
-    if (header.admfIdentifier !== undefined) message.ele('admfIdentifier').txt(header.admfIdentifier);
-    message.ele('neIdentifier').txt(header.neIdentifier);
-    message.ele('messageTimestamp').txt(now.toISOString());
-    message.ele('version').txt(header.version);
-    if (header.x1TransactionId !== undefined) message.ele('x1TransactionId').txt(header.x1TransactionId);
+    if (header.admfIdentifier !== undefined) message.ele('admfIdentifier').txt(xmlText(header.admfIdentifier));
+    message.ele('neIdentifier').txt(xmlText(header.neIdentifier));
+    message.ele('messageTimestamp').txt(xmlText(now.toISOString()));
+    message.ele('version').txt(xmlText(header.version));
+    if (header.x1TransactionId !== undefined) message.ele('x1TransactionId').txt(xmlText(header.x1TransactionId));
     writeReply(message, reply);
   }
   return root.end({ prettyPrint: false });
@@ -63,7 +72,7 @@ function responseType(reply: X1Reply): string {
 function writeReply(message: XMLBuilder, reply: X1Reply): void {
   switch (reply.kind) {
     case 'ok':
-      message.ele('oK').txt(reply.ok);
+      message.ele('oK').txt(xmlText(reply.ok));
       return;
     case 'task':
       writeTask(message.ele('taskResponseDetails'), reply.task);
@@ -79,10 +88,10 @@ function writeReply(message: XMLBuilder, reply: X1Reply): void {
       return;
     }
     case 'error': {
-      message.ele('requestMessageType').txt(reply.requestMessageType);
+      message.ele('requestMessageType').txt(xmlText(reply.requestMessageType));
       const info = message.ele('errorInformation');
-      info.ele('errorCode').txt(String(reply.errorCode));
-      info.ele('errorDescription').txt(reply.errorDescription);
+      info.ele('errorCode').txt(xmlText(String(reply.errorCode)));
+      info.ele('errorDescription').txt(xmlText(reply.errorDescription));
       return;
     }
   }
@@ -90,26 +99,29 @@ function writeReply(message: XMLBuilder, reply: X1Reply): void {
 
 function writeTask(parent: XMLBuilder, task: LiTaskDetails): void {
   const details = parent.ele('taskDetails');
-  details.ele('xId').txt(task.xid);
+  details.ele('xId').txt(xmlText(task.xid));
   const targets = details.ele('targetIdentifiers');
   for (const target of task.targets) {
     const identifier = targets.ele('targetIdentifier');
-    if (target.kind === 'user') identifier.ele('userUri').txt(target.uri);
-    else identifier.ele('memberDomain').txt(target.domain);
+    if (target.kind === 'user') identifier.ele('userUri').txt(xmlText(target.uri));
+    else identifier.ele('memberDomain').txt(xmlText(target.domain));
   }
-  details.ele('deliveryType').txt(DELIVERY_TYPE[task.deliveryType]);
+  details.ele('deliveryType').txt(xmlText(DELIVERY_TYPE[task.deliveryType]));
   const dids = details.ele('listOfDIDs');
-  for (const did of task.destinationIds) dids.ele('dId').txt(did);
-  details.ele('warrantReference').txt(task.warrantReference);
-  details.ele('validFrom').txt(task.validFrom.toISOString());
-  if (task.validUntil) details.ele('validUntil').txt(task.validUntil.toISOString());
-  parent.ele('taskStatus').ele('provisioningStatus').txt(PROVISIONING_STATUS[task.state]);
+  for (const did of task.destinationIds) dids.ele('dId').txt(xmlText(did));
+  details.ele('warrantReference').txt(xmlText(task.warrantReference));
+  details.ele('validFrom').txt(xmlText(task.validFrom.toISOString()));
+  if (task.validUntil) details.ele('validUntil').txt(xmlText(task.validUntil.toISOString()));
+  parent.ele('taskStatus').ele('provisioningStatus').txt(xmlText(PROVISIONING_STATUS[task.state]));
 }
 
 function writeDestination(parent: XMLBuilder, destination: LiDestinationDetails): void {
   const details = parent.ele('destinationDetails');
-  details.ele('dId').txt(destination.did);
-  if (destination.friendlyName !== null) details.ele('friendlyName').txt(destination.friendlyName);
-  details.ele('deliveryAddress').ele('uri').txt(destination.deliveryAddress);
-  parent.ele('destinationStatus').ele('removed').txt(String(destination.removed));
+  details.ele('dId').txt(xmlText(destination.did));
+  if (destination.friendlyName !== null) details.ele('friendlyName').txt(xmlText(destination.friendlyName));
+  details.ele('deliveryAddress').ele('uri').txt(xmlText(destination.deliveryAddress));
+  parent
+    .ele('destinationStatus')
+    .ele('removed')
+    .txt(xmlText(String(destination.removed)));
 }

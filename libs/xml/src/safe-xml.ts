@@ -191,8 +191,10 @@ export function assertSafeXml(input: Buffer | Uint8Array | string, options: Safe
       );
     } else if (maxDepth !== Infinity) {
       if (next === 0x2f /* / */) depth--;
-      else if (!isSelfClosing(text, at) && ++depth > maxDepth) {
-        refuse(text, at, `elements are nested deeper than ${maxDepth} levels`, what);
+      else {
+        // an empty element <x/> is one level deeper too, but closes at once
+        if (depth + 1 > maxDepth) refuse(text, at, `elements are nested deeper than ${maxDepth} levels`, what);
+        if (!isSelfClosing(text, at)) depth++;
       }
     }
   }
