@@ -23,6 +23,8 @@ import { registerMessageLogBodyParsing } from './message-log/message-log-body.js
 import { registerOperatorSignIn } from './operators/operator-sign-in.js';
 import { registerConsole } from './console/console-routes.js';
 import { registerQueueDashboard } from './queues/queue-dashboard.js';
+import { installLiGate } from './li/li-gate.js';
+import { LiAdministrators } from '@app/li';
 
 /**
  * Builds the hub (used by main.ts and by the e2e tests): Fastify with JSON request logs
@@ -67,6 +69,8 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   });
   const protection = await installRouteProtection(app, config);
   await installSecurityHeaders(app, config);
+  // after the request-id and security-header hooks (LI answers carry them too), before any route
+  installLiGate(app, config);
   registerJsonBodyParser(app);
   registerProvisioningBodyParsers(fastify);
   registerMessageLogBodyParsing(fastify);
@@ -85,6 +89,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   setupOpenApi(app);
 
   await app.get(OperatorsService).ensureBootstrapOperator(config.hub.bootstrapOperatorToken);
+  if (config.li) await app.get(LiAdministrators).ensureBootstrapAdministrators();
   await app.init();
   await fastify.ready();
   return app;

@@ -1,24 +1,17 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
 import { HubOutboundModule } from '@app/interconnect';
+import { LiDeliveryLog } from './li-delivery-log.service.js';
 import { LiMatchHandler } from './li-match.handler.js';
-import { LiSealer } from './li-sealer.js';
-
-/** The sealer of this deployment: LI_SECRET_KEY and its predecessors, or one that refuses every use when LI is disabled. */
-export const liSealerProvider = {
-  provide: LiSealer,
-  useFactory: (config: AppConfig) =>
-    config.li ? new LiSealer(config.li.secretKey, config.li.previousKeys) : LiSealer.disabled(),
-  inject: [APP_CONFIG],
-};
+import { LiModule } from './li.module.js';
 
 /**
- * Matching and delivery (the worker): the matcher of the lawful-interception queue; the delivery
- * worker (LiPusher) is provided by the worker itself, with the outbound client this module brings.
+ * Matching and delivery. The worker consumes the lawful-interception queue with LiMatchHandler
+ * and provides the delivery worker (LiPusher) itself, with the outbound client this module
+ * brings; the hub reads the delivery log for LI administrators (LiDeliveryLog).
  */
 @Module({
-  imports: [HubOutboundModule],
-  providers: [liSealerProvider, LiMatchHandler],
-  exports: [liSealerProvider, LiMatchHandler, HubOutboundModule],
+  imports: [LiModule, HubOutboundModule],
+  providers: [LiMatchHandler, LiDeliveryLog],
+  exports: [LiModule, LiMatchHandler, LiDeliveryLog, HubOutboundModule],
 })
 export class LiFlowModule {}

@@ -15,6 +15,8 @@ export {
   provisioningSchema,
   setProvisioningSchema,
   findProvisioningSchemaPath,
+  findSchemaPath,
+  schemaErrorsAgainst,
   type SchemaError,
 } from './xsd-validator.js';
 export {
@@ -44,3 +46,4 @@ export {
   OVERRIDE_FORBIDDEN_ROOT_KEYS,
   type ProvisioningOverridePatch,
 } from './override.js';
+export { parseXmlTree, textContent, type XmlElement, type XmlAttribute } from './xml-tree.js';

@@ -21,6 +21,8 @@ import { ChatRepository } from './chat.repository.js';
 import { ChatPushRepository } from './chat-push.repository.js';
 import { OperatorSessionRepository } from './operator-session.repository.js';
 import { UsageCountersRepository } from './usage-counters.repository.js';
+import { LiAdministratorRepository } from './li-administrator.repository.js';
+import { LiTaskingRepository } from './li-tasking.repository.js';
 import { LiMatchRepository } from './li-match.repository.js';
 import { LiRecordRepository } from './li-record.repository.js';
 import { LiDeliveryRepository } from './li-delivery.repository.js';
@@ -30,6 +32,8 @@ export * from './audit.repository.js';
 export * from './job-receipt.repository.js';
 export * from './member.repository.js';
 export * from './operator.repository.js';
+export * from './li-administrator.repository.js';
+export * from './li-tasking.repository.js';
 export * from './outbox.repository.js';
 export * from './provisioning.repository.js';
 export * from './transaction-runner.js';
@@ -78,6 +82,8 @@ export const REPOSITORIES = [
   MessageLogStatsRepository,
   ChatRepository,
   ChatPushRepository,
+  LiAdministratorRepository,
+  LiTaskingRepository,
   LiMatchRepository,
   LiRecordRepository,
   LiDeliveryRepository,
