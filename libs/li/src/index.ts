@@ -9,4 +9,5 @@ export * from './x1-error-codes.js';
 export * from './x1-reader.js';
 export * from './x1-writer.js';
 export * from './x1-endpoint.service.js';
+export * from './li-key-rotation.js';
 export * from './li.module.js';

@@ -23,6 +23,7 @@ import { OperatorSessionRepository } from './operator-session.repository.js';
 import { UsageCountersRepository } from './usage-counters.repository.js';
 import { LiAdministratorRepository } from './li-administrator.repository.js';
 import { LiTaskingRepository } from './li-tasking.repository.js';
+import { LiSealedRowsRepository } from './li-sealed-rows.repository.js';
 
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
@@ -31,6 +32,7 @@ export * from './member.repository.js';
 export * from './operator.repository.js';
 export * from './li-administrator.repository.js';
 export * from './li-tasking.repository.js';
+export * from './li-sealed-rows.repository.js';
 export * from './outbox.repository.js';
 export * from './provisioning.repository.js';
 export * from './transaction-runner.js';
@@ -78,4 +80,5 @@ export const REPOSITORIES = [
   ChatPushRepository,
   LiAdministratorRepository,
   LiTaskingRepository,
+  LiSealedRowsRepository,
 ];
