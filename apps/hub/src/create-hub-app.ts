@@ -24,7 +24,7 @@ import { registerOperatorSignIn } from './operators/operator-sign-in.js';
 import { registerConsole } from './console/console-routes.js';
 import { registerQueueDashboard } from './queues/queue-dashboard.js';
 import { installLiGate } from './li/li-gate.js';
-import { LiAdministrators } from '@app/li';
+import { LiAdministrators, LiKeyRotation } from '@app/li';
 
 /**
  * Builds the hub (used by main.ts and by the e2e tests): Fastify with JSON request logs
@@ -90,6 +90,8 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
 
   await app.get(OperatorsService).ensureBootstrapOperator(config.hub.bootstrapOperatorToken);
   if (config.li) await app.get(LiAdministrators).ensureBootstrapAdministrators();
+  // a rotated LI_SECRET_KEY: re-seal what older keys sealed and recompute the active targets' index
+  if (config.li?.previousKeys.length) await app.get(LiKeyRotation).rotate();
   await app.init();
   await fastify.ready();
   return app;

@@ -9,6 +9,7 @@ export * from './x1-error-codes.js';
 export * from './x1-reader.js';
 export * from './x1-writer.js';
 export * from './x1-endpoint.service.js';
+export * from './li-key-rotation.js';
 export * from './li.module.js';
 export * from './li-matching.js';
 export * from './li-record.js';

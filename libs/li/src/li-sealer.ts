@@ -96,6 +96,11 @@ export class LiSealer {
     }
   }
 
+  /** The id of the current key (bytes 2..9 of every value it seals). */
+  get currentKeyId(): Buffer {
+    return Buffer.from(this.requireCurrent().id);
+  }
+
   /** True when the value was sealed with the current key (rotation re-seals the others). */
   isSealedWithCurrentKey(sealed: Buffer): boolean {
     const keys = this.requireCurrent();

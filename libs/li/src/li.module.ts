@@ -6,8 +6,9 @@ import { LiDestinations } from './li-destinations.service.js';
 import { LiSealer } from './li-sealer.js';
 import { LiTasks } from './li-tasks.service.js';
 import { X1Endpoint } from './x1-endpoint.service.js';
+import { LiKeyRotation } from './li-key-rotation.js';
 
-const SERVICES = [LiAdministrators, LiAuditLog, LiTasks, LiDestinations, X1Endpoint];
+const SERVICES = [LiAdministrators, LiAuditLog, LiTasks, LiDestinations, X1Endpoint, LiKeyRotation];
 
 /**
  * Lawful interception's services, for the hub and the worker. LiSealer is always provided: where LI

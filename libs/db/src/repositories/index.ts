@@ -26,6 +26,7 @@ import { LiTaskingRepository } from './li-tasking.repository.js';
 import { LiMatchRepository } from './li-match.repository.js';
 import { LiRecordRepository } from './li-record.repository.js';
 import { LiDeliveryRepository } from './li-delivery.repository.js';
+import { LiSealedRowsRepository } from './li-sealed-rows.repository.js';
 
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
@@ -34,6 +35,7 @@ export * from './member.repository.js';
 export * from './operator.repository.js';
 export * from './li-administrator.repository.js';
 export * from './li-tasking.repository.js';
+export * from './li-sealed-rows.repository.js';
 export * from './outbox.repository.js';
 export * from './provisioning.repository.js';
 export * from './transaction-runner.js';
@@ -87,4 +89,5 @@ export const REPOSITORIES = [
   LiMatchRepository,
   LiRecordRepository,
   LiDeliveryRepository,
+  LiSealedRowsRepository,
 ];
