@@ -31,21 +31,22 @@ export function installLiGate(app: NestFastifyApplication, config: AppConfig): v
   if (!config.li) return;
   const fastify = app.getHttpAdapter().getInstance();
   const administrators = app.get(LiAdministrators);
-  const routes = liRoutes({
-    x1: app.get(X1Endpoint),
-    administrators,
-    tasks: app.get(LiTasks),
-    audit: app.get(LiAuditLog),
-  });
+  const audit = app.get(LiAuditLog);
+  const routes = liRoutes({ x1: app.get(X1Endpoint), administrators, tasks: app.get(LiTasks), audit });
   // synchronous for every other path, so the rest of the hub pays one string test
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!isLiPath(request.url)) {
       done();
       return;
     }
-    void serve(request, reply, routes, administrators, config).then((served) => {
-      if (!served) done();
-    });
+    serve(request, reply, routes, administrators, audit, config).then(
+      (served) => {
+        if (!served) done();
+      },
+      () => {
+        if (!reply.sent) done();
+      },
+    );
   });
 }
 
@@ -55,6 +56,7 @@ async function serve(
   reply: FastifyReply,
   routes: LiRoute[],
   administrators: LiAdministrators,
+  audit: LiAuditLog,
   config: AppConfig,
 ): Promise<boolean> {
   const administrator = await authenticateLiAdministrator(request, administrators, config);
@@ -83,8 +85,13 @@ async function serve(
     });
   } catch (error) {
     if (error instanceof PayloadTooLargeError) void reply.header('Connection', 'close');
-    if (!(error instanceof DomainError)) answer = internalErrorReply(request, randomUUID());
-    else answer = route.refuse ? await route.refuse(administrator, error) : problemReply(request, error);
+    if (error instanceof DomainError) {
+      answer = route.refuse ? await route.refuse(administrator, error) : problemReply(request, error);
+    } else {
+      const errorId = randomUUID();
+      await audit.recordInternalError(administrator, errorId, error, { route: `${request.method} ${path}` });
+      answer = internalErrorReply(request, errorId);
+    }
   }
   void reply.status(answer.status).header('Content-Type', answer.contentType).send(answer.body);
   return true;
