@@ -67,6 +67,30 @@ export class LiAuditLog {
     );
   }
 
+  /**
+   * An unexpected failure of an LI request: kept here rather than in the normal log, whose readers
+   * must learn nothing of LI. Never throws (the caller is already answering an error).
+   */
+  async recordInternalError(
+    by: { id: string } | null,
+    errorId: string,
+    error: unknown,
+    context: Record<string, unknown> = {},
+  ): Promise<void> {
+    const described =
+      error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
+    try {
+      await this.record({
+        administratorId: by?.id ?? null,
+        action: 'internal-error',
+        outcome: 'internal',
+        detail: { ...context, errorId, error: described },
+      });
+    } catch {
+      // the database may be what failed: the answer still carries the error id
+    }
+  }
+
   /** Newest first; `beforeId` continues a page. */
   async list(limit: number, beforeId?: string): Promise<LiAuditEntry[]> {
     const rows = await this.repository.listAudit(limit, beforeId);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DomainError, type DomainErrorKind } from '@app/common';
@@ -51,8 +51,6 @@ const CODE_BY_KIND: Partial<Record<DomainErrorKind, number>> = {
  */
 @Injectable()
 export class X1Endpoint {
-  private readonly logger = new Logger('LawfulInterception');
-
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tasks: LiTasks,
@@ -96,9 +94,9 @@ export class X1Endpoint {
           errorDescription: error.message,
         };
       }
-      // the error's text may quote LI data (a database error quotes values): only its id and class are logged
+      // nothing of it in the normal log (its text may quote LI data): its id, kind and stack go to li_audit
       const errorId = randomUUID();
-      this.logger.error(`X1 request failed: error ${errorId} (${error instanceof Error ? error.name : typeof error})`);
+      await this.audit.recordInternalError(by, errorId, error, context);
       return {
         kind: 'error',
         requestMessageType: message.type,

@@ -31,11 +31,12 @@ export function installLiGate(app: NestFastifyApplication, config: AppConfig): v
   if (!config.li) return;
   const fastify = app.getHttpAdapter().getInstance();
   const administrators = app.get(LiAdministrators);
+  const audit = app.get(LiAuditLog);
   const routes = liRoutes({
     x1: app.get(X1Endpoint),
     administrators,
     tasks: app.get(LiTasks),
-    audit: app.get(LiAuditLog),
+    audit,
     deliveries: app.get(LiDeliveryLog),
   });
   // synchronous for every other path, so the rest of the hub pays one string test
@@ -44,9 +45,14 @@ export function installLiGate(app: NestFastifyApplication, config: AppConfig): v
       done();
       return;
     }
-    void serve(request, reply, routes, administrators, config).then((served) => {
-      if (!served) done();
-    });
+    serve(request, reply, routes, administrators, audit, config).then(
+      (served) => {
+        if (!served) done();
+      },
+      () => {
+        if (!reply.sent) done();
+      },
+    );
   });
 }
 
@@ -56,6 +62,7 @@ async function serve(
   reply: FastifyReply,
   routes: LiRoute[],
   administrators: LiAdministrators,
+  audit: LiAuditLog,
   config: AppConfig,
 ): Promise<boolean> {
   const administrator = await authenticateLiAdministrator(request, administrators, config);
@@ -84,8 +91,13 @@ async function serve(
     });
   } catch (error) {
     if (error instanceof PayloadTooLargeError) void reply.header('Connection', 'close');
-    if (!(error instanceof DomainError)) answer = internalErrorReply(request, randomUUID());
-    else answer = route.refuse ? await route.refuse(administrator, error) : problemReply(request, error);
+    if (error instanceof DomainError) {
+      answer = route.refuse ? await route.refuse(administrator, error) : problemReply(request, error);
+    } else {
+      const errorId = randomUUID();
+      await audit.recordInternalError(administrator, errorId, error, { route: `${request.method} ${path}` });
+      answer = internalErrorReply(request, errorId);
+    }
   }
   void reply.status(answer.status).header('Content-Type', answer.contentType).send(answer.body);
   return true;

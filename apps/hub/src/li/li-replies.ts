@@ -32,7 +32,7 @@ export function problemReply(request: FastifyRequest, error: DomainError): LiRep
   };
 }
 
-/** An unexpected failure: no detail in the answer or in the normal log (it may concern LI data). */
+/** An unexpected failure: no detail in the answer or in the normal log (li_audit has it under the error id). */
 export function internalErrorReply(request: FastifyRequest, errorId: string): LiReply {
   return {
     status: 500,
