@@ -36,7 +36,6 @@ export function targetsOf(participants: readonly string[], hostOf: (uri: string)
   const users = new Set<string>();
   const domains = new Set<string>();
   for (const uri of participants) {
-    if (users.has(uri)) continue;
     users.add(uri);
     const host = hostOf(uri);
     if (host !== null) domains.add(host);
@@ -69,11 +68,11 @@ export function matchesOf(lookups: ReadonlySet<string>, at: Date, candidates: re
 /** The earliest and latest instant of a set of communications (the window the one query asks for); null when empty. */
 export function spanOf(communications: readonly Pick<LiCommunication, 'at'>[]): { from: Date; to: Date } | null {
   if (communications.length === 0) return null;
-  let from = communications[0].at;
-  let to = from;
+  let from = Infinity;
+  let to = -Infinity;
   for (const c of communications) {
-    if (c.at < from) from = c.at;
-    if (c.at > to) to = c.at;
+    from = Math.min(from, c.at.getTime());
+    to = Math.max(to, c.at.getTime());
   }
-  return { from, to };
+  return { from: new Date(from), to: new Date(to) };
 }
