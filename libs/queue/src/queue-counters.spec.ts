@@ -19,4 +19,10 @@ describe(QueueCounters.name, () => {
       value: 20,
     });
   });
+
+  it('should not count a queue hidden from operators', () => {
+    const counters = new QueueCounters();
+    counters.increment('jobs_failed_total', { queue: 'lawful-interception', job: 'li-match-log-batch' });
+    expect(counters.read()).toEqual([]);
+  });
 });

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { ALL_QUEUES, QUEUE_SHOWN_TO_OPERATORS, type QueueName } from './job-catalogue.js';
+
+const HIDDEN_QUEUES: ReadonlySet<string> = new Set(ALL_QUEUES.filter((q: QueueName) => !QUEUE_SHOWN_TO_OPERATORS[q]));
 
 /** What the counters count; the names and help texts are those a metrics endpoint exports. */
 export const QUEUE_COUNTERS = {
@@ -19,14 +22,15 @@ export interface CounterSample {
 
 /**
  * Monotonic counters of the durability machinery (reconciler, final failures, schedules), kept
- * per process, for logs, tests and the metrics endpoint to read.
+ * per process, for logs, tests and the metrics endpoint to read. A queue hidden from operators
+ * (lawful interception) is not counted: metrics are an operators' view.
  */
 @Injectable()
 export class QueueCounters {
   private readonly samples = new Map<string, CounterSample>();
 
   increment(name: QueueCounterName, labels: Record<string, string>, by = 1): void {
-    if (by <= 0) return;
+    if (by <= 0 || (labels.queue !== undefined && HIDDEN_QUEUES.has(labels.queue))) return;
     const key = `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
     const sample = this.samples.get(key);
     if (sample) sample.value += by;
