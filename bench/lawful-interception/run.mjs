@@ -18,7 +18,7 @@
 //
 // Environment (all optional): BENCH_TASKS=10000 BENCH_MATCH_PERCENT=1 BENCH_RECORDS=50000
 // BENCH_BATCH=500 BENCH_CONCURRENCY=4 BENCH_ORIGINS=4 BENCH_CHAT_MESSAGES=1000 BENCH_CHAT_ROOMS=4
-// BENCH_ROOM_SIZE=20 BENCH_ROUNDS=3 BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres
+// BENCH_ROOM_SIZE=20 (plus one room holding the targeted user, which gets 1 % of the messages) BENCH_ROUNDS=3 BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres
 // BENCH_REDIS_URL=redis://127.0.0.1:6379 BENCH_DB=hub_bench_li BENCH_LOG_LEVEL=warn BENCH_BUILD=0
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -67,7 +67,7 @@ const CFG = {
   logLevel: env.BENCH_LOG_LEVEL ?? 'warn',
   hubDomain: 'hub.bench.example',
 };
-const ARMS = ['none', 'tasks', 'match'];
+const ARMS = (env.BENCH_ARMS ?? 'none,tasks,match').split(',');
 const HUB_MAIN = 'dist/apps/hub/apps/hub/src/main.js';
 const WORKER_MAIN = 'dist/apps/worker/apps/worker/src/main.js';
 const OPERATOR_TOKEN = `bench-operator-${randomBytes(16).toString('hex')}`;
@@ -194,43 +194,46 @@ async function main() {
   );
   log(`${CFG.origins} origins and ${CFG.recipients} receiving networks seeded`);
 
-  // rooms on the first origin: per room one ordinary sender and one that the matching arm targets
+  // rooms on the first origin, of BENCH_ROOM_SIZE users over the receiving networks; the last one
+  // also holds the user the matching arm targets (every message of a room reaches all its users,
+  // so a targeted user's room is matched by all its messages: it gets 1 % of them)
   const chatOrigin = originDomain(0);
-  const rooms = [];
-  for (let r = 0; r < CFG.chatRooms; r++) {
+  const chatTarget = `xmpp:li-chat-target@${chatOrigin}`;
+  const room = async (r, withTarget) => {
     const owner = `xmpp:sender${r}@${chatOrigin}`;
-    const target = `xmpp:li-chat-target${r}@${chatOrigin}`;
-    const room = await api(hubPort, 'POST', '/v1/chat/rooms', { token: originTokens[0], body: { owner } }, [201]);
-    const join = async (net, token, user) => {
+    const created = await api(hubPort, 'POST', '/v1/chat/rooms', { token: originTokens[0], body: { owner } }, [201]);
+    const join = async (token, user) => {
       await api(
         hubPort,
         'POST',
-        `/v1/chat/rooms/${room.id}/invitations`,
+        `/v1/chat/rooms/${created.id}/invitations`,
         { token: originTokens[0], body: { by: owner, user } },
         [200],
       );
-      await api(hubPort, 'POST', `/v1/chat/rooms/${room.id}/join`, { token, body: { user } }, [200]);
+      await api(hubPort, 'POST', `/v1/chat/rooms/${created.id}/join`, { token, body: { user } }, [200]);
     };
-    await join(0, originTokens[0], target);
+    if (withTarget) await join(originTokens[0], chatTarget);
     await pool(
-      Array.from({ length: CFG.roomSize - 2 }, (_, u) => u),
+      Array.from({ length: CFG.roomSize - (withTarget ? 2 : 1) }, (_, u) => u),
       4,
-      (u) => join(u % CFG.networks, recipientTokens[u % CFG.networks], `xmpp:m${u}-r${r}@${recipientDomain(u % CFG.networks)}`),
+      (u) => join(recipientTokens[u % CFG.networks], `xmpp:m${u}-r${r}@${recipientDomain(u % CFG.networks)}`),
     );
-    rooms.push({ ...room, owner, target });
-  }
+    return { ...created, owner };
+  };
+  const rooms = [];
+  for (let r = 0; r < CFG.chatRooms; r++) rooms.push(await room(r, false));
+  const targetRoom = await room(CFG.chatRooms, true);
   log(`${rooms.length} rooms of ${CFG.roomSize}`);
 
   // one destination (the agency); the users the matching arm targets
   const destinationId = await installTasks(db, LI_KEY, { destinationUrl: agencyUrl, tasks: 0, targets: [] });
-  const chatTargets = rooms.map((r) => r.target);
   const logTargets = Array.from({ length: CFG.origins }, (_, o) => `sip:li-target${o}@${originDomain(o)}`);
   const matchEvery = Math.round(100 / CFG.matchPercent);
 
   async function setTasks(arm) {
     await removeTasks(db);
     if (arm === 'none') return;
-    const targets = arm === 'match' ? [...logTargets, ...chatTargets] : [];
+    const targets = arm === 'match' ? [...logTargets, chatTarget] : [];
     await installTasks(db, LI_KEY, { destinationId, tasks: CFG.tasks, targets });
   }
 
@@ -247,12 +250,18 @@ async function main() {
       )
     ).rows[0];
 
-  /** Waits until every job and delivery the arm caused is done; the time it saw that (ms, bench clock). */
+  /**
+   * Waits until every job and delivery the arm caused is done; when that was seen (ms, bench
+   * clock), and when the jobs alone were (everything matched, records perhaps still in delivery).
+   */
   async function settled(want) {
     const deadline = Date.now() + 600_000;
+    let jobsAt;
     for (;;) {
       const c = await counts();
-      if (c.li >= want.li && c.visible >= want.visible && c.undelivered === 0 && c.chat_pending === 0) return { at: now(), c };
+      const jobsDone = c.li >= want.li && c.visible >= want.visible;
+      if (jobsDone && jobsAt === undefined) jobsAt = now();
+      if (jobsDone && c.undelivered === 0 && c.chat_pending === 0) return { at: now(), jobsAt, c };
       if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(c)} wanted ${JSON.stringify(want)}`);
       await sleep(20);
     }
@@ -296,6 +305,8 @@ async function main() {
       records,
       recordsPerS: records / ((done.at - start) / 1000),
       ingestRecordsPerS: records / ((acked - start) / 1000),
+      jobsDoneS: (done.jobsAt - start) / 1000,
+      settledS: (done.at - start) / 1000,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       liRecordsProduced: done.c.produced - before.produced,
@@ -310,8 +321,8 @@ async function main() {
       Array.from({ length: messages }, (_, i) => i),
       CFG.concurrency,
       async (i) => {
-        const room = rooms[i % rooms.length];
-        const from = Math.floor(i / rooms.length) % matchEvery === 0 ? room.target : room.owner;
+        const room = i % matchEvery === 0 ? targetRoom : rooms[i % rooms.length];
+        const from = room.owner;
         const t0 = now();
         const res = await request(hubPort, 'POST', `/v1/chat/rooms/${room.id}/messages`, {
           token: originTokens[0],
@@ -327,6 +338,8 @@ async function main() {
       arm,
       messages,
       messagesPerS: messages / ((done.at - start) / 1000),
+      jobsDoneS: (done.jobsAt - start) / 1000,
+      settledS: (done.at - start) / 1000,
       postP99: percentile(latencies, 99),
       liRecordsProduced: done.c.produced - before.produced,
     };
@@ -351,7 +364,7 @@ async function main() {
       const c = entry.chat[arm];
       log(
         `round ${r + 1} ${arm.padEnd(5)}: ingest ${Math.round(i.recordsPerS)} rec/s end to end (acks ${Math.round(i.ingestRecordsPerS)} rec/s, ` +
-          `p99 ${round(i.p99, 1)} ms), LI records ${i.liRecordsProduced} | chat ${round(c.messagesPerS, 1)} msg/s end to end ` +
+          `p99 ${round(i.p99, 1)} ms, jobs ${round(i.jobsDoneS, 2)} s, all ${round(i.settledS, 2)} s), LI records ${i.liRecordsProduced} | chat ${round(c.messagesPerS, 1)} msg/s end to end ` +
           `(post p99 ${round(c.postP99, 1)} ms), LI records ${c.liRecordsProduced}`,
       );
     }

@@ -79,6 +79,8 @@ export interface ChatPushConfig {
 /** Delivering interception records and keepalives to the agencies' destinations. */
 export interface LiDeliveryConfig {
   scanIntervalMs: number;
+  /** how soon after records were stored the delivery worker looks for them */
+  coalesceMs: number;
   keepaliveIntervalMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -184,6 +186,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     usage: { flushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS },
     liDelivery: {
       scanIntervalMs: e.LI_DELIVERY_SCAN_INTERVAL_MS,
+      coalesceMs: e.LI_DELIVERY_COALESCE_MS,
       keepaliveIntervalMs: e.LI_KEEPALIVE_INTERVAL_MS,
       retryBaseMs: e.LI_DELIVERY_RETRY_BASE_MS,
       retryMaxMs: e.LI_DELIVERY_RETRY_MAX_MS,

@@ -217,6 +217,8 @@ export const envSchema = z.object({
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   /** How often the worker looks for interception records to deliver and keepalives due (a stored record also wakes it at once), in ms. */
   LI_DELIVERY_SCAN_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  /** How soon after matching stored records the worker delivers them (records stored meanwhile go in the same request), in ms. */
+  LI_DELIVERY_COALESCE_MS: z.coerce.number().int().min(0).max(60_000).default(200),
   /** A destination that got nothing for this long gets a keepalive, in ms. */
   LI_KEEPALIVE_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   /** Wait after a destination's first failure, doubled after each further one up to LI_DELIVERY_RETRY_MAX_MS, in ms. */

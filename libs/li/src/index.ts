@@ -19,3 +19,4 @@ export * from './li-match.handler.js';
 export * from './li-pusher.js';
 export * from './li-flow.module.js';
 export * from './li-delivery-log.service.js';
+export * from './li-records-signal.js';

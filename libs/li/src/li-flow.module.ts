@@ -3,6 +3,7 @@ import { HubOutboundModule } from '@app/interconnect';
 import { LiDeliveryLog } from './li-delivery-log.service.js';
 import { LiMatchHandler } from './li-match.handler.js';
 import { LiModule } from './li.module.js';
+import { LiRecordsSignal } from './li-records-signal.js';
 
 /**
  * Matching and delivery. The worker consumes the lawful-interception queue with LiMatchHandler
@@ -11,7 +12,7 @@ import { LiModule } from './li.module.js';
  */
 @Module({
   imports: [LiModule, HubOutboundModule],
-  providers: [LiMatchHandler, LiDeliveryLog],
-  exports: [LiModule, LiMatchHandler, LiDeliveryLog, HubOutboundModule],
+  providers: [LiMatchHandler, LiDeliveryLog, LiRecordsSignal],
+  exports: [LiModule, LiMatchHandler, LiDeliveryLog, LiRecordsSignal, HubOutboundModule],
 })
 export class LiFlowModule {}

@@ -6,11 +6,9 @@ import { parseParticipantUri } from '@app/message-log';
 import { JobName, type JobRef, type LiMatchChatEventPayload, type LiMatchLogBatchPayload, QueueName } from '@app/queue';
 import { type LiCandidateTask, matchesOf, spanOf, targetsOf } from './li-matching.js';
 import { type LiObservedCommunication, recordsFor } from './li-record.js';
+import { LiRecordsSignal } from './li-records-signal.js';
 import { LiSealer } from './li-sealer.js';
 import { loggedMessage, participantsOf, roomEvent } from './li-sources.js';
-
-/** Announced on the ChangeBus when records were stored: wakes the delivery worker at once. */
-export const LI_RECORDS_KEY = 'li-records';
 
 /** The message id of a room's message in the central log (as the chat library logs it). */
 const roomMessageId = (roomId: string, seq: string) => `chat-${roomId}-${seq}`;
@@ -35,6 +33,7 @@ export class LiMatchHandler {
     private readonly receipts: JobReceiptRepository,
     private readonly source: LiMatchRepository,
     private readonly records: LiRecordRepository,
+    private readonly signal: LiRecordsSignal,
   ) {}
 
   async logBatchCommitted(job: JobRef, payload: LiMatchLogBatchPayload): Promise<void> {
@@ -52,19 +51,17 @@ export class LiMatchHandler {
     });
   }
 
-  /** Runs `work` in the transaction of the job's receipt, once per job; announces stored records after commit. */
+  /** Runs `work` in the transaction of the job's receipt, once per job; signals stored records after commit. */
   private async once(job: JobRef, jobName: JobName, work: (manager: EntityManager) => Promise<number>): Promise<void> {
-    await this.tx.runAndAnnounce(
-      (stored: number) => (stored > 0 ? [LI_RECORDS_KEY] : []),
-      async (manager) => {
-        // the receipt says nothing of the outcome: it is the same whether anything matched or not
-        const first = await this.receipts.recordOnce(
-          { jobId: job.id, queue: QueueName.LawfulInterception, jobName, result: {}, attemptsMade: job.attemptsMade },
-          manager,
-        );
-        return first ? work(manager) : 0;
-      },
-    );
+    const stored = await this.tx.run(async (manager) => {
+      // the receipt says nothing of the outcome: it is the same whether anything matched or not
+      const first = await this.receipts.recordOnce(
+        { jobId: job.id, queue: QueueName.LawfulInterception, jobName, result: {}, attemptsMade: job.attemptsMade },
+        manager,
+      );
+      return first ? work(manager) : 0;
+    });
+    if (stored > 0) this.signal.stored();
   }
 
   /** Matches the communications with one query; stores their records; returns how many rows it stored. */

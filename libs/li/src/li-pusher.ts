@@ -4,7 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, type LiDeliveryConfig } from '@app/config';
 import {
-  ChangeBus,
   type LiDestinationDue,
   LiDeliveryRepository,
   LiRecordRepository,
@@ -14,7 +13,7 @@ import {
 import { DestinationBusyError, OutboundClient, outboundErrorIn, ResponseTooLargeError } from '@app/outbound';
 import { PollingLoop } from '@app/queue';
 import { failureOutcome, liRetryDelayMs } from './li-backoff.js';
-import { LI_RECORDS_KEY } from './li-match.handler.js';
+import { LiRecordsSignal } from './li-records-signal.js';
 import type { LiDeliveredRecord, LiKeepaliveBody, LiRecord, LiRecordsBody } from './li-record.js';
 import { LiSealer } from './li-sealer.js';
 
@@ -36,7 +35,9 @@ interface SendFailure {
  * LI_KEEPALIVE_INTERVAL_MS.
  *
  * One worker at a time sends to a destination (a lease in li_delivery_state that runs out if the
- * worker dies); within it records go one POST after another, oldest first, so each (task,
+ * worker dies); records stored by this process bring the next scan forward (to within
+ * LI_DELIVERY_COALESCE_MS, so the records of many matching jobs share a request); within a
+ * destination records go one POST after another, oldest first, so each (task,
  * destination) stream arrives in sequence order. A destination that fails rests with capped
  * exponential backoff and is never given up: its records wait for it, and each failure goes to
  * the delivery log (LI administrators only). Nothing about destinations, tasks or records goes to
@@ -51,6 +52,7 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly draining = new Map<string, Promise<void>>();
   private readonly scans: PollingLoop;
   private unsubscribe: (() => void) | undefined;
+  private soon: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
@@ -58,7 +60,7 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly sealer: LiSealer,
     private readonly records: LiRecordRepository,
     private readonly delivery: LiDeliveryRepository,
-    private readonly changes: ChangeBus,
+    private readonly signal: LiRecordsSignal,
     private readonly tx: TransactionRunner,
     private readonly outbound: OutboundClient,
   ) {
@@ -72,8 +74,14 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationBootstrap(): void {
     if (!this.sealer.enabled) return;
-    this.unsubscribe = this.changes.subscribe((key) => {
-      if (key === LI_RECORDS_KEY) void this.scan();
+    // stored records bring the next scan forward to within LI_DELIVERY_COALESCE_MS: the records of
+    // the matching jobs committed meanwhile then go in one request instead of one request each
+    this.unsubscribe = this.signal.subscribe(() => {
+      if (this.soon) return;
+      this.soon = setTimeout(() => {
+        this.soon = undefined;
+        void this.scan();
+      }, this.settings.coalesceMs);
     });
     this.scans.start();
   }
@@ -81,6 +89,7 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    clearTimeout(this.soon);
     await this.scans.stop();
     await Promise.all([...this.draining.values()]);
   }
