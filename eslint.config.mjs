@@ -20,9 +20,10 @@ const LIBS = [
   'outbound',
   'chat',
   'metrics',
+  'li',
   'testing',
 ];
-const DOMAIN_LIBS = ['auth', 'members', 'interconnect', 'provisioning', 'message-log', 'chat'];
+const DOMAIN_LIBS = ['auth', 'members', 'interconnect', 'provisioning', 'message-log', 'chat', 'li'];
 /**
  * Import direction: apps → domain libraries → queue, audit → db → config and common; outbound
  * (the HTTP client) → config and common. Each

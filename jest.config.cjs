@@ -35,6 +35,7 @@ const libs = [
   'chat',
   'common',
   'metrics',
+  'li',
 ];
 const shared = {
   rootDir: __dirname,

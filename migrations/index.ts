@@ -12,6 +12,8 @@ import { ChatDeliveries1796617323282 } from './1796617323282-ChatDeliveries.js';
 import { OutboxReconciliation1796617885063 } from './1796617885063-OutboxReconciliation.js';
 import { ChatPush1796625149094 } from './1796625149094-ChatPush.js';
 import { OperationsAdmin1796625299977 } from './1796625299977-OperationsAdmin.js';
+import { LawfulInterception1796637860336 } from './1796637860336-LawfulInterception.js';
+import { LawfulInterceptionRecords1796638178777 } from './1796638178777-LawfulInterceptionRecords.js';
 
 /** Every migration, in order. Listed as classes (not a glob) so the same list works compiled, under jest and in the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -29,4 +31,6 @@ export const MIGRATIONS: MixedList<Function> = [
   OutboxReconciliation1796617885063,
   ChatPush1796625149094,
   OperationsAdmin1796625299977,
+  LawfulInterception1796637860336,
+  LawfulInterceptionRecords1796638178777,
 ];

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run lint:openapi`: exports the hub's OpenAPI document from the build (no database needed)
-// and lints it with Redocly's recommended rules (redocly.yaml). Run `npm run build` first.
+// and the lawful-interception routes' own document (dist/openapi-li.json), and lints both with
+// Redocly's recommended rules (redocly.yaml). Run `npm run build` first.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -15,4 +16,7 @@ const run = (command, args, env = {}) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 run(process.execPath, [exporter, document]);
-run('node_modules/.bin/redocly', ['lint', document], { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' });
+run('node_modules/.bin/redocly', ['lint', document, 'dist/openapi-li.json'], {
+  REDOCLY_TELEMETRY: 'off',
+  REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+});

@@ -22,6 +22,11 @@ export const MUTATION_MODULES = {
     specs: ['libs/xml/src/safe-xml.spec.ts'],
     suite: 'fast',
   },
+  'li-matching': {
+    mutate: 'libs/li/src/li-matching.ts',
+    specs: ['libs/li/src/li-matching.spec.ts'],
+    suite: 'fast',
+  },
   // every mutant runs the authorization matrix (hundreds of thousands of decisions): minutes, not seconds
   decision: {
     mutate: 'libs/interconnect/src/decision.ts',

@@ -24,6 +24,8 @@ import { registerOperatorSignIn } from './operators/operator-sign-in.js';
 import { registerConsole } from './console/console-routes.js';
 import { registerQueueDashboard } from './queues/queue-dashboard.js';
 import { installHttpMetrics, registerMetricsRoute } from './metrics/metrics-route.js';
+import { installLiGate } from './li/li-gate.js';
+import { LiAdministrators, LiKeyRotation } from '@app/li';
 
 /**
  * Builds the hub (used by main.ts and by the e2e tests): Fastify with JSON request logs
@@ -75,6 +77,8 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   installHttpMetrics(app);
   const protection = await installRouteProtection(app, config);
   await installSecurityHeaders(app, config);
+  // after the request-id and security-header hooks (LI answers carry them too), before any route
+  installLiGate(app, config);
   registerJsonBodyParser(app);
   registerProvisioningBodyParsers(fastify);
   registerMessageLogBodyParsing(fastify);
@@ -93,6 +97,9 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
   setupOpenApi(app);
 
   await app.get(OperatorsService).ensureBootstrapOperator(config.hub.bootstrapOperatorToken);
+  if (config.li) await app.get(LiAdministrators).ensureBootstrapAdministrators();
+  // a rotated LI_SECRET_KEY: re-seal what older keys sealed and recompute the active targets' index
+  if (config.li?.previousKeys.length) await app.get(LiKeyRotation).rotate();
   await app.init();
   await fastify.ready();
   return app;

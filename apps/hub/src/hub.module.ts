@@ -9,6 +9,7 @@ import { InterconnectModule } from '@app/interconnect';
 import { MessageLogModule } from '@app/message-log';
 import { QueueAdminModule, QueueModule, ShutdownState } from '@app/queue';
 import { ChatModule } from '@app/chat';
+import { LiFlowModule, LiModule } from '@app/li';
 import { ApplicationsController } from './applications/applications.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -61,6 +62,8 @@ export class HubModule {
         MessageLogModule,
         ChatModule,
         QueueAdminModule,
+        LiModule,
+        LiFlowModule,
       ],
       controllers: [
         HealthController,

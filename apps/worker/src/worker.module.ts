@@ -7,6 +7,7 @@ import { ProvisioningModule } from '@app/provisioning';
 import { JobSchedules, OutboxDispatcher, OutboxReconciler, QueueDepthMetrics, QueueModule } from '@app/queue';
 import { MessageLogModule } from '@app/message-log';
 import { ChatModule, ChatPusher, ChatRoomsSweeper } from '@app/chat';
+import { LiFlowModule, LiPusher } from '@app/li';
 import { WorkerHealthServer } from './worker-health.server.js';
 import { ChangeNotificationsProcessor } from './processors/change-notifications.processor.js';
 import { MemberEventsProcessor } from './processors/member-events.processor.js';
@@ -14,6 +15,7 @@ import { ProvisioningChangesProcessor } from './processors/provisioning-changes.
 import { MessageLogProcessor } from './processors/message-log.processor.js';
 import { MessageLogMaintenanceProcessor } from './processors/message-log-maintenance.processor.js';
 import { ChatProcessor } from './processors/chat.processor.js';
+import { LawfulInterceptionProcessor } from './processors/lawful-interception.processor.js';
 
 @Module({})
 export class WorkerModule {
@@ -28,6 +30,7 @@ export class WorkerModule {
         ProvisioningModule,
         MessageLogModule,
         ChatModule,
+        LiFlowModule,
       ],
       providers: [
         OutboxDispatcher,
@@ -40,6 +43,8 @@ export class WorkerModule {
         ChatProcessor,
         ChatRoomsSweeper,
         ChatPusher,
+        LawfulInterceptionProcessor,
+        LiPusher,
         JobSchedules,
         WorkerHealthServer,
         QueueDepthMetrics,

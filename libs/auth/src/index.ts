@@ -8,3 +8,4 @@ export * from './principal.js';
 export * from './optional-member-auth.guard.js';
 export * from './request-authentication.js';
 export * from './operator-session-cookie.js';
+export { peerCertificate, certificateCurrent, type PeerCertificate } from './request-credentials.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { ChatRepository, JobReceiptRepository } from '@app/db';
+import { ChatRepository, JobReceiptRepository, TransactionRunner } from '@app/db';
 import { MessageLogIngest } from '@app/message-log';
-import { type ChatEventCommittedPayload, JobName, type JobRef, QueueName } from '@app/queue';
+import { type ChatEventCommittedPayload, JobName, type JobRef, OutboxWriter, QueueName } from '@app/queue';
 
 export type ChatEventHandled = { outcome: 'logged' | 'already-logged' | 'nothing-to-log' };
 
@@ -27,6 +27,9 @@ interface WaitingEvent {
  * batch of the log (one transaction on the hub's chain, which takes one batch at a time anyway)
  * and one statement for their receipts, instead of one of each per message. A batch is written
  * as soon as the one before it is done; what arrives meanwhile waits for the next.
+ *
+ * While lawful interception is enabled, the receipts' transaction also enqueues each event's
+ * matching job (queue lawful-interception) for EVERY event, whatever the tasks.
  */
 @Injectable()
 export class ChatEventsHandler {
@@ -38,6 +41,8 @@ export class ChatEventsHandler {
     private readonly chat: ChatRepository,
     private readonly log: MessageLogIngest,
     private readonly receipts: JobReceiptRepository,
+    private readonly tx: TransactionRunner,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   eventCommitted(job: JobRef, payload: ChatEventCommittedPayload): Promise<ChatEventHandled> {
@@ -71,15 +76,25 @@ export class ChatEventsHandler {
       if (outcome instanceof Error) w.reject(outcome);
       else done.push({ w, handled: { outcome } });
     }
-    await this.receipts.recordManyOnce(
-      done.map(({ w, handled }) => ({
-        jobId: w.job.id,
-        queue: QueueName.Chat,
-        jobName: JobName.ChatEventCommitted,
-        result: { roomId: w.payload.roomId, seq: w.payload.seq, outcome: handled.outcome },
-        attemptsMade: w.job.attemptsMade,
-      })),
-    );
+    const receipts = done.map(({ w, handled }) => ({
+      jobId: w.job.id,
+      queue: QueueName.Chat,
+      jobName: JobName.ChatEventCommitted,
+      result: { roomId: w.payload.roomId, seq: w.payload.seq, outcome: handled.outcome },
+      attemptsMade: w.job.attemptsMade,
+    }));
+    if (!this.config.li) await this.receipts.recordManyOnce(receipts);
+    else {
+      await this.tx.run(async (manager) => {
+        const first = await this.receipts.recordManyOnce(receipts, manager);
+        const matching = done.filter(({ w }) => first.has(w.job.id));
+        await this.outbox.enqueueMany(
+          JobName.LiMatchChatEvent,
+          matching.map(({ w }) => ({ roomId: w.payload.roomId, seq: w.payload.seq })),
+          manager,
+        );
+      });
+    }
     for (const { w, handled } of done) w.resolve(handled);
   }
 

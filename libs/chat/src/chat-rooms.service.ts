@@ -25,6 +25,7 @@ import { parseParticipantUri, ParticipantUriError } from '@app/message-log';
 import { mayEnter, networksToRemove, type PresentNetwork } from './room-admission.js';
 import { mayChangeRole, mayModerate, mayRemove } from './room-permissions.js';
 import { recipientsByNetwork } from './event-recipients.js';
+import { JobName, OutboxWriter } from '@app/queue';
 
 export interface RoomView {
   room: ChatRoomEntity;
@@ -72,6 +73,7 @@ export class ChatRooms {
     private readonly rooms: ChatRepository,
     private readonly decisions: InterconnectDecisions,
     private readonly usage: UsageCountersRepository,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   /** The host of every room URI: the hub's own domain (no member's users live there). */
@@ -103,6 +105,7 @@ export class ChatRooms {
         { kind: 'created', actor: owner, userUri: owner, network, content: { subject: room.subject } },
         manager,
       );
+      await this.eventCommitted(created, manager);
       const joined = await this.rooms.saveParticipant(
         participantRow(id, owner, network, 'owner', 'joined', created.seq, new Date()),
         manager,
@@ -201,10 +204,21 @@ export class ChatRooms {
         );
         await this.rooms.insertDeliveries(rows, manager);
         await this.usage.add(chatMessageUsage(events, rows), manager);
+        // a message enqueued its own (chat-messages.service.ts)
+        for (const e of events) if (e.kind !== 'message') await this.eventCommitted(e, manager);
         return { result, networks: [...new Set(rows.map((r) => r.network))] };
       },
     );
     return outcome.result;
+  }
+
+  /**
+   * Every room event gets its post-processing job, as a message does (chat-messages.service.ts):
+   * the job logs a message, and its receipt's transaction enqueues the event's interception
+   * matching while lawful interception is enabled, so membership events are matched too.
+   */
+  private async eventCommitted(e: Pick<ChatEventEntity, 'roomId' | 'seq' | 'kind'>, manager: EntityManager): Promise<void> {
+    await this.outbox.enqueue(JobName.ChatEventCommitted, { roomId: e.roomId, seq: e.seq, kind: e.kind }, manager);
   }
 
   /**

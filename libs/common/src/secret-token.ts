@@ -6,6 +6,7 @@ export const TOKEN_PREFIXES = {
   memberKey: 'hubmk_',
   applicationClaim: 'hubac_',
   operatorSession: 'hubos_',
+  liAdministrator: 'hubli_',
 } as const;
 export type TokenKind = keyof typeof TOKEN_PREFIXES;
 

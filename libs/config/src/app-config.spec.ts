@@ -98,4 +98,49 @@ describe('loadConfig', () => {
       loadConfig({ NODE_ENV: 'production', HUB_SECRET_KEY: 'ab'.repeat(32), OUTBOUND_ALLOW_LOOPBACK: 'true' }),
     ).toThrow(/^Invalid configuration:\n {2}OUTBOUND_ALLOW_LOOPBACK: is a development setting/);
   });
+
+  it('should leave lawful interception disabled without LI_SECRET_KEY', () => {
+    expect(loadConfig({}).li).toBeUndefined();
+    expect(loadConfig({ LI_SECRET_KEY: '' }).li).toBeUndefined();
+  });
+
+  it('should read the LI keys, bootstrap administrators and four eyes', () => {
+    const sha = 'AB'.repeat(32);
+    const li = loadConfig({
+      LI_SECRET_KEY: 'cd'.repeat(32),
+      LI_PREVIOUS_SECRET_KEYS: ` ${'ef'.repeat(32)}, ${Buffer.alloc(32, 1).toString('base64')} `,
+      LI_ADMINISTRATORS: JSON.stringify([
+        { name: 'lea', tokenSha256: sha },
+        { name: 'cert', certSha256: sha },
+      ]),
+      LI_FOUR_EYES: 'true',
+    }).li;
+    expect(li?.secretKey).toEqual(Buffer.from('cd'.repeat(32), 'hex'));
+    expect(li?.previousKeys).toHaveLength(2);
+    expect(li?.administrators).toEqual([
+      { name: 'lea', tokenSha256: 'ab'.repeat(32) },
+      { name: 'cert', certSha256: 'ab'.repeat(32) },
+    ]);
+    expect(li?.fourEyes).toBe(true);
+  });
+
+  it.each([
+    ['LI_SECRET_KEY', 'short'],
+    ['LI_PREVIOUS_SECRET_KEYS', 'ab'.repeat(32) + ',nope'],
+    ['LI_ADMINISTRATORS', 'not json'],
+    ['LI_ADMINISTRATORS', '[{"name":"x"}]'],
+    ['LI_ADMINISTRATORS', '[{"name":"x","tokenSha256":"12"}]'],
+    ['LI_ADMINISTRATORS', `[{"name":"x","tokenSha256":"${'a'.repeat(64)}"},{"name":"x","certSha256":"${'b'.repeat(64)}"}]`],
+    ['LI_FOUR_EYES', 'maybe'],
+  ])('should refuse %s=%p with a message naming the variable', (name, value) => {
+    expect(() => loadConfig({ LI_SECRET_KEY: 'cd'.repeat(32), [name]: value })).toThrow(
+      new RegExp(`^Invalid configuration:\\n  ${name}:`),
+    );
+  });
+
+  it('should refuse LI_PREVIOUS_SECRET_KEYS without LI_SECRET_KEY', () => {
+    expect(() => loadConfig({ LI_PREVIOUS_SECRET_KEYS: 'ab'.repeat(32) })).toThrow(
+      /LI_PREVIOUS_SECRET_KEYS: needs LI_SECRET_KEY/,
+    );
+  });
 });

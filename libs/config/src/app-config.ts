@@ -47,10 +47,30 @@ export interface AppConfig {
   usage: { flushIntervalMs: number };
   /** hubPort: where the hub serves /metrics (undefined: its main port); token: bearer token a scrape must carry (undefined: none) */
   metrics: { hubPort: number | undefined; token: string | undefined };
+  /** Delivering interception records to agencies (docs/lawful-interception.md, "Delivery"). */
+  liDelivery: LiDeliveryConfig;
   /** secretKey: 32-byte key encrypting the hub's signing keys at rest (undefined: random per process) */
   hubKeys: { secretKey: Buffer | undefined; rotationDays: number };
   /** Every HTTP request the hub sends to members and agencies (libs/outbound). */
   outbound: OutboundConfig;
+  /** Lawful interception (docs/lawful-interception.md); undefined: disabled, /li answers 404 everywhere. */
+  li: LiConfig | undefined;
+}
+
+/** A bootstrap LI administrator: its name and the SHA-256 (hex) of its token and/or client certificate. */
+export interface LiBootstrapAdministrator {
+  name: string;
+  tokenSha256?: string;
+  certSha256?: string;
+}
+
+export interface LiConfig {
+  /** current sealing key (LI_SECRET_KEY) */
+  secretKey: Buffer;
+  /** older keys that still open sealed values (LI_PREVIOUS_SECRET_KEYS) */
+  previousKeys: Buffer[];
+  administrators: LiBootstrapAdministrator[];
+  fourEyes: boolean;
 }
 
 /** Pushing room events to the members' chat gateways (docs/chat.md). */
@@ -59,6 +79,20 @@ export interface ChatPushConfig {
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  timeoutMs: number;
+  batchSize: number;
+}
+
+/** Delivering interception records and keepalives to the agencies' destinations. */
+export interface LiDeliveryConfig {
+  scanIntervalMs: number;
+  /** how soon after records were stored the delivery worker looks for them */
+  coalesceMs: number;
+  keepaliveIntervalMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** failures in a row after which a destination is tried at the cap and each failure is flagged */
+  alertAfterFailures: number;
   timeoutMs: number;
   batchSize: number;
 }
@@ -165,6 +199,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     usage: { flushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS },
     metrics: { hubPort: e.HUB_METRICS_PORT, token: e.METRICS_TOKEN },
+    liDelivery: {
+      scanIntervalMs: e.LI_DELIVERY_SCAN_INTERVAL_MS,
+      coalesceMs: e.LI_DELIVERY_COALESCE_MS,
+      keepaliveIntervalMs: e.LI_KEEPALIVE_INTERVAL_MS,
+      retryBaseMs: e.LI_DELIVERY_RETRY_BASE_MS,
+      retryMaxMs: e.LI_DELIVERY_RETRY_MAX_MS,
+      alertAfterFailures: e.LI_DELIVERY_ALERT_AFTER_FAILURES,
+      timeoutMs: e.LI_DELIVERY_TIMEOUT_MS,
+      batchSize: e.LI_DELIVERY_BATCH_SIZE,
+    },
     hubKeys: { secretKey: e.HUB_SECRET_KEY, rotationDays: e.HUB_KEY_ROTATION_DAYS },
     outbound: {
       allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK,
@@ -175,6 +219,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrencyPerDestination: e.OUTBOUND_CONCURRENCY_PER_DESTINATION,
       circuit: { failures: e.OUTBOUND_CIRCUIT_FAILURES, openMs: e.OUTBOUND_CIRCUIT_OPEN_MS },
     },
+    li: e.LI_SECRET_KEY
+      ? {
+          secretKey: e.LI_SECRET_KEY,
+          previousKeys: e.LI_PREVIOUS_SECRET_KEYS,
+          administrators: e.LI_ADMINISTRATORS,
+          fourEyes: e.LI_FOUR_EYES,
+        }
+      : undefined,
   };
 }
 

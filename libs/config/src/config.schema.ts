@@ -31,6 +31,68 @@ const secretKey32 = z
     return bytes;
   });
 
+/** A comma-separated list of secretKey32 values (older LI keys that still open sealed values). */
+const secretKeyList = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    const keys: Buffer[] = [];
+    for (const item of (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')) {
+      const parsed = secretKey32.safeParse(item);
+      if (!parsed.success || !parsed.data) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of 32-byte keys (64 hex characters or base64)' });
+        return z.NEVER;
+      }
+      keys.push(parsed.data);
+    }
+    return keys;
+  });
+
+const sha256Hex = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a SHA-256)')
+  .transform((h) => h.toLowerCase());
+
+/** The first LI administrators: a JSON array of {name, tokenSha256?, certSha256?}, each with at least one credential. */
+const liAdministrators = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return [];
+    let json: unknown;
+    try {
+      json = JSON.parse(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {name, tokenSha256?, certSha256?}' });
+      return z.NEVER;
+    }
+    const parsed = z
+      .array(
+        z
+          .object({
+            name: z.string().trim().min(1).max(100),
+            tokenSha256: sha256Hex.optional(),
+            certSha256: sha256Hex.optional(),
+          })
+          .strict()
+          .refine((a) => a.tokenSha256 !== undefined || a.certSha256 !== undefined, 'needs tokenSha256 or certSha256'),
+      )
+      .max(100)
+      .refine((list) => new Set(list.map((a) => a.name)).size === list.length, 'names must be unique')
+      .safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || 'list'}: ${issue.message}` });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+
 /** An absolute http(s) URL without query, fragment or credentials; the trailing slash is dropped. */
 const publicBaseUrl = z
   .string()
@@ -163,8 +225,30 @@ export const envSchema = z.object({
   CHAT_PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Deliveries a worker reads per gateway at a time. */
   CHAT_PUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+  /** Lawful interception: the key sealing tasks, destinations and records at rest; unset: LI is disabled (every /li route 404s). */
+  LI_SECRET_KEY: secretKey32,
+  /** Earlier LI_SECRET_KEY values, comma-separated: still open what they sealed until it is re-sealed (rotation). */
+  LI_PREVIOUS_SECRET_KEYS: secretKeyList,
+  /** JSON array of {name, tokenSha256?, certSha256?}: LI administrators created (or refreshed) at boot. */
+  LI_ADMINISTRATORS: liAdministrators,
+  /** An activated task waits for approval by a second LI administrator. */
+  LI_FOUR_EYES: z.stringbool().default(false),
   // how often a hub adds the provisioning fetches it counted in memory to usage_counters
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** How often the worker looks for interception records to deliver and keepalives due (a stored record also wakes it at once), in ms. */
+  LI_DELIVERY_SCAN_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  /** How soon after matching stored records the worker delivers them (records stored meanwhile go in the same request), in ms. */
+  LI_DELIVERY_COALESCE_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+  /** A destination that got nothing for this long gets a keepalive, in ms. */
+  LI_KEEPALIVE_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  /** Wait after a destination's first failure, doubled after each further one up to LI_DELIVERY_RETRY_MAX_MS, in ms. */
+  LI_DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  LI_DELIVERY_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(300_000),
+  /** Failures in a row after which a destination is tried at the cap and every failure is flagged in the delivery log (never parked). */
+  LI_DELIVERY_ALERT_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(12),
+  LI_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Records sent to a destination in one POST. */
+  LI_DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(100),
 });
 
 /** envSchema with the rules between variables (HUB_TLS_CERT and HUB_TLS_KEY: both or neither, matching). */
@@ -180,6 +264,9 @@ export const checkedEnvSchema = envSchema.superRefine(checkTlsPair).superRefine(
       path: ['HUB_SECRET_KEY'],
       message: 'is required with NODE_ENV=production (32 bytes, e.g. `openssl rand -hex 32`, the same on every hub and worker)',
     });
+  }
+  if (e.LI_PREVIOUS_SECRET_KEYS.length > 0 && !e.LI_SECRET_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['LI_PREVIOUS_SECRET_KEYS'], message: 'needs LI_SECRET_KEY (the current key)' });
   }
   if (e.OUTBOUND_ALLOW_LOOPBACK && e.NODE_ENV === 'production') {
     ctx.addIssue({

@@ -1,17 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { JobReceiptRepository, MessageLogStatsRepository, TransactionRunner } from '@app/db';
-import { JobName, type JobRef, type MessageLogBatchCommittedPayload, QueueName } from '@app/queue';
+import { JobName, type JobRef, type MessageLogBatchCommittedPayload, OutboxWriter, QueueName } from '@app/queue';
 
 export type BatchHandled = { outcome: 'duplicate' } | { outcome: 'counted'; records: number };
 
 /**
- * Post-processing of a committed batch (queue message-log). Today: the per-day statistics; the
- * interception matcher of a later issue hooks in here. The effect and the job's receipt commit in
- * one transaction, so a worker killed mid-job leaves neither and the retried job counts once.
+ * Post-processing of a committed batch (queue message-log): the per-day statistics and, while
+ * lawful interception is enabled, the batch's matching job (queue lawful-interception) for EVERY
+ * batch, so this job's work, receipt and timing never depend on whether anything is intercepted.
+ * The effect and the job's receipt commit in one transaction, so a worker killed mid-job leaves
+ * neither and the retried job counts once.
  */
 @Injectable()
 export class MessageLogBatchHandler {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: OutboxWriter,
     private readonly tx: TransactionRunner,
     private readonly receipts: JobReceiptRepository,
     private readonly stats: MessageLogStatsRepository,
@@ -32,6 +37,10 @@ export class MessageLogBatchHandler {
       );
       if (!first) return { outcome: 'duplicate' as const };
       const records = await this.stats.addBatch(payload.origin, payload.fromSeq, payload.toSeq, manager);
+      if (this.config.li) {
+        const { origin, fromSeq, toSeq } = payload;
+        await this.outbox.enqueue(JobName.LiMatchLogBatch, { origin, fromSeq, toSeq }, manager);
+      }
       return { outcome: 'counted' as const, records };
     });
   }

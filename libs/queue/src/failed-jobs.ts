@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OutboxRepository } from '@app/db';
-import { outboxJobKey, type QueueName } from './job-catalogue.js';
+import { outboxJobKey, QUEUE_SHOWN_TO_OPERATORS, type QueueName } from './job-catalogue.js';
 import { QueueCounters } from './queue-counters.js';
 
 /** What a worker knows of a job that will not be retried again. */
@@ -28,7 +28,10 @@ export class FailedJobs {
   /** `detail`: what the job is about, for the log line (no secrets). */
   async failedForGood(queue: QueueName, job: FailedJob, reason: string, detail = ''): Promise<void> {
     this.counters.increment('jobs_failed_total', { queue, job: job.name });
-    const what = `job ${job.id} (${queue}/${job.name}${detail ? `, ${detail}` : ''}) failed for good after ${job.attemptsMade} attempt(s): ${reason}`;
+    // a job of a queue hidden from operators is named in the log by its id alone, without its reason
+    const what = QUEUE_SHOWN_TO_OPERATORS[queue]
+      ? `job ${job.id} (${queue}/${job.name}${detail ? `, ${detail}` : ''}) failed for good after ${job.attemptsMade} attempt(s): ${reason}`
+      : `job ${job.id} of a confidential queue failed for good`;
     const jobKey = outboxJobKey(job.id);
     if (jobKey === undefined) {
       this.logger.warn(`${what}; kept in the failed set, the schedule runs it again`);

@@ -1,4 +1,16 @@
-import { ALL_QUEUES, JOB_CATALOGUE, JobName, OUTBOX_JOBS, outboxJobId, outboxJobKey, queueStallLimit } from './job-catalogue.js';
+import {
+  ALL_QUEUES,
+  JOB_CATALOGUE,
+  JobName,
+  OPERATOR_QUEUES,
+  operatorQueue,
+  OUTBOX_JOBS,
+  outboxJobId,
+  outboxJobKey,
+  QUEUE_SHOWN_TO_OPERATORS,
+  QueueName,
+  queueStallLimit,
+} from './job-catalogue.js';
 
 describe('JOB_CATALOGUE', () => {
   it('should let every job be interrupted as often as it may fail, so a stall is retried like a failed attempt', () => {
@@ -19,8 +31,17 @@ describe('JOB_CATALOGUE', () => {
         JobName.DeliverChangeNotification,
         JobName.MessageLogBatchCommitted,
         JobName.ChatEventCommitted,
+        JobName.LiMatchLogBatch,
+        JobName.LiMatchChatEvent,
       ].sort(),
     );
+  });
+
+  it('should hide the lawful-interception queue from operators and show every other queue', () => {
+    expect(QUEUE_SHOWN_TO_OPERATORS[QueueName.LawfulInterception]).toBe(false);
+    expect(OPERATOR_QUEUES).not.toContain(QueueName.LawfulInterception);
+    expect(operatorQueue('lawful-interception')).toBeUndefined();
+    expect(OPERATOR_QUEUES).toEqual(ALL_QUEUES.filter((q) => q !== QueueName.LawfulInterception));
   });
 
   it('should map an outbox job id back to its job key and nothing else', () => {

@@ -9,6 +9,8 @@ export enum QueueName {
   MessageLog = 'message-log',
   MessageLogMaintenance = 'message-log-maintenance',
   Chat = 'chat',
+  /** confidential: never shown to operators (QUEUE_SHOWN_TO_OPERATORS) */
+  LawfulInterception = 'lawful-interception',
 }
 
 /** Every job name, kebab-case. */
@@ -20,6 +22,8 @@ export enum JobName {
   MaintainMessageLogPartitions = 'maintain-message-log-partitions',
   EnforceMessageLogRetention = 'enforce-message-log-retention',
   ChatEventCommitted = 'chat-event-committed',
+  LiMatchLogBatch = 'li-match-log-batch',
+  LiMatchChatEvent = 'li-match-chat-event',
 }
 
 export interface MemberStatusChangedPayload {
@@ -74,6 +78,22 @@ export interface ChatEventCommittedPayload {
   kind: string;
 }
 
+/**
+ * Interception matching of one committed message-log batch: enqueued for every batch while LI is
+ * enabled, whatever the tasks, so nothing operators see depends on them. Ids only.
+ */
+export interface LiMatchLogBatchPayload {
+  origin: string;
+  fromSeq: number;
+  toSeq: number;
+}
+
+/** Interception matching of one committed room event: enqueued for every event while LI is enabled. Ids only. */
+export interface LiMatchChatEventPayload {
+  roomId: string;
+  seq: string;
+}
+
 /** Payload type per job: the compiler rejects a producer or consumer that disagrees. */
 export interface JobPayloads {
   [JobName.MemberStatusChanged]: MemberStatusChangedPayload;
@@ -83,6 +103,8 @@ export interface JobPayloads {
   [JobName.MaintainMessageLogPartitions]: MessageLogMaintenancePayload;
   [JobName.EnforceMessageLogRetention]: MessageLogMaintenancePayload;
   [JobName.ChatEventCommitted]: ChatEventCommittedPayload;
+  [JobName.LiMatchLogBatch]: LiMatchLogBatchPayload;
+  [JobName.LiMatchChatEvent]: LiMatchChatEventPayload;
 }
 
 /**
@@ -139,6 +161,16 @@ const WEBHOOK_OPTIONS: JobsOptions = {
   removeOnFail: { age: 30 * DAY_SECONDS },
 };
 
+/**
+ * Interception matching: retried like internal events, but no history is kept in the queue
+ * backend once done (the receipt in PostgreSQL is what counts), and failures are kept as long as
+ * other events' so an LI administrator can find them.
+ */
+const LI_MATCH_OPTIONS: JobsOptions = {
+  ...EVENT_OPTIONS,
+  removeOnComplete: true,
+};
+
 /** Retry and stall policy declared once per job: exponential backoff with jitter, bounded history. */
 export const JOB_CATALOGUE = {
   [JobName.MemberStatusChanged]: { queue: QueueName.MemberEvents, source: 'outbox', options: EVENT_OPTIONS, maxStalls: 8 },
@@ -173,6 +205,18 @@ export const JOB_CATALOGUE = {
     maxStalls: 3,
   },
   [JobName.ChatEventCommitted]: { queue: QueueName.Chat, source: 'outbox', options: EVENT_OPTIONS, maxStalls: 8 },
+  [JobName.LiMatchLogBatch]: {
+    queue: QueueName.LawfulInterception,
+    source: 'outbox',
+    options: LI_MATCH_OPTIONS,
+    maxStalls: 8,
+  },
+  [JobName.LiMatchChatEvent]: {
+    queue: QueueName.LawfulInterception,
+    source: 'outbox',
+    options: LI_MATCH_OPTIONS,
+    maxStalls: 8,
+  },
 } satisfies { readonly [N in JobName]: JobDefinition };
 
 const CATALOGUE_ENTRIES = Object.entries(JOB_CATALOGUE) as Array<[JobName, JobDefinition]>;
@@ -227,6 +271,7 @@ export const QUEUE_SHOWN_TO_OPERATORS = {
   [QueueName.MessageLog]: true,
   [QueueName.MessageLogMaintenance]: true,
   [QueueName.Chat]: true,
+  [QueueName.LawfulInterception]: false,
 } as const satisfies { readonly [Q in QueueName]: boolean };
 
 /** The queues of the catalogue operators may see, in catalogue order. */

@@ -14,6 +14,14 @@ export class OutboxWriter {
     return outboxJobId(jobKey);
   }
 
+  /** Several jobs of one name, in one statement. */
+  async enqueueMany<N extends JobName>(name: N, payloads: Array<JobPayloads[N]>, manager: EntityManager): Promise<void> {
+    await this.outbox.appendMany(
+      payloads.map((p) => this.message(name, p)),
+      manager,
+    );
+  }
+
   /**
    * The outbox row of a job, typed by the catalogue, for a repository that writes it in its own
    * transaction (the message log's ingest commits it with the batch in one round trip).

@@ -20,4 +20,12 @@ describe(QueueCounters.name, () => {
       value: 20,
     });
   });
+
+  it('should not count a queue hidden from operators, nor export it', async () => {
+    const metrics = new MetricsRegistry();
+    const counters = new QueueCounters(metrics);
+    counters.increment('jobs_failed_total', { queue: 'lawful-interception', job: 'li-match-log-batch' });
+    expect(counters.read()).toEqual([]);
+    expect(await metrics.exposition()).not.toContain('lawful-interception');
+  });
 });

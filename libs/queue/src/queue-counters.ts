@@ -29,8 +29,8 @@ const EXPORTED_LABELS: Record<QueueCounterName, readonly string[]> = {
 
 /**
  * Monotonic counters of the durability machinery (reconciler, final failures, schedules), kept
- * per process, for logs, tests and the metrics endpoint to read. The metrics leave out every
- * sample of a queue hidden from operators.
+ * per process, for logs, tests and the metrics endpoint to read. A queue hidden from operators
+ * (lawful interception) is not counted: metrics are an operators' view.
  */
 @Injectable()
 export class QueueCounters {
@@ -47,10 +47,9 @@ export class QueueCounters {
   }
 
   increment(name: QueueCounterName, labels: Record<string, string>, by = 1): void {
-    if (by <= 0) return;
-    if (labels.queue === undefined || isMeasuredQueue(labels.queue)) {
-      this.exported[name].cell(...EXPORTED_LABELS[name].map((label) => labels[label] ?? '')).inc(by);
-    }
+    // a queue hidden from operators is not counted at all, not only left out of the export
+    if (by <= 0 || (labels.queue !== undefined && !isMeasuredQueue(labels.queue))) return;
+    this.exported[name].cell(...EXPORTED_LABELS[name].map((label) => labels[label] ?? '')).inc(by);
     const key = `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
     const sample = this.samples.get(key);
     if (sample) sample.value += by;

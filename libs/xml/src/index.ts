@@ -15,6 +15,8 @@ export {
   provisioningSchema,
   setProvisioningSchema,
   findProvisioningSchemaPath,
+  findSchemaPath,
+  schemaErrorsAgainst,
   type SchemaError,
 } from './xsd-validator.js';
 export {
@@ -45,4 +47,4 @@ export {
   type ProvisioningOverridePatch,
 } from './override.js';
 export { xmlLiteral } from './xml-literal.js';
-export { parseXmlTree, type XmlElement } from './xml-tree.js';
+export { parseXmlTree, textContent, type XmlElement, type XmlAttribute } from './xml-tree.js';

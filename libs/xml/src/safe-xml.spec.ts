@@ -374,6 +374,26 @@ describe(`${assertSafeXml.name} — entity references`, () => {
   });
 });
 
+describe('assertSafeXml with maxDepth', () => {
+  it('should accept nesting up to the limit, self-closing and sibling elements included', () => {
+    expect(assertSafeXml('<a><b><c/><c></c></b><b x="/>"><c/></b></a>', { maxDepth: 3 })).toBeDefined();
+  });
+
+  it('should refuse nesting one level deeper than the limit, naming where', () => {
+    expect(() => assertSafeXml('<a>\n<b><c><d/></c></b></a>', { maxDepth: 3 })).toThrow(
+      /line 2:7: elements are nested deeper than 3 levels/,
+    );
+  });
+
+  it('should not count markup inside comments and CDATA sections', () => {
+    expect(assertSafeXml('<a><!--<b><c>--><![CDATA[<b><c>]]></a>', { maxDepth: 1 })).toBeDefined();
+  });
+
+  it('should leave depth unlimited without the option', () => {
+    expect(assertSafeXml(`${'<a>'.repeat(500)}${'</a>'.repeat(500)}`)).toBeDefined();
+  });
+});
+
 describe(lineColumn.name, () => {
   it('should count a newline as the last character of its line', () => {
     expect(lineColumn('ab\ncd', 2)).toEqual({ line: 1, column: 3 });

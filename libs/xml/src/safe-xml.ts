@@ -9,6 +9,8 @@ export interface SafeXmlOptions {
   maxBytes?: number;
   /** What the input is called in messages (default "XML document"). */
   what?: string;
+  /** Deepest element nesting accepted (unset: no limit); deeper input is refused before any parser runs. */
+  maxDepth?: number;
 }
 
 /** 1-based line and column (in UTF-16 code units) of `index` in `text`. */
@@ -66,6 +68,19 @@ const UTF8_NAMES = new Set(['utf-8', 'utf8']);
 const PREDEFINED_OR_CHAR_REF = /&(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});/y;
 const NEXT_MARKUP = /[<&]/g;
 
+/** Does the start tag at `at` end with '/>'? Quotes are skipped: '>' may appear in attribute values. */
+function isSelfClosing(text: string, at: number): boolean {
+  let quote = 0;
+  for (let k = at + 1; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x22 || c === 0x27) quote = c;
+    else if (c === 0x3e /* > */) return text.charCodeAt(k - 1) === 0x2f;
+  }
+  return false;
+}
+
 /**
  * Hostile-input gate, run BEFORE any XML parser sees the input:
  *
@@ -74,6 +89,7 @@ const NEXT_MARKUP = /[<&]/g;
  * - a UTF-16/UTF-32 byte-order mark or an XML declaration naming an encoding other than UTF-8 →
  *   {@link UnsupportedMediaTypeError};
  * - bytes that are not well-formed UTF-8 → {@link InvalidInputError} with the line:column;
+ * - with `maxDepth`, elements nested deeper than that → {@link InvalidInputError} naming line:column;
  * - `<!DOCTYPE`, `<!ENTITY` (any `<!` markup declaration), processing instructions other than
  *   the XML declaration, and entity references other than the five predefined ones and numeric
  *   character references → {@link InvalidInputError} naming line:column.
@@ -128,6 +144,8 @@ export function assertSafeXml(input: Buffer | Uint8Array | string, options: Safe
     i = end + 2;
   }
 
+  const maxDepth = options.maxDepth ?? Infinity;
+  let depth = 0;
   NEXT_MARKUP.lastIndex = i;
   for (let m = NEXT_MARKUP.exec(text); m; m = NEXT_MARKUP.exec(text)) {
     const at = m.index;
@@ -171,6 +189,13 @@ export function assertSafeXml(input: Buffer | Uint8Array | string, options: Safe
           : `processing instruction ${target} is not allowed`,
         what,
       );
+    } else if (maxDepth !== Infinity) {
+      if (next === 0x2f /* / */) depth--;
+      else {
+        // an empty element <x/> is one level deeper too, but closes at once
+        if (depth + 1 > maxDepth) refuse(text, at, `elements are nested deeper than ${maxDepth} levels`, what);
+        if (!isSelfClosing(text, at)) depth++;
+      }
     }
   }
   return text;

@@ -13,7 +13,6 @@ import { validateXML, type XMLValidationError } from 'xmllint-wasm';
  */
 
 export const SCHEMA_FILE_NAME = 'pres-im-provisioning.xsd';
-const SCHEMA_RELATIVE = join('libs', 'xml', 'schema', SCHEMA_FILE_NAME);
 const DOCUMENT_FILE_NAME = 'document.xml';
 
 let schemaText: string | undefined;
@@ -26,17 +25,23 @@ let schemaText: string | undefined;
 export function findProvisioningSchemaPath(): string {
   const fromEnv = process.env.PRES_IM_PROVISIONING_XSD;
   if (fromEnv) return resolve(fromEnv);
+  return findSchemaPath(SCHEMA_FILE_NAME);
+}
+
+/** Find `libs/xml/schema/<fileName>` (a schema shipped with this library) the same way. */
+export function findSchemaPath(fileName: string): string {
+  const relative = join('libs', 'xml', 'schema', fileName);
   const starts = [dirname(fileURLToPath(import.meta.url)), process.cwd()];
   for (const start of starts) {
     for (let dir = start; ; dir = dirname(dir)) {
-      const candidate = join(dir, SCHEMA_RELATIVE);
+      const candidate = join(dir, relative);
       if (existsSync(candidate)) return candidate;
-      const sibling = join(dir, 'schema', SCHEMA_FILE_NAME); // libs/xml/schema next to libs/xml/src
+      const sibling = join(dir, 'schema', fileName); // libs/xml/schema next to libs/xml/src
       if (existsSync(sibling)) return sibling;
       if (dirname(dir) === dir) break;
     }
   }
-  throw new Error(`${SCHEMA_RELATIVE} not found (set PRES_IM_PROVISIONING_XSD)`);
+  throw new Error(`${relative} not found${fileName === SCHEMA_FILE_NAME ? ' (set PRES_IM_PROVISIONING_XSD)' : ''}`);
 }
 
 /** The XSD text, loaded once. */
@@ -77,13 +82,17 @@ export interface SchemaError {
 }
 
 /** Run libxml2's XSD validation; resolves with the errors (empty when valid). */
-export async function schemaErrors(xml: string): Promise<SchemaError[]> {
-  const schema = provisioningSchema();
+export function schemaErrors(xml: string): Promise<SchemaError[]> {
+  return schemaErrorsAgainst(xml, SCHEMA_FILE_NAME, provisioningSchema());
+}
+
+/** The same validation against another schema shipped in libs/xml/schema (e.g. li-x1.xsd). */
+export async function schemaErrorsAgainst(xml: string, schemaFileName: string, schema: string): Promise<SchemaError[]> {
   try {
     const result = await limited(() =>
       validateXML({
         xml: [{ fileName: DOCUMENT_FILE_NAME, contents: xml }],
-        schema: [{ fileName: SCHEMA_FILE_NAME, contents: schema }],
+        schema: [{ fileName: schemaFileName, contents: schema }],
       }),
     );
     if (result.valid) return [];

@@ -24,6 +24,13 @@ import { ChatDeliveryEntity } from './chat-delivery.entity.js';
 import { ChatDestinationEntity } from './chat-destination.entity.js';
 import { OperatorSessionEntity } from './operator-session.entity.js';
 import { UsageCounterEntity, UsageFlushEntity } from './usage-counter.entity.js';
+import { LiAdministratorEntity } from './li-administrator.entity.js';
+import { LiAuditEntryEntity } from './li-audit-entry.entity.js';
+import { LiDestinationEntity } from './li-destination.entity.js';
+import { LiTaskEntity } from './li-task.entity.js';
+import { LiTaskTargetEntity } from './li-task-target.entity.js';
+import { LiRecordEntity, LiRecordStreamEntity } from './li-record.entity.js';
+import { LiDeliveryLogEntity, LiDeliveryStateEntity } from './li-delivery.entity.js';
 
 export * from './audit-entry.entity.js';
 export * from './job-receipt.entity.js';
@@ -52,6 +59,14 @@ export * from './chat-delivery.entity.js';
 export * from './chat-destination.entity.js';
 export * from './operator-session.entity.js';
 export * from './usage-counter.entity.js';
+export * from './li-administrator.entity.js';
+export * from './li-audit-entry.entity.js';
+export * from './li-destination.entity.js';
+export * from './li-task.entity.js';
+export * from './li-task-target.entity.js';
+
+export * from './li-record.entity.js';
+export * from './li-delivery.entity.js';
 
 export const ENTITIES = [
   MemberEntity,
@@ -81,4 +96,13 @@ export const ENTITIES = [
   OperatorSessionEntity,
   UsageCounterEntity,
   UsageFlushEntity,
+  LiAdministratorEntity,
+  LiAuditEntryEntity,
+  LiDestinationEntity,
+  LiTaskEntity,
+  LiTaskTargetEntity,
+  LiRecordEntity,
+  LiRecordStreamEntity,
+  LiDeliveryStateEntity,
+  LiDeliveryLogEntity,
 ];

@@ -21,12 +21,21 @@ import { ChatRepository } from './chat.repository.js';
 import { ChatPushRepository } from './chat-push.repository.js';
 import { OperatorSessionRepository } from './operator-session.repository.js';
 import { UsageCountersRepository } from './usage-counters.repository.js';
+import { LiAdministratorRepository } from './li-administrator.repository.js';
+import { LiTaskingRepository } from './li-tasking.repository.js';
+import { LiMatchRepository } from './li-match.repository.js';
+import { LiRecordRepository } from './li-record.repository.js';
+import { LiDeliveryRepository } from './li-delivery.repository.js';
+import { LiSealedRowsRepository } from './li-sealed-rows.repository.js';
 
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
 export * from './job-receipt.repository.js';
 export * from './member.repository.js';
 export * from './operator.repository.js';
+export * from './li-administrator.repository.js';
+export * from './li-tasking.repository.js';
+export * from './li-sealed-rows.repository.js';
 export * from './outbox.repository.js';
 export * from './provisioning.repository.js';
 export * from './transaction-runner.js';
@@ -47,6 +56,9 @@ export * from './chat-push.repository.js';
 export * from './message-log-stats.repository.js';
 export * from './operator-session.repository.js';
 export * from './usage-counters.repository.js';
+export * from './li-match.repository.js';
+export * from './li-record.repository.js';
+export * from './li-delivery.repository.js';
 
 export const REPOSITORIES = [
   TransactionRunner,
@@ -72,4 +84,10 @@ export const REPOSITORIES = [
   MessageLogStatsRepository,
   ChatRepository,
   ChatPushRepository,
+  LiAdministratorRepository,
+  LiTaskingRepository,
+  LiMatchRepository,
+  LiRecordRepository,
+  LiDeliveryRepository,
+  LiSealedRowsRepository,
 ];

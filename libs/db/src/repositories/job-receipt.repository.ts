@@ -17,12 +17,14 @@ export class JobReceiptRepository {
   }
 
   /** Records several jobs as done in one statement (those that already were are left as they are). */
-  async recordManyOnce(receipts: Array<Omit<JobReceiptEntity, 'completedAt'>>, manager?: EntityManager): Promise<void> {
-    if (receipts.length === 0) return;
-    await (manager ?? this.dataSource.manager).query(
+  /** Records the receipts not recorded yet; returns the job ids it recorded now. */
+  async recordManyOnce(receipts: Array<Omit<JobReceiptEntity, 'completedAt'>>, manager?: EntityManager): Promise<Set<string>> {
+    if (receipts.length === 0) return new Set();
+    const rows: Array<{ job_id: string }> = await (manager ?? this.dataSource.manager).query(
       `INSERT INTO job_receipts (job_id, queue, job_name, result, attempts_made)
        SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::jsonb[], $5::int[])
-       ON CONFLICT (job_id) DO NOTHING`,
+       ON CONFLICT (job_id) DO NOTHING
+       RETURNING job_id`,
       [
         receipts.map((r) => r.jobId),
         receipts.map((r) => r.queue),
@@ -31,6 +33,7 @@ export class JobReceiptRepository {
         receipts.map((r) => r.attemptsMade),
       ],
     );
+    return new Set(rows.map((r) => r.job_id));
   }
 
   /** The job ids among `jobIds` that have a receipt. */

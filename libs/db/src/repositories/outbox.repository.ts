@@ -51,6 +51,16 @@ export class OutboxRepository {
     return String((result.generatedMaps[0] as { jobKey: string }).jobKey);
   }
 
+  /** Several rows in one statement. */
+  async appendMany(messages: NewOutboxMessage[], manager: EntityManager): Promise<void> {
+    if (messages.length === 0) return;
+    await manager.query(
+      `INSERT INTO outbox (queue, job_name, payload)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::jsonb[])`,
+      [messages.map((m) => m.queue), messages.map((m) => m.jobName), messages.map((m) => JSON.stringify(m.payload))],
+    );
+  }
+
   /**
    * The same row as `append` as one SQL statement with its values inlined by `literal` (the
    * connection's escapeLiteral): for a transaction that sends it in one round trip with its commit.

@@ -1,0 +1,324 @@
+import type { OpenAPIObject, ResponseObject } from '@nestjs/swagger';
+
+const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
+const X1_XML = {
+  'application/xml': { schema: { type: 'string' as const, description: 'an X1Response (libs/xml/schema/li-x1.xsd)' } },
+};
+const UNKNOWN: ResponseObject = {
+  description:
+    'not an LI administrator (no credentials, an operator, a member, anything else), or LI disabled: the same answer as for a route that does not exist',
+  content: PROBLEM,
+};
+const INTERNAL: ResponseObject = { description: 'an unexpected error; its id is not logged with any detail', content: PROBLEM };
+const X1_EXAMPLE =
+  '<?xml version="1.0" encoding="UTF-8"?><X1Request xmlns="urn:pres-im-clearing-house:li:x1:1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+  '<x1RequestMessage xsi:type="KeepaliveRequest"><admfIdentifier>admf.agency.example</admfIdentifier><neIdentifier>hub.example</neIdentifier>' +
+  '<messageTimestamp>2026-01-01T00:00:00Z</messageTimestamp><version>v1</version><x1TransactionId>6f1c0e56-1a8e-4d0e-9a51-6d4c1c7b4a11</x1TransactionId>' +
+  '</x1RequestMessage></X1Request>';
+
+/**
+ * The lawful-interception routes, in a document of their own (openapi-li.json, written next to the
+ * hub's by export-openapi.ts): the contract served at /docs/openapi.json to everyone carries
+ * nothing of LI (docs/lawful-interception.md explains why). The routes are answered by the LI gate,
+ * not Nest controllers, so this document is written by hand.
+ */
+export function liOpenApiDocument(): OpenAPIObject {
+  return {
+    openapi: '3.0.0',
+    info: {
+      title: 'Presence & IM clearing house: lawful interception',
+      version: '1',
+      description:
+        "X1-shaped tasking (modelled on ETSI TS 103 221-1) and the LI administrators' routes. Every route answers exactly like an unknown route (404) to anyone who is not an LI administrator, and everywhere when LI is disabled.",
+    },
+    servers: [{ url: '/', description: 'this hub' }],
+    security: [{ liBearer: [] }],
+    tags: [
+      { name: 'li: X1', description: 'task and destination provisioning' },
+      { name: 'li: administration', description: 'LI administrators, four eyes, the LI audit log' },
+    ],
+    paths: {
+      '/li/x1': {
+        post: {
+          tags: ['li: X1'],
+          operationId: 'Li_x1',
+          summary: 'An X1Request (one to 16 messages); answered by an X1Response, one response message per request message',
+          description:
+            'The body (at most 64 KiB, UTF-8) passes the hostile-XML gate (no DTD, entity other than the predefined ones, processing instruction, nesting deeper than 12) before any parser, then li-x1.xsd. A document refused by either is answered with one ErrorResponse naming the problem; otherwise each message is carried out and answered in order (an ErrorResponse with errorCode for a refused message).',
+          requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string' }, example: X1_EXAMPLE } } },
+          responses: {
+            '200': { description: 'the X1Response', content: X1_XML },
+            '400': {
+              description: 'an X1Response with one ErrorResponse: hostile, malformed or schema-invalid XML',
+              content: X1_XML,
+            },
+            '404': UNKNOWN,
+            '413': { description: 'an X1Response with one ErrorResponse: the body is larger than 64 KiB', content: X1_XML },
+            '415': { description: 'an X1Response with one ErrorResponse: not application/xml, or not UTF-8', content: X1_XML },
+            '500': INTERNAL,
+          },
+        },
+      },
+      '/li/v1/tasks/{xid}/approve': {
+        post: {
+          tags: ['li: administration'],
+          operationId: 'Li_approveTask',
+          summary: 'Four eyes: approve a task awaiting approval (by another LI administrator than its creator)',
+          parameters: [{ name: 'xid', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: {
+            '200': {
+              description: 'the task is active',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['xid', 'state', 'approvedBy'],
+                    properties: {
+                      xid: { type: 'string', format: 'uuid' },
+                      state: { type: 'string', enum: ['active'] },
+                      approvedBy: { type: 'string', format: 'uuid' },
+                    },
+                  },
+                },
+              },
+            },
+            '403': { description: 'the caller activated the task itself', content: PROBLEM },
+            '404': { description: 'no such task; or, to anyone else, the unknown-route answer', content: PROBLEM },
+            '409': { description: 'the task is not awaiting approval', content: PROBLEM },
+            '500': INTERNAL,
+          },
+        },
+      },
+      '/li/v1/administrators': {
+        get: {
+          tags: ['li: administration'],
+          operationId: 'Li_listAdministrators',
+          summary: 'The LI administrators (never their tokens)',
+          responses: {
+            '200': {
+              description: 'the administrators',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['administrators'],
+                    properties: { administrators: { type: 'array', items: { $ref: '#/components/schemas/LiAdministrator' } } },
+                  },
+                },
+              },
+            },
+            '404': UNKNOWN,
+            '500': INTERNAL,
+          },
+        },
+        post: {
+          tags: ['li: administration'],
+          operationId: 'Li_createAdministrator',
+          summary: 'Create a further LI administrator; its bearer token is returned once',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['name'],
+                  additionalProperties: false,
+                  properties: {
+                    name: { type: 'string', minLength: 1, maxLength: 100 },
+                    certSha256: {
+                      type: 'string',
+                      pattern: '^[0-9a-fA-F]{64}$',
+                      description: 'SHA-256 of its client certificate (DER)',
+                    },
+                  },
+                },
+                example: { name: 'second-officer' },
+              },
+            },
+          },
+          responses: {
+            '201': {
+              description: 'created',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['administrator', 'token'],
+                    properties: {
+                      administrator: { $ref: '#/components/schemas/LiAdministrator' },
+                      token: { type: 'string', description: 'hubli_…, shown only here' },
+                    },
+                  },
+                },
+              },
+            },
+            '400': { description: 'an invalid field (named in invalidParams)', content: PROBLEM },
+            '404': UNKNOWN,
+            '409': { description: 'the name is taken', content: PROBLEM },
+            '413': { description: 'the body is larger than 16 KiB', content: PROBLEM },
+            '415': { description: 'not application/json', content: PROBLEM },
+            '500': INTERNAL,
+          },
+        },
+      },
+      '/li/v1/audit': {
+        get: {
+          tags: ['li: administration'],
+          operationId: 'Li_audit',
+          summary: 'The LI audit log, newest first (reading it is audited too)',
+          parameters: [
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+            {
+              name: 'before',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: 'the `next` of the previous page',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'a page of entries',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['entries', 'next'],
+                    properties: {
+                      entries: { type: 'array', items: { $ref: '#/components/schemas/LiAuditEntry' } },
+                      next: { type: 'string', nullable: true },
+                    },
+                  },
+                },
+              },
+            },
+            '400': { description: 'an invalid limit or before', content: PROBLEM },
+            '404': UNKNOWN,
+            '500': INTERNAL,
+          },
+        },
+      },
+      '/li/v1/deliveries': {
+        get: {
+          tags: ['li: administration'],
+          operationId: 'Li_deliveries',
+          summary:
+            'The delivery log: every attempt to reach a destination (records or a keepalive), newest first (reading it is audited)',
+          description:
+            'A destination is never given up: while it is down its records wait in order and it is tried again with capped exponential backoff; once its failures in a row reach LI_DELIVERY_ALERT_AFTER_FAILURES every further one is logged as `retrying-at-cap`.',
+          parameters: [
+            {
+              name: 'destinationId',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', format: 'uuid' },
+              description: 'only this destination (DID)',
+            },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+            {
+              name: 'before',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: 'the `next` of the previous page',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'a page of entries',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['entries', 'next'],
+                    properties: {
+                      entries: { type: 'array', items: { $ref: '#/components/schemas/LiDeliveryLogEntry' } },
+                      next: { type: 'string', nullable: true },
+                    },
+                  },
+                },
+              },
+            },
+            '400': { description: 'an invalid destinationId, limit or before', content: PROBLEM },
+            '404': UNKNOWN,
+            '500': INTERNAL,
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        liBearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "an LI administrator's token (never an operator's or a member's)",
+        },
+      },
+      schemas: {
+        ProblemDetails: {
+          type: 'object',
+          required: ['type', 'title', 'status'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            instance: { type: 'string' },
+            requestId: { type: 'string' },
+            invalidParams: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['name', 'reason'],
+                properties: { name: { type: 'string' }, reason: { type: 'string' } },
+              },
+            },
+          },
+        },
+        LiAdministrator: {
+          type: 'object',
+          required: ['id', 'name', 'hasToken', 'certSha256', 'createdBy', 'createdAt'],
+          properties: {
+            id: { type: 'string', format: 'uuid' },
+            name: { type: 'string' },
+            hasToken: { type: 'boolean' },
+            certSha256: { type: 'string', nullable: true },
+            createdBy: { type: 'string', format: 'uuid', nullable: true, description: 'null: from LI_ADMINISTRATORS' },
+            createdAt: { type: 'string', format: 'date-time' },
+          },
+        },
+        LiAuditEntry: {
+          type: 'object',
+          required: ['id', 'at', 'administratorId', 'action', 'xid', 'outcome', 'detail'],
+          properties: {
+            id: { type: 'string' },
+            at: { type: 'string', format: 'date-time' },
+            administratorId: { type: 'string', format: 'uuid', nullable: true },
+            action: { type: 'string', example: 'activate-task' },
+            xid: { type: 'string', format: 'uuid', nullable: true },
+            outcome: { type: 'string', description: "'ok' or the kind of error that refused the action" },
+            detail: { type: 'object', nullable: true, additionalProperties: true, description: 'opened from its sealed form' },
+          },
+        },
+        LiDeliveryLogEntry: {
+          type: 'object',
+          required: ['id', 'at', 'destinationId', 'outcome', 'records', 'failures', 'error', 'retryInMs'],
+          properties: {
+            id: { type: 'string' },
+            at: { type: 'string', format: 'date-time' },
+            destinationId: { type: 'string', format: 'uuid' },
+            outcome: { type: 'string', enum: ['delivered', 'failed', 'retrying-at-cap', 'keepalive', 'keepalive-failed'] },
+            records: { type: 'integer', description: 'records delivered, or carried by the failed request' },
+            failures: { type: 'integer', description: 'failures in a row after this attempt' },
+            error: {
+              type: 'string',
+              nullable: true,
+              description: "the agency's answer or the transport error (opened from its sealed form)",
+            },
+            retryInMs: { type: 'integer', nullable: true, description: 'when a failed destination is tried again' },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+/** A logged message as the interception matcher reads it. */
+export interface LiLoggedMessageRow {
+  ts: Date;
+  origin: string;
+  messageId: string;
+  direction: 'inbound' | 'outbound';
+  sender: string;
+  recipients: string[];
+  room: string | null;
+  contentType: string;
+  body: string | null;
+  bodySha256: Buffer;
+}
+
+/** A room event with its room's URI and every user it went to. */
+export interface LiRoomEventRow {
+  roomId: string;
+  roomUri: string;
+  seq: string;
+  kind: string;
+  actor: string | null;
+  userUri: string | null;
+  network: string;
+  content: Record<string, unknown>;
+  createdAt: Date;
+  recipients: string[];
+}
+
+/** An active task found under one blind-index lookup. */
+export interface LiTaskCandidateRow {
+  lookup: Buffer;
+  xid: string;
+  deliveryType: 'iri' | 'iri-and-cc';
+  destinationIds: string[];
+  validFrom: Date;
+  validUntil: Date | null;
+}
+
+/** What the interception matcher reads: the communications of a committed batch or room event, and the tasks they may match. */
+@Injectable()
+export class LiMatchRepository {
+  /** The records of one committed batch: origin's chain positions fromSeq..toSeq (fewer if retention removed some). */
+  loggedMessages(origin: string, fromSeq: number, toSeq: number, manager: EntityManager): Promise<LiLoggedMessageRow[]> {
+    return manager.query(
+      `SELECT ts, origin, message_id AS "messageId", direction, sender, recipients, room, content_type AS "contentType",
+              body, body_sha256 AS "bodySha256"
+         FROM message_log WHERE origin = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq`,
+      [origin, fromSeq, toSeq],
+    );
+  }
+
+  /** The room event with its room's URI and the recipients of all its deliveries; null if gone. */
+  async roomEvent(roomId: string, seq: string, manager: EntityManager): Promise<LiRoomEventRow | null> {
+    const rows: LiRoomEventRow[] = await manager.query(
+      `SELECT e.room_id AS "roomId", r.uri AS "roomUri", e.seq::text AS seq, e.kind, e.actor, e.user_uri AS "userUri",
+              e.network, e.content, e.created_at AS "createdAt",
+              coalesce((SELECT array_agg(u ORDER BY u) FROM chat_deliveries d CROSS JOIN unnest(d.recipients) AS u
+                         WHERE d.room_id = e.room_id AND d.seq = e.seq), '{}') AS recipients
+         FROM chat_events e JOIN chat_rooms r ON r.id = e.room_id
+        WHERE e.room_id = $1 AND e.seq = $2`,
+      [roomId, seq],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * The active tasks with a target among `lookups` whose validity window meets [from, to]: one
+   * probe of the (lookup, xid) primary key per lookup, so the cost follows the lookups asked, not
+   * the number of tasks. Which communication each applies to is decided by the caller.
+   */
+  candidateTasks(lookups: Buffer[], from: Date, to: Date, manager: EntityManager): Promise<LiTaskCandidateRow[]> {
+    if (lookups.length === 0) return Promise.resolve([]);
+    return manager.query(
+      `SELECT tt.lookup, t.xid, t.delivery_type AS "deliveryType", t.destination_ids AS "destinationIds",
+              t.valid_from AS "validFrom", t.valid_until AS "validUntil"
+         FROM li_task_targets tt JOIN li_tasks t USING (xid)
+        WHERE tt.lookup = ANY($1::bytea[]) AND t.state = 'active'
+          AND t.valid_from <= $3 AND (t.valid_until IS NULL OR t.valid_until > $2)`,
+      [lookups, from, to],
+    );
+  }
+}
