@@ -1,4 +1,4 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCa, issueClientCert, issueServerCert, testConfig, type TestCa, type TestCert } from '@app/testing';
 import { LiAdministrators } from '@app/li';
+import { DataSource } from 'typeorm';
 import { liEnv, x1Answers, x1Message, x1Request } from './li-fixtures.js';
 import { startTestHub, type TestHub } from './test-hub.js';
 
@@ -95,5 +96,22 @@ describe('LI administrator authentication by client certificate (e2e)', () => {
 
   it('should not fall back to the certificate when an Authorization header does not authenticate', async () => {
     expect((await keepalive(officer, 'not-an-li-token-0123456789')).status).toBe(404);
+  });
+
+  it('should disable an administrator that came from LI_ADMINISTRATORS once it is removed from it', async () => {
+    const db = hub.app.get(DataSource);
+    await db.query(`INSERT INTO li_administrators (name, token_hash) VALUES ('retired', $1)`, [randomBytes(32)]);
+    await hub.app.get(LiAdministrators).ensureBootstrapAdministrators();
+    const rows = (await db.query(
+      `SELECT name, disabled_at IS NOT NULL AS disabled FROM li_administrators ORDER BY name`,
+    )) as Array<{
+      name: string;
+      disabled: boolean;
+    }>;
+    expect(rows).toEqual([
+      { name: 'elsewhere', disabled: false },
+      { name: 'officer', disabled: false },
+      { name: 'retired', disabled: true },
+    ]);
   });
 });
