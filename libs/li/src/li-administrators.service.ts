@@ -36,9 +36,30 @@ export class LiAdministrators {
     private readonly audit: LiAuditLog,
   ) {}
 
-  /** Creates or refreshes the administrators of LI_ADMINISTRATORS (their credentials follow the configuration). */
+  /**
+   * Creates or refreshes the administrators of LI_ADMINISTRATORS (their credentials follow the
+   * configuration), and disables those that came from it and were removed from it.
+   */
   async ensureBootstrapAdministrators(): Promise<void> {
-    for (const admin of this.config.li?.administrators ?? []) await this.ensureBootstrap(admin);
+    const configured = this.config.li?.administrators ?? [];
+    for (const admin of configured) await this.ensureBootstrap(admin);
+    await this.tx.run(async (manager) => {
+      const removed = await this.repository.disableConfiguredExcept(
+        configured.map((a) => a.name),
+        manager,
+      );
+      for (const admin of removed) {
+        await this.audit.record(
+          {
+            administratorId: null,
+            action: 'disable-administrator',
+            outcome: 'ok',
+            detail: { ...admin, reason: 'no longer in LI_ADMINISTRATORS' },
+          },
+          manager,
+        );
+      }
+    });
   }
 
   private async ensureBootstrap(admin: LiBootstrapAdministrator): Promise<void> {

@@ -6,9 +6,9 @@ import type { LiAdministrator, LiAdministrators } from '@app/li';
 
 /**
  * Who is calling an /li route, from the headers and the TLS connection alone (no body read): a
- * bearer token of an LI administrator, or, when the hub terminates TLS with HUB_TLS_CLIENT_CA, a
- * client certificate that chains to one of those CAs, is within its validity and whose SHA-256
- * is an LI administrator's. Anything else (no credentials, an operator's or a member's, a broken
+ * bearer token of an LI administrator, or, when the hub terminates TLS with HUB_TLS_CLIENT_CA and
+ * no Authorization header is sent, a client certificate that chains to one of those CAs, is within
+ * its validity and whose SHA-256 is an LI administrator's. Anything else (no credentials, an operator's or a member's, a broken
  * database) is null: the caller then gets the unknown-route answer.
  */
 export async function authenticateLiAdministrator(
@@ -19,10 +19,8 @@ export async function authenticateLiAdministrator(
   try {
     const header = request.headers.authorization;
     const token = header === undefined ? undefined : parseBearer(header);
-    if (token) {
-      const admin = await administrators.authenticateToken(token);
-      if (admin) return admin;
-    }
+    // as for members: credentials in the header decide, the certificate is never a fallback
+    if (header !== undefined) return token ? await administrators.authenticateToken(token) : null;
     if (!config.hub.tls?.clientCa) return null;
     const peer = peerCertificate(request);
     if (!peer?.chainVerified || !certificateCurrent(peer.certificate, new Date())) return null;

@@ -37,6 +37,16 @@ export class LiAdministratorRepository {
     return this.admins(manager).save(this.admins(manager).create(admin));
   }
 
+  /** Disables the administrators that came from configuration (created_by null) but are no longer in it; returns them. */
+  async disableConfiguredExcept(names: readonly string[], manager: EntityManager): Promise<Array<{ id: string; name: string }>> {
+    const rows: [Array<{ id: string; name: string }>, number] = await manager.query(
+      `UPDATE li_administrators SET disabled_at = now()
+        WHERE created_by IS NULL AND disabled_at IS NULL AND NOT (name = ANY($1::text[])) RETURNING id, name`,
+      [names],
+    );
+    return rows[0];
+  }
+
   list(): Promise<LiAdministratorEntity[]> {
     return this.admins().find({ order: { createdAt: 'ASC' } });
   }
