@@ -1,17 +1,9 @@
 import { create } from 'xmlbuilder2';
-
-type XMLBuilder = ReturnType<typeof create>;
-
-/**
- * xmlbuilder2 leaves text that looks like an entity reference (`&xxe;`, `&amp;`) unescaped, which
- * would put a caller's quoted input back as markup; with every `&` written as `&amp;` first, it
- * escapes the rest and the text reads back exactly as given.
- */
-function xmlText(value: string): string {
-  return value.replace(/&/g, '&amp;');
-}
+import { xmlLiteral as xmlText } from '@app/xml';
 import type { LiDestinationDetails, LiTaskDetails } from './li-task.js';
 import { X1_NAMESPACE } from './x1-reader.js';
+
+type XMLBuilder = ReturnType<typeof create>;
 
 const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
 const PROVISIONING_STATUS = { 'awaiting-approval': 'awaitingApproval', active: 'active', deactivated: 'deactivated' } as const;

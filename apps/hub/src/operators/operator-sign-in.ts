@@ -14,6 +14,7 @@ import { OPERATOR_SESSION_HOURS, OperatorSessions } from '@app/members';
 import { sendProblem, toProblem } from '../common/problem-details.filter.js';
 import type { RouteProtection } from '../common/route-protection.js';
 import { OPERATOR_PAGES, SESSION_COOKIE_PATHS, SIGN_IN_PATH, SIGN_OUT_PATH, signInReturnPath } from './sign-in-paths.js';
+import { escapeHtml } from '../problems/problem-page.js';
 
 const FORM_BODY_LIMIT = 16 * 1024;
 const MAX_TOKEN_LENGTH = 8192;
@@ -98,9 +99,6 @@ function setSessionCookie(reply: FastifyReply, request: FastifyRequest, value: s
 function page(reply: FastifyReply, status: number, html: string): FastifyReply {
   return reply.status(status).header('Content-Type', 'text/html; charset=utf-8').send(html);
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 function layout(body: string): string {
   return `<!DOCTYPE html>

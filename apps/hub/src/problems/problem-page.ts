@@ -1,6 +1,7 @@
 import type { ProblemType } from '../common/problem-types.js';
 
-const escapeHtml = (text: string) =>
+/** Text for an HTML page: markup characters and both quotes escaped. */
+export const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** `code` spans in the descriptions become <code>; everything else is escaped text. */
