@@ -103,8 +103,17 @@ describe('a worker stopped while it runs a job (e2e)', () => {
 
     const signalledAt = Date.now();
     worker.proc.kill('SIGTERM');
-    const ready = await fetch(`http://127.0.0.1:${healthPort}/health/ready`);
-    expect([ready.status, await ready.json()]).toEqual([503, { status: 'draining' }]);
+    // the signal is handled at the worker's next turn: readiness turns while the job is still in flight
+    const ready = await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${healthPort}/health/ready`);
+        return res.status === 503 ? [res.status, await res.json()] : null;
+      },
+      ANSWER_AFTER_MS / 2,
+      20,
+    );
+    expect(ready).toEqual([503, { status: 'draining' }]);
+    expect(receiver.requests).toHaveLength(1);
     const { code } = await worker.exited;
     expect(code).toBe(0);
     // it waited for the receiver's answer

@@ -49,6 +49,8 @@ const OPTIONAL_AUTH = [
   'GET /.well-known/pres-im-provisioning',
   'GET /.well-known/pres-im-provisioning/{domain}',
   'GET /v1/federation/provisioning',
+  // open unless METRICS_TOKEN is configured
+  'GET /metrics',
 ];
 
 describe(buildOpenApiDocument.name, () => {
