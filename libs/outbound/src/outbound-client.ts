@@ -1,5 +1,5 @@
-import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
+import { CappedExchange, type ExchangeFailure } from './capped-exchange.js';
 import { CircuitBreaker, type CircuitOptions } from './circuit-breaker.js';
 import { DestinationLimiter } from './destination-limiter.js';
 import type { DestinationPolicy } from './destination-policy.js';
@@ -144,29 +144,25 @@ export class OutboundClient {
     let outcome: 'succeeded' | 'failed' | 'released' = 'released';
     try {
       const headers = await this.signedHeaders(target.href, request);
-      const response = await this.agent
-        .request({
-          origin: target.origin,
-          path: target.path,
-          method: request.method,
-          headers,
-          body: request.body,
-          signal: request.timeoutMs ? AbortSignal.timeout(request.timeoutMs) : undefined,
-        })
-        .catch((error: unknown) => {
-          // a refused address says nothing about the receiver; anything else is its failure
-          outcome = outboundErrorIn(error) instanceof RefusedDestinationError ? 'released' : 'failed';
-          throw this.transportError(error, target, request.timeoutMs);
-        });
-      const status = response.statusCode;
-      // the receiver answered: whatever it said, it is alive (unless it asks to be left alone)
-      outcome = isRetryableStatus(status) ? 'failed' : 'succeeded';
-      const body = await this.readCapped(response.body, status).catch((error: unknown) => {
-        if (error instanceof OutboundError) throw error;
-        outcome = 'failed';
+      const exchange = new CappedExchange(this.options.maxResponseBytes, request.timeoutMs);
+      this.agent.dispatch(
+        { origin: target.origin, path: target.path, method: request.method, headers, body: request.body },
+        exchange,
+      );
+      const response = await exchange.done.catch((failure: ExchangeFailure) => {
+        const { error, status } = failure;
+        // the receiver answered: whatever it said, it is alive (unless it asks to be left alone);
+        // a refused address says nothing about the receiver; anything else is its failure
+        if (status !== undefined && error instanceof ResponseTooLargeError) {
+          outcome = isRetryableStatus(status) ? 'failed' : 'succeeded';
+        } else if (status === undefined && outboundErrorIn(error) instanceof RefusedDestinationError) {
+          outcome = 'released';
+        } else outcome = 'failed';
         throw this.transportError(error, target, request.timeoutMs);
       });
-      if (status >= 200 && status < 300) return { status, headers: response.headers, body };
+      const { status } = response;
+      outcome = isRetryableStatus(status) ? 'failed' : 'succeeded';
+      if (status >= 200 && status < 300) return response;
       const answer = `${request.method} ${target.redacted} answered ${status}`;
       if (status >= 300 && status < 400) throw new OutboundResponseError(status, `${answer} (redirects are not followed)`);
       throw new OutboundResponseError(status, answer, parseRetryAfter(response.headers['retry-after']));
@@ -188,31 +184,6 @@ export class OutboundClient {
     // lower-case names, so a caller's field can never stand beside a signed one in another case
     const extra = Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
     return { 'user-agent': this.options.userAgent, ...extra, ...signed, ...signature };
-  }
-
-  /**
-   * The body, or ResponseTooLargeError once more than maxResponseBytes arrived (the connection is
-   * dropped). Read through the stream's events: an async iterator costs more than the usual
-   * empty or short answer itself.
-   */
-  private readCapped(body: Readable, status: number): Promise<Buffer> {
-    const limit = this.options.maxResponseBytes;
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      body.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= limit) {
-          chunks.push(chunk);
-          return;
-        }
-        const error = new ResponseTooLargeError(status, limit);
-        body.destroy(error);
-        reject(error);
-      });
-      body.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-      body.on('error', reject);
-    });
   }
 
   private transportError(error: unknown, target: CheckedTarget, timeoutMs: number | undefined): OutboundError {
