@@ -24,7 +24,7 @@
 // BENCH_DB=hub_bench_chat BENCH_LOG_LEVEL=warn BENCH_BUILD=0
 import { execFileSync, execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,13 @@ const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
+
+const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString()) || 100;
+/** CPU time (user + system) a process has used so far, in ms: what an arm costs, whatever else the machine runs. */
+function cpuMsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
 
 const cleanups = [];
 async function cleanup() {
@@ -324,12 +331,20 @@ async function main() {
       (i) => sendOne(arm, rooms[i % rooms.length], size, i),
     );
     if (arm === 'hub') await startWorker();
-    else await queue.resume();
+    const pid = arm === 'hub' ? worker.pid : floor.pid;
+    const cpuBefore = cpuMsOf(pid);
+    if (arm === 'floor') await queue.resume();
     const { last, first, complete } = await arrivalsOf(sent);
     if (!complete) throw new Error(`${arm}: not every delivery arrived`);
     await workerIdle();
+    const cpuMs = cpuMsOf(pid) - cpuBefore;
     const seconds = (Math.max(...Object.values(last)) - Math.min(...Object.values(first))) / 1000;
-    return { deliveriesPerS: round((messages * CFG.networks) / seconds, 0), seconds: round(seconds, 2) };
+    return {
+      deliveriesPerS: round((messages * CFG.networks) / seconds, 0),
+      seconds: round(seconds, 2),
+      // the worker's (or the floor process's) own CPU per delivery, the message log's share included
+      cpuUsPerDelivery: round((cpuMs * 1000) / (messages * CFG.networks), 0),
+    };
   }
 
   async function fixedRate(arm, rooms, size, perS) {
@@ -375,7 +390,7 @@ async function main() {
       for (const arm of order) round_[arm] = await drainRate(arm, rooms, size, messages);
       round_.ratio = round(round_.hub.deliveriesPerS / round_.floor.deliveriesPerS, 3);
       log(
-        `size ${size} round ${r + 1}: fan-out hub ${round_.hub.deliveriesPerS}/s, floor ${round_.floor.deliveriesPerS}/s, ratio ${round_.ratio}`,
+        `size ${size} round ${r + 1}: fan-out hub ${round_.hub.deliveriesPerS}/s, floor ${round_.floor.deliveriesPerS}/s, ratio ${round_.ratio}; CPU per delivery hub ${round_.hub.cpuUsPerDelivery} µs, floor ${round_.floor.cpuUsPerDelivery} µs`,
       );
       rounds.push(round_);
     }
@@ -393,6 +408,8 @@ async function main() {
       ratio: median(rounds.map((x) => x.ratio)),
       hubDeliveriesPerS: median(rounds.map((x) => x.hub.deliveriesPerS)),
       floorDeliveriesPerS: median(rounds.map((x) => x.floor.deliveriesPerS)),
+      hubCpuUsPerDelivery: median(rounds.map((x) => x.hub.cpuUsPerDelivery)),
+      floorCpuUsPerDelivery: median(rounds.map((x) => x.floor.cpuUsPerDelivery)),
       hubP50Ms: fixed.hub.p50Ms,
       hubP99Ms: fixed.hub.p99Ms,
       floorP50Ms: fixed.floor.p50Ms,
@@ -424,7 +441,7 @@ async function main() {
     CFG.sizes
       .map((s) => {
         const r = results.sizes[s];
-        return `size${s}: ratio=${r.ratio} hub_dps=${r.hubDeliveriesPerS} floor_dps=${r.floorDeliveriesPerS} hub_p99_ms=${r.hubP99Ms} floor_p99_ms=${r.floorP99Ms}`;
+        return `size${s}: ratio=${r.ratio} hub_dps=${r.hubDeliveriesPerS} floor_dps=${r.floorDeliveriesPerS} hub_cpu_us=${r.hubCpuUsPerDelivery} floor_cpu_us=${r.floorCpuUsPerDelivery} hub_p99_ms=${r.hubP99Ms} floor_p99_ms=${r.floorP99Ms}`;
       })
       .join(' | '),
   );

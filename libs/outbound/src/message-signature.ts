@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A key the hub signs with: `kid` as published in its JWKS, `alg` its JWS algorithm. */
 export interface OutboundSigningKey {
@@ -25,7 +25,8 @@ const ALGORITHMS: Record<string, string> = { EdDSA: 'ed25519', Ed25519: 'ed25519
 
 /** RFC 9530 `Content-Digest` of a body: `sha-256=:<base64>:`. */
 export function contentDigest(body: Uint8Array | string): string {
-  return `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
+  // one-shot: no Hash object per request
+  return `sha-256=:${hash('sha256', body, 'base64')}:`;
 }
 
 export interface SignatureParameters {

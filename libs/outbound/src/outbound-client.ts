@@ -1,4 +1,5 @@
 import { Agent } from 'undici';
+import { CappedExchange, type ExchangeFailure } from './capped-exchange.js';
 import { CircuitBreaker, type CircuitOptions } from './circuit-breaker.js';
 import { DestinationLimiter } from './destination-limiter.js';
 import type { DestinationPolicy } from './destination-policy.js';
@@ -45,6 +46,20 @@ export interface OutboundRequest {
   timeoutMs?: number;
 }
 
+/** A destination URI the policy allowed, in the parts a request needs (fragment dropped). */
+interface CheckedTarget {
+  origin: string;
+  /** path and query, as sent in the request line */
+  path: string;
+  /** the absolute URI without its fragment, as signed in @target-uri */
+  href: string;
+  /** for messages: origin and path, never the query */
+  redacted: string;
+}
+
+/** Checked targets kept per URI string; the policy is fixed for the client's life, so a URI's verdict does not change. */
+const CHECKED_TARGETS_KEPT = 1024;
+
 export interface OutboundResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -70,6 +85,7 @@ export class OutboundClient {
   private readonly agent: Agent;
   private readonly circuit: CircuitBreaker;
   private readonly limiter: DestinationLimiter;
+  private readonly targets = new Map<string, CheckedTarget>();
 
   constructor(private readonly options: OutboundClientOptions) {
     this.agent = new Agent({
@@ -94,50 +110,60 @@ export class OutboundClient {
 
   /** Sends one signed request; resolves to a 2xx answer, or rejects with an OutboundError. */
   async send(request: OutboundRequest): Promise<OutboundResponse> {
-    const url = this.options.policy.checkUrl(String(request.url));
-    url.hash = '';
-    const destination = url.origin;
+    const target = this.target(String(request.url));
+    const destination = target.origin;
     if (!this.limiter.tryAcquire(destination)) throw new DestinationBusyError(destination, this.limiter.limit);
     try {
       this.circuit.admit(destination);
-      return await this.exchange(url, destination, request);
+      return await this.exchange(target, destination, request);
     } finally {
       this.limiter.release(destination);
     }
+  }
+
+  /**
+   * The URI checked against the policy (no DNS: the addresses are judged again at every connect),
+   * remembered for the next request to it; a refused URI is not remembered and throws each time.
+   */
+  private target(uri: string): CheckedTarget {
+    const known = this.targets.get(uri);
+    if (known) return known;
+    const url = this.options.policy.checkUrl(uri);
+    url.hash = '';
+    const target = { origin: url.origin, path: `${url.pathname}${url.search}`, href: url.href, redacted: redacted(url) };
+    if (this.targets.size >= CHECKED_TARGETS_KEPT) this.targets.clear();
+    this.targets.set(uri, target);
+    return target;
   }
 
   async close(): Promise<void> {
     await this.agent.close();
   }
 
-  private async exchange(url: URL, destination: string, request: OutboundRequest): Promise<OutboundResponse> {
+  private async exchange(target: CheckedTarget, destination: string, request: OutboundRequest): Promise<OutboundResponse> {
     let outcome: 'succeeded' | 'failed' | 'released' = 'released';
     try {
-      const headers = await this.signedHeaders(url, request);
-      const response = await this.agent
-        .request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method: request.method,
-          headers,
-          body: request.body,
-          signal: request.timeoutMs ? AbortSignal.timeout(request.timeoutMs) : undefined,
-        })
-        .catch((error: unknown) => {
-          // a refused address says nothing about the receiver; anything else is its failure
-          outcome = outboundErrorIn(error) instanceof RefusedDestinationError ? 'released' : 'failed';
-          throw this.transportError(error, url, request.timeoutMs);
-        });
-      const status = response.statusCode;
-      // the receiver answered: whatever it said, it is alive (unless it asks to be left alone)
-      outcome = isRetryableStatus(status) ? 'failed' : 'succeeded';
-      const body = await this.readCapped(response.body, status).catch((error: unknown) => {
-        if (error instanceof OutboundError) throw error;
-        outcome = 'failed';
-        throw this.transportError(error, url, request.timeoutMs);
+      const headers = await this.signedHeaders(target.href, request);
+      const exchange = new CappedExchange(this.options.maxResponseBytes, request.timeoutMs);
+      this.agent.dispatch(
+        { origin: target.origin, path: target.path, method: request.method, headers, body: request.body },
+        exchange,
+      );
+      const response = await exchange.done.catch((failure: ExchangeFailure) => {
+        const { error, status } = failure;
+        // the receiver answered: whatever it said, it is alive (unless it asks to be left alone);
+        // a refused address says nothing about the receiver; anything else is its failure
+        if (status !== undefined && error instanceof ResponseTooLargeError) {
+          outcome = isRetryableStatus(status) ? 'failed' : 'succeeded';
+        } else if (status === undefined && outboundErrorIn(error) instanceof RefusedDestinationError) {
+          outcome = 'released';
+        } else outcome = 'failed';
+        throw this.transportError(error, target, request.timeoutMs);
       });
-      if (status >= 200 && status < 300) return { status, headers: response.headers, body };
-      const answer = `${request.method} ${redacted(url)} answered ${status}`;
+      const { status } = response;
+      outcome = isRetryableStatus(status) ? 'failed' : 'succeeded';
+      if (status >= 200 && status < 300) return response;
+      const answer = `${request.method} ${target.redacted} answered ${status}`;
       if (status >= 300 && status < 400) throw new OutboundResponseError(status, `${answer} (redirects are not followed)`);
       throw new OutboundResponseError(status, answer, parseRetryAfter(response.headers['retry-after']));
     } finally {
@@ -147,40 +173,23 @@ export class OutboundClient {
     }
   }
 
-  private async signedHeaders(url: URL, request: OutboundRequest): Promise<Record<string, string>> {
+  private async signedHeaders(targetUri: string, request: OutboundRequest): Promise<Record<string, string>> {
     const signed = {
       'content-digest': contentDigest(request.body),
       'content-type': request.contentType,
       'idempotency-key': request.idempotencyKey,
     };
     const key = await this.options.keys.signingKey();
-    const signature = await signRequest({ method: request.method, targetUri: url.href, headers: signed }, key);
+    const signature = await signRequest({ method: request.method, targetUri, headers: signed }, key);
     // lower-case names, so a caller's field can never stand beside a signed one in another case
     const extra = Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
     return { 'user-agent': this.options.userAgent, ...extra, ...signed, ...signature };
   }
 
-  /** The body, or ResponseTooLargeError once more than maxResponseBytes arrived (the connection is dropped). */
-  private async readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }, status: number): Promise<Buffer> {
-    const limit = this.options.maxResponseBytes;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > limit) {
-        const error = new ResponseTooLargeError(status, limit);
-        body.destroy(error);
-        throw error;
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-  }
-
-  private transportError(error: unknown, url: URL, timeoutMs: number | undefined): OutboundError {
+  private transportError(error: unknown, target: CheckedTarget, timeoutMs: number | undefined): OutboundError {
     const known = outboundErrorIn(error);
     if (known) return known;
-    return new OutboundTransportError(`${redacted(url)}: ${describeTransportError(error, this.options, timeoutMs)}`, {
+    return new OutboundTransportError(`${target.redacted}: ${describeTransportError(error, this.options, timeoutMs)}`, {
       cause: error,
     });
   }

@@ -5,6 +5,14 @@ import { ChatEventsHandler } from '@app/chat';
 import { FailedJobs, type JobHandlerMap, jobRef, JobName, QueueName } from '@app/queue';
 import { CatalogueWorkerHost } from './catalogue-worker-host.js';
 
+/**
+ * Chat jobs taken at once. A chat job only waits for the batch its event is logged in
+ * (ChatEventsHandler logs the events of the jobs running at once together), so more of them at
+ * once make fewer, larger batches of the message log — fewer transactions and statements per
+ * message — rather than more work in parallel.
+ */
+export const CHAT_JOBS_AT_ONCE = 50;
+
 /** Transport only: committed room events go to the chat library's post-processing. */
 @Processor(QueueName.Chat, { autorun: false })
 export class ChatProcessor extends CatalogueWorkerHost<QueueName.Chat> {
@@ -18,5 +26,9 @@ export class ChatProcessor extends CatalogueWorkerHost<QueueName.Chat> {
     failures: FailedJobs,
   ) {
     super(QueueName.Chat, config, failures);
+  }
+
+  protected override configureWorker(): void {
+    this.worker.concurrency = Math.max(this.config.queue.concurrency, CHAT_JOBS_AT_ONCE);
   }
 }

@@ -159,7 +159,8 @@ export class ChatRepository {
   /**
    * For each network, its first `limit` pending deliveries after `after` (an id), in id order, as
    * pendingDeliveries reads them for one; by network (every network asked for has an entry). One
-   * statement for many networks (the chat pusher).
+   * statement for many networks (the chat pusher). The recipients come as JSON, which the driver
+   * parses natively, instead of an array literal parsed in JavaScript.
    */
   async pendingDeliveriesOf(
     reads: Array<{ network: string; after: string }>,
@@ -169,8 +170,8 @@ export class ChatRepository {
     if (reads.length === 0) return byNetwork;
     const rows = (await this.dataSource.query(
       `SELECT d.id::text AS id, d.network AS "to", d.room_id AS "roomId", r.uri AS "roomUri", d.seq::text AS seq, e.kind,
-              e.actor, e.user_uri AS "userUri", e.network AS network, p.network AS "userNetwork", e.content, d.recipients,
-              e.created_at AS "createdAt"
+              e.actor, e.user_uri AS "userUri", e.network AS network, p.network AS "userNetwork", e.content,
+              to_json(d.recipients) AS recipients, e.created_at AS "createdAt"
          FROM unnest($1::varchar[], $2::bigint[]) AS n(network, after)
          CROSS JOIN LATERAL (
            SELECT id, network, room_id, seq, recipients FROM chat_deliveries
