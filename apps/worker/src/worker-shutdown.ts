@@ -10,33 +10,36 @@ import { handleShutdownSignals, ShutdownState } from '@app/queue';
  * are abandoned (exit 1): their lock expires after WORKER_LOCK_DURATION_MS and another worker runs
  * them again, as after a crash (docs/operations.md#shutdown-and-start-up).
  */
-export function installWorkerShutdown(app: INestApplicationContext, config: AppConfig): void {
+export function installWorkerShutdown(app: INestApplicationContext, config: AppConfig, pending?: NodeJS.Signals): void {
   const logger = new Logger('Shutdown');
   const timeoutMs = config.worker.shutdownTimeoutMs;
-  handleShutdownSignals({
-    log: {
-      log: (line) => logger.log(line),
-      warn: (line) => logger.warn(line),
-      error: (line) => logger.error(line),
+  handleShutdownSignals(
+    {
+      log: {
+        log: (line) => logger.log(line),
+        warn: (line) => logger.warn(line),
+        error: (line) => logger.error(line),
+      },
+      async stop(signal) {
+        app.get(ShutdownState).beginDraining();
+        logger.log(`${signal} received: draining (readiness 503); no new jobs, jobs in flight get up to ${timeoutMs} ms`);
+        let timer: NodeJS.Timeout | undefined;
+        const closed = await Promise.race([
+          app.close().then(() => true),
+          new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
+        ]);
+        clearTimeout(timer);
+        if (!closed) {
+          logger.warn(
+            `jobs still running after ${timeoutMs} ms (WORKER_SHUTDOWN_TIMEOUT_MS): exiting; another worker takes them ` +
+              `over once their lock expires (WORKER_LOCK_DURATION_MS)`,
+          );
+          return 1;
+        }
+        logger.log('stopped');
+        return 0;
+      },
     },
-    async stop(signal) {
-      app.get(ShutdownState).beginDraining();
-      logger.log(`${signal} received: draining (readiness 503); no new jobs, jobs in flight get up to ${timeoutMs} ms`);
-      let timer: NodeJS.Timeout | undefined;
-      const closed = await Promise.race([
-        app.close().then(() => true),
-        new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
-      ]);
-      clearTimeout(timer);
-      if (!closed) {
-        logger.warn(
-          `jobs still running after ${timeoutMs} ms (WORKER_SHUTDOWN_TIMEOUT_MS): exiting; another worker takes them ` +
-            `over once their lock expires (WORKER_LOCK_DURATION_MS)`,
-        );
-        return 1;
-      }
-      logger.log('stopped');
-      return 0;
-    },
-  });
+    pending,
+  );
 }

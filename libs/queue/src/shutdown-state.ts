@@ -29,11 +29,11 @@ export interface ShutdownHandlers {
 }
 
 /**
- * The process's stop: the first SIGTERM/SIGINT/SIGHUP runs `stop` and exits with its code; a
+ * The process's stop: the first SIGTERM/SIGINT/SIGHUP (or `pending`, one held while starting) runs `stop` and exits with its code; a
  * further signal later than DUPLICATE_SIGNAL_WINDOW_MS forces the exit at once (code 1) for an
  * operator who will not wait. Replaces Nest's enableShutdownHooks, which closes everything at once.
  */
-export function handleShutdownSignals({ stop, log }: ShutdownHandlers): void {
+export function handleShutdownSignals({ stop, log }: ShutdownHandlers, pending?: NodeJS.Signals): void {
   let firstAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (firstAt === undefined) {
@@ -51,4 +51,27 @@ export function handleShutdownSignals({ stop, log }: ShutdownHandlers): void {
     }
   };
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
+  if (pending !== undefined) onSignal(pending);
+}
+
+/**
+ * Signals that arrive while the app is being built, when its queue workers may already run jobs:
+ * held instead of ending the process at once (Node's default), then handed to
+ * `handleShutdownSignals` as `pending`, so a job started that early is drained like any other.
+ */
+export class EarlyShutdownSignals {
+  private received: NodeJS.Signals | undefined;
+  private readonly hold = (signal: NodeJS.Signals) => {
+    this.received ??= signal;
+  };
+
+  listen(): void {
+    for (const signal of SHUTDOWN_SIGNALS) process.on(signal, this.hold);
+  }
+
+  /** Stops holding; returns the first signal held, if any. */
+  release(): NodeJS.Signals | undefined {
+    for (const signal of SHUTDOWN_SIGNALS) process.off(signal, this.hold);
+    return this.received;
+  }
 }
