@@ -1,9 +1,10 @@
+import { backoffDelay } from '@app/common';
 import type { ChatPushConfig } from '@app/config';
 
 /**
- * How long a gateway rests after its `failures`-th failure in a row: the base doubled per earlier
- * failure, capped, with up to half of it taken off at random so gateways failing together do not
- * come back together; never sooner than the receiver asked (Retry-After, or the circuit's probe).
+ * How long a gateway rests after its `failures`-th failure in a row: the shared backoff with up to
+ * half of it taken off at random, so gateways failing together do not come back together; never
+ * sooner than the receiver asked (Retry-After, or the circuit's probe).
  */
 export function pushRetryDelayMs(
   failures: number,
@@ -11,7 +12,6 @@ export function pushRetryDelayMs(
   retryAfterMs = 0,
   random: () => number = Math.random,
 ): number {
-  const exponent = Math.min(Math.max(failures - 1, 0), 30);
-  const backoff = Math.min(config.retryMaxMs, config.retryBaseMs * 2 ** exponent);
-  return Math.max(Math.round(backoff * (1 - random() / 2)), retryAfterMs);
+  const backoff = backoffDelay(failures, { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs, jitter: 0.5, random });
+  return Math.max(backoff, retryAfterMs);
 }

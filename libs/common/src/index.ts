@@ -6,3 +6,4 @@ export * from './secret-token.js';
 export * from './canonical-json.js';
 export * from './input-checks.js';
 export * from './vocabulary.js';
+export * from './backoff.js';

@@ -1,10 +1,5 @@
-import {
-  backoffDelay,
-  DependencyUnavailableError,
-  PermanentFailure,
-  retryWithBackoff,
-  type RetryTarget,
-} from './retry-with-backoff.js';
+import { backoffDelay } from '@app/common';
+import { DependencyUnavailableError, PermanentFailure, retryWithBackoff, type RetryTarget } from './retry-with-backoff.js';
 
 /** A clock that only moves when the code under test sleeps. */
 function fakeClock() {

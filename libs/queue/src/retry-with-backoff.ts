@@ -1,3 +1,5 @@
+import { backoffDelay, type BackoffPolicy } from '@app/common';
+
 /** A failure that waiting cannot cure (wrong password, unknown database): reported at once. */
 export class PermanentFailure extends Error {}
 
@@ -11,23 +13,7 @@ export class DependencyUnavailableError extends Error {
   }
 }
 
-export interface BackoffPolicy {
-  /** wait after the first failure, doubled after each further one */
-  baseMs: number;
-  maxMs: number;
-  /** 0..1: the share of each wait that is random (spreads replicas that start together) */
-  jitter: number;
-  random?: () => number;
-}
-
 export const STARTUP_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 5000, jitter: 0.5 };
-
-/** The wait after failed attempt `attempt` (1-based): base·2^(attempt−1) capped, its jittered share drawn at random. */
-export function backoffDelay(attempt: number, policy: BackoffPolicy): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempt - 1, 30));
-  const random = policy.random ?? Math.random;
-  return Math.round(ceiling * (1 - policy.jitter * random()));
-}
 
 export interface RetryTarget {
   /** what is tried, for the log lines: "PostgreSQL at 127.0.0.1:5432" (never credentials) */
