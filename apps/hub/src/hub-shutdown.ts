@@ -2,13 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
 import type { AppConfig } from '@app/config';
-import { handleShutdownSignals, ShutdownState } from '@app/queue';
+import { handleShutdownSignals, settlesWithin, ShutdownState } from '@app/queue';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Resolves true when `promise` settled within `ms`, false otherwise. */
-const settlesWithin = (promise: Promise<unknown>, ms: number) =>
-  Promise.race([promise.then(() => true), sleep(ms).then(() => false)]);
 
 /**
  * The hub's stop on SIGTERM (or SIGINT/SIGHUP), in the order that loses no request:
@@ -26,22 +22,19 @@ export function installHubShutdown(app: NestFastifyApplication, config: AppConfi
   const server = app.getHttpServer() as unknown as Server;
   const state = app.get(ShutdownState);
   const { delayMs, timeoutMs } = config.hub.shutdown;
+  const openConnections = () => new Promise<number>((r) => server.getConnections((_e, n) => r(n ?? 0)));
   handleShutdownSignals({
-    log: {
-      log: (line) => logger.log(line),
-      warn: (line) => logger.warn(line),
-      error: (line) => logger.error(line),
-    },
+    log: logger,
     async stop(signal) {
       state.beginDraining();
       logger.log(`${signal} received: draining (readiness 503); the listener closes in ${delayMs} ms`);
       if (delayMs > 0) await sleep(delayMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const open = await new Promise<number>((r) => server.getConnections((_e, n) => r(n ?? 0)));
+      const open = await openConnections();
       logger.log(`listener closed; requests in flight on ${open} open connection(s) get up to ${timeoutMs} ms`);
       if (!(await settlesWithin(closed, timeoutMs))) {
-        const left = await new Promise<number>((r) => server.getConnections((_e, n) => r(n ?? 0)));
+        const left = await openConnections();
         logger.warn(`${left} connection(s) still busy after ${timeoutMs} ms (HUB_SHUTDOWN_TIMEOUT_MS): closing them`);
         server.closeAllConnections();
         await closed;

@@ -1,6 +1,6 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
-import { handleShutdownSignals, ShutdownState } from '@app/queue';
+import { handleShutdownSignals, settlesWithin, ShutdownState } from '@app/queue';
 
 /**
  * The worker's stop on SIGTERM (or SIGINT/SIGHUP): its readiness answers 503 `draining` at once,
@@ -15,21 +15,11 @@ export function installWorkerShutdown(app: INestApplicationContext, config: AppC
   const timeoutMs = config.worker.shutdownTimeoutMs;
   handleShutdownSignals(
     {
-      log: {
-        log: (line) => logger.log(line),
-        warn: (line) => logger.warn(line),
-        error: (line) => logger.error(line),
-      },
+      log: logger,
       async stop(signal) {
         app.get(ShutdownState).beginDraining();
         logger.log(`${signal} received: draining (readiness 503); no new jobs, jobs in flight get up to ${timeoutMs} ms`);
-        let timer: NodeJS.Timeout | undefined;
-        const closed = await Promise.race([
-          app.close().then(() => true),
-          new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
-        ]);
-        clearTimeout(timer);
-        if (!closed) {
+        if (!(await settlesWithin(app.close(), timeoutMs))) {
           logger.warn(
             `jobs still running after ${timeoutMs} ms (WORKER_SHUTDOWN_TIMEOUT_MS): exiting; another worker takes them ` +
               `over once their lock expires (WORKER_LOCK_DURATION_MS)`,

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { EarlyShutdownSignals, handleShutdownSignals } from './shutdown-state.js';
+import { EarlyShutdownSignals, handleShutdownSignals, settlesWithin } from './shutdown-state.js';
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 type Listeners = Map<NodeJS.Signals, NodeJS.SignalsListener[]>;
@@ -44,5 +44,13 @@ describe(handleShutdownSignals.name, () => {
       for (const signal of SIGNALS) for (const l of added(before, signal)) process.off(signal, l);
       exit.mockRestore();
     }
+  });
+});
+
+describe(settlesWithin.name, () => {
+  it('should say whether the promise settled in time, and pass its rejection on', async () => {
+    await expect(settlesWithin(Promise.resolve('done'), 1000)).resolves.toBe(true);
+    await expect(settlesWithin(new Promise(() => undefined), 10)).resolves.toBe(false);
+    await expect(settlesWithin(Promise.reject(new Error('close failed')), 1000)).rejects.toThrow('close failed');
   });
 });

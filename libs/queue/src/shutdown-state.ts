@@ -54,6 +54,17 @@ export function handleShutdownSignals({ stop, log }: ShutdownHandlers, pending?:
   if (pending !== undefined) onSignal(pending);
 }
 
+/** Resolves true when `promise` settled within `ms`, false otherwise (its rejection is passed on); a stop's bounded wait. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Signals that arrive while the app is being built, when its queue workers may already run jobs:
  * held instead of ending the process at once (Node's default), then handed to
