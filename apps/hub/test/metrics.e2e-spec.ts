@@ -181,6 +181,9 @@ describe('metrics on a port of their own (e2e)', () => {
     const res = await fetch(`${metricsUrl}/metrics`);
     expect(res.status).toBe(200);
     expect(new MetricsScrape(await res.text()).family('hub_http_requests_total')?.type).toBe('COUNTER');
-    expect((await fetch(`${metricsUrl}/health/live`)).status).toBe(404);
+    const elsewhere = await fetch(`${metricsUrl}/health/live`);
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.headers.get('content-type')).toBe('application/problem+json');
+    expect(await elsewhere.json()).toMatchObject({ type: '/problems/not-found', status: 404 });
   });
 });

@@ -34,14 +34,18 @@ export async function answerMetricsRequest(
   return true;
 }
 
-function writeProblem(
+/** The problem types these small servers answer with; the hub's own stack names them alike. */
+const SLUGS: Record<number, string> = { 401: 'unauthenticated', 404: 'not-found' };
+
+/** A problem+json answer from a small node server (no Nest, no Fastify behind it). */
+export function writeProblem(
   response: ServerResponse,
   status: number,
   title: string,
   detail: string,
-  headers: Record<string, string>,
+  headers: Record<string, string> = {},
 ): void {
-  const slug = status === 401 ? 'unauthenticated' : String(status);
+  const slug = SLUGS[status] ?? String(status);
   response
     .writeHead(status, { ...headers, 'Content-Type': PROBLEM_CONTENT_TYPE })
     .end(JSON.stringify({ type: `/problems/${slug}`, title, status, detail }));

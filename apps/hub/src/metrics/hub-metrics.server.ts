@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { answerMetricsRequest, METRICS_PATH, MetricsRegistry } from '@app/metrics';
+import { answerMetricsRequest, METRICS_PATH, MetricsRegistry, writeProblem } from '@app/metrics';
 
 /**
  * With HUB_METRICS_PORT, the hub's /metrics on a port of its own (for example one only the
@@ -22,15 +22,7 @@ export class HubMetricsServer implements OnApplicationBootstrap, OnApplicationSh
     const server = createServer((request, response) => {
       answerMetricsRequest(request, response, this.metrics, this.config.metrics.token).then(
         (answered) => {
-          if (answered) return;
-          response.writeHead(404, { 'Content-Type': 'application/problem+json' }).end(
-            JSON.stringify({
-              type: '/problems/not-found',
-              title: 'Not Found',
-              status: 404,
-              detail: `only ${METRICS_PATH} is served here`,
-            }),
-          );
+          if (!answered) writeProblem(response, 404, 'Not Found', `only ${METRICS_PATH} is served here`);
         },
         (error: Error) => response.destroy(error),
       );
