@@ -13,6 +13,9 @@ import { ShutdownState } from './shutdown-state.js';
 
 export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');
 
+/** The module's own services, each provided and exported. */
+const SHARED = [OutboxWriter, QueueHealth, Readiness, QueueCounters, FailedJobs, QueueMetrics];
+
 /**
  * Registers every queue of the catalogue on the chosen backend (see configureQueueBackend).
  * `shutdown` is the process's stop state, shared with what runs outside Nest (the hub's HTTP server).
@@ -28,28 +31,8 @@ export class QueueModule {
         BullModule.forRoot({ connection, prefix }),
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
       ],
-      providers: [
-        OutboxWriter,
-        QueueHealth,
-        Readiness,
-        QueueCounters,
-        FailedJobs,
-        QueueMetrics,
-        { provide: QUEUE_CONNECTION, useValue: connection },
-        { provide: ShutdownState, useValue: shutdown },
-      ],
-      exports: [
-        BullModule,
-        MetricsModule,
-        OutboxWriter,
-        QueueHealth,
-        Readiness,
-        QueueCounters,
-        FailedJobs,
-        QueueMetrics,
-        QUEUE_CONNECTION,
-        ShutdownState,
-      ],
+      providers: [...SHARED, { provide: QUEUE_CONNECTION, useValue: connection }, { provide: ShutdownState, useValue: shutdown }],
+      exports: [BullModule, MetricsModule, ...SHARED, QUEUE_CONNECTION, ShutdownState],
     };
   }
 }
