@@ -1,15 +1,13 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { JobName, outboxJobId, QueueName } from '@app/queue';
 import {
-  type ActiveMember,
   type CompiledApp,
   compiledAppEnv,
   createActiveMember,
   ensureCompiled,
-  memberDocument,
+  publishMemberDocument,
   startCompiled,
   startWebhookReceiver,
   testConfig,
@@ -47,16 +45,9 @@ describe('a job interrupted by two worker crashes (e2e)', () => {
     await receiver?.close();
   });
 
-  const publish = (member: ActiveMember, changeNotification?: string) =>
-    request(hub.app.getHttpServer())
-      .put('/v1/provisioning')
-      .set({ Authorization: `Bearer ${member.token}` })
-      .send(memberDocument(member.domain, changeNotification ? { changeNotification } : {}))
-      .expect(201);
-
   it('should hand the job out again after each crash and complete it once', async () => {
     const subscriber = await createActiveMember(hub.app);
-    await publish(subscriber, `${receiver.url}/hook`);
+    await publishMemberDocument(hub.app, subscriber, { changeNotification: `${receiver.url}/hook` });
     const publisher = await createActiveMember(hub.app);
     const env = compiledAppEnv(config, {
       WORKER_LOCK_DURATION_MS: String(LOCK_MS),
@@ -66,7 +57,7 @@ describe('a job interrupted by two worker crashes (e2e)', () => {
       OUTBOUND_HEADERS_TIMEOUT_MS: '60000',
     });
     worker = startCompiled('worker', env);
-    await publish(publisher);
+    await publishMemberDocument(hub.app, publisher);
 
     for (const crash of [1, 2]) {
       // the worker is inside the delivery (its request arrived, no answer yet): kill it there

@@ -1,16 +1,14 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { freePort } from '@app/db';
 import { JobName, outboxJobId, QueueName } from '@app/queue';
 import {
-  type ActiveMember,
   type CompiledApp,
   compiledAppEnv,
   createActiveMember,
   ensureCompiled,
-  memberDocument,
+  publishMemberDocument,
   startCompiled,
   startWebhookReceiver,
   testConfig,
@@ -63,19 +61,12 @@ describe('a worker stopped while it runs a job (e2e)', () => {
     await hub?.close();
   });
 
-  const publish = (member: ActiveMember, changeNotification?: string) =>
-    request(hub.app.getHttpServer())
-      .put('/v1/provisioning')
-      .set({ Authorization: `Bearer ${member.token}` })
-      .send(memberDocument(member.domain, changeNotification ? { changeNotification } : {}))
-      .expect(201);
-
   /** Publishes a document the subscriber is notified of; returns the notification job's id. */
   const notificationJob = async (): Promise<string> => {
     const subscriber = await createActiveMember(hub.app);
-    await publish(subscriber, `${receiver.url}/hook`);
+    await publishMemberDocument(hub.app, subscriber, { changeNotification: `${receiver.url}/hook` });
     const publisher = await createActiveMember(hub.app);
-    await publish(publisher);
+    await publishMemberDocument(hub.app, publisher);
     const [{ job_key: jobKey }] = await waitFor(async () => {
       const rows: Array<{ job_key: string }> = await db().query(
         'SELECT job_key FROM outbox WHERE job_name = $1 AND payload::text LIKE $2',
