@@ -58,6 +58,10 @@ const shared = {
 module.exports = {
   // waitFor's default deadline (30 s) must fit inside a test on a busy machine
   testTimeout: 60000,
+  // Suites run one at a time in a worker process that is replaced once it holds more than this
+  // after a suite: in ESM mode each suite's module graph stays reachable, and a single process
+  // running all of them ran out of heap
+  workerIdleMemoryLimit: '1536MB',
   projects: [
     { ...shared, displayName: 'unit', testRegex: '(?<!int-|e2e-)spec\\.ts$' },
     { ...shared, displayName: 'integration', testRegex: '\\.int-spec\\.ts$' },

@@ -92,7 +92,9 @@ const jest = spawn(
     'node_modules/jest/bin/jest.js',
     '-c',
     'jest.config.cjs',
-    '--runInBand',
+    // one suite at a time (the tiers share one database and one Redis), in a worker that
+    // jest replaces when it grows past workerIdleMemoryLimit
+    '--maxWorkers=1',
     '--json',
     `--outputFile=${results}`,
     ...process.argv.slice(2),
