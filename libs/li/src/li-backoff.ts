@@ -1,3 +1,5 @@
+import { backoffDelay } from '@app/common';
+
 /** How delivery to agencies retries (LI_DELIVERY_* settings). */
 export interface LiRetryPolicy {
   retryBaseMs: number;
@@ -7,9 +9,9 @@ export interface LiRetryPolicy {
 }
 
 /**
- * How long a destination rests after its `failures`-th failure in a row: the base doubled per
- * earlier failure, capped, with up to a quarter taken off at random so destinations failing
- * together do not come back together; never sooner than the receiver asked (Retry-After).
+ * How long a destination rests after its `failures`-th failure in a row: the code base's one
+ * backoff formula with up to a quarter taken off at random, so destinations failing together do
+ * not come back together; never sooner than the receiver asked (Retry-After).
  */
 export function liRetryDelayMs(
   failures: number,
@@ -17,9 +19,8 @@ export function liRetryDelayMs(
   retryAfterMs = 0,
   random: () => number = Math.random,
 ): number {
-  const exponent = Math.min(Math.max(failures - 1, 0), 30);
-  const backoff = Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** exponent);
-  return Math.max(Math.round(backoff * (1 - random() / 4)), retryAfterMs);
+  const rest = backoffDelay(failures, { baseMs: policy.retryBaseMs, maxMs: policy.retryMaxMs, jitter: 0.25, random });
+  return Math.max(rest, retryAfterMs);
 }
 
 /**
