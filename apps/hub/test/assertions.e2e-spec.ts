@@ -2,7 +2,7 @@ import { createPublicKey, randomBytes, verify as cryptoVerify, type JsonWebKey }
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ALL_CHANGED, ChangeBus, HubKeyRepository, TransactionRunner } from '@app/db';
-import { AssertionVerificationError, HubKeysService, SecretBox, verifyAssertion } from '@app/interconnect';
+import { AssertionVerificationError, HubKeysService, NoHubSigningKeyError, SecretBox, verifyAssertion } from '@app/interconnect';
 import { AuditTrail } from '@app/audit';
 import { createActiveMember, operatorAuth, testConfig, type ActiveMember } from '@app/testing';
 import { startTestHub, TestHub } from './test-hub.js';
@@ -272,6 +272,24 @@ describe('hub-signed assertions (e2e)', () => {
     expect(stored.find((r) => r.kid === first.kid)?.retires_at).toEqual(later);
     // scheduled on the hub's clock, not the database's
     expect(stored.find((r) => r.kid === next.kid)?.created_at).toEqual(later);
+  });
+
+  it('should give a sender that must leave no trace the key as it is: never created, never rotated, nothing audited', async () => {
+    const service = hub.app.get(HubKeysService);
+    const day = 86_400_000;
+    const audited = async () =>
+      ((await http().get('/admin/v1/audit').set(operatorAuth).expect(200)).body as { items: Array<{ action: string }> }).items
+        .map((e) => e.action)
+        .filter((action) => action.startsWith('hub-key.'));
+    await expect(service.currentSigningKey()).rejects.toThrow(NoHubSigningKeyError);
+    expect(await rows()).toHaveLength(0);
+
+    const first = await assertion(a, b.domain);
+    expect((await service.currentSigningKey()).kid).toBe(first.kid);
+    // overdue for rotation: still the same key, and still the only one
+    expect((await service.currentSigningKey(new Date(Date.now() + 31 * day))).kid).toBe(first.kid);
+    expect((await rows()).map((r) => r.kid)).toEqual([first.kid]);
+    expect(await audited()).toEqual(['hub-key.created']);
   });
 
   it('should store the private key only encrypted (AES-256-GCM with HUB_SECRET_KEY)', async () => {

@@ -7,6 +7,7 @@ import { ProvisioningModule } from '@app/provisioning';
 import { JobSchedules, OutboxDispatcher, OutboxReconciler, QueueDepthMetrics, QueueModule } from '@app/queue';
 import { MessageLogModule } from '@app/message-log';
 import { ChatModule, ChatPusher, ChatRoomsSweeper } from '@app/chat';
+import { HubSigningKeyAtStart, InterconnectModule } from '@app/interconnect';
 import { LiFlowModule, LiPusher } from '@app/li';
 import { WorkerHealthServer } from './worker-health.server.js';
 import { ChangeNotificationsProcessor } from './processors/change-notifications.processor.js';
@@ -30,6 +31,7 @@ export class WorkerModule {
         ProvisioningModule,
         MessageLogModule,
         ChatModule,
+        InterconnectModule,
         LiFlowModule,
       ],
       providers: [
@@ -45,6 +47,7 @@ export class WorkerModule {
         ChatPusher,
         LawfulInterceptionProcessor,
         LiPusher,
+        HubSigningKeyAtStart,
         JobSchedules,
         WorkerHealthServer,
         QueueDepthMetrics,

@@ -10,7 +10,14 @@ import {
   type PendingLiRecord,
   TransactionRunner,
 } from '@app/db';
-import { DestinationBusyError, OutboundClient, outboundErrorIn, ResponseTooLargeError } from '@app/outbound';
+import { HubKeysService } from '@app/interconnect';
+import {
+  DestinationBusyError,
+  OutboundClient,
+  outboundErrorIn,
+  ResponseTooLargeError,
+  type SigningKeySource,
+} from '@app/outbound';
 import { PollingLoop } from '@app/queue';
 import { failureOutcome, liRetryDelayMs } from './li-backoff.js';
 import { LiRecordsSignal } from './li-records-signal.js';
@@ -49,6 +56,8 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly holder = `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly settings: LiDeliveryConfig;
   private readonly leaseMs: number;
+  /** the key as it is: a delivery or keepalive never creates or rotates one (operators would see that in their audit) */
+  private readonly keys: SigningKeySource;
   private readonly draining = new Map<string, Promise<void>>();
   private readonly scans: PollingLoop;
   private unsubscribe: (() => void) | undefined;
@@ -63,7 +72,9 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly signal: LiRecordsSignal,
     private readonly tx: TransactionRunner,
     private readonly outbound: OutboundClient,
+    hubKeys: HubKeysService,
   ) {
+    this.keys = { signingKey: () => hubKeys.currentSigningKey() };
     this.settings = config.liDelivery;
     this.leaseMs = 2 * this.settings.timeoutMs;
     this.scans = new PollingLoop(
@@ -237,6 +248,7 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
           idempotencyKey,
           headers: { [LI_EVENT_HEADER]: event },
           timeoutMs: this.settings.timeoutMs,
+          keys: this.keys,
         });
         return null;
       } catch (error) {

@@ -44,6 +44,8 @@ export interface OutboundRequest {
   headers?: Record<string, string>;
   /** deadline of the whole exchange, body included (ms) */
   timeoutMs?: number;
+  /** the key source to sign this request with; unset: the client's */
+  keys?: SigningKeySource;
 }
 
 /** A destination URI the policy allowed, in the parts a request needs (fragment dropped). */
@@ -179,7 +181,7 @@ export class OutboundClient {
       'content-type': request.contentType,
       'idempotency-key': request.idempotencyKey,
     };
-    const key = await this.options.keys.signingKey();
+    const key = await (request.keys ?? this.options.keys).signingKey();
     const signature = await signRequest({ method: request.method, targetUri, headers: signed }, key);
     // lower-case names, so a caller's field can never stand beside a signed one in another case
     const extra = Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { JWK } from 'jose';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -28,6 +28,14 @@ export const HUB_KEYS_CHANGE_KEY = 'hub-keys';
 /** Serialises key creation and rotation across hub replicas (transaction-scoped advisory lock). */
 const HUB_KEYS_LOCK_KEY = 0x6875626b; // "hubk"
 const DAY_MS = 86_400_000;
+
+/** No key this process can sign with exists yet (currentSigningKey does not create one). */
+export class NoHubSigningKeyError extends Error {
+  constructor() {
+    super('no hub signing key yet; one is created when the hub or a worker starts');
+    this.name = 'NoHubSigningKeyError';
+  }
+}
 
 /** A hub key as operators see it: never any private material. */
 export interface HubKeyInfo {
@@ -139,6 +147,18 @@ export class HubKeysService {
   async signingKey(now = new Date()): Promise<HubSigningKey> {
     const usable = this.usable((await this.current()).signing, now);
     return usable ?? this.ensureSigningKey(now);
+  }
+
+  /**
+   * The key signing now, as it is: never creates a key nor rotates an overdue one (it still signs
+   * until it is retired). For senders whose traffic must leave no trace in the operators' audit:
+   * the worker makes sure of a key when it starts (HubSigningKeyAtStart), and rotation happens on
+   * the hub's own signing.
+   */
+  async currentSigningKey(now = new Date()): Promise<HubSigningKey> {
+    const key = activeSigningKey((await this.current()).signing, now);
+    if (!key) throw new NoHubSigningKeyError();
+    return key;
   }
 
   /** Signs an assertion with the current key; the issuer is this hub's domain. */
@@ -348,4 +368,17 @@ function storedKey(row: HubSigningKeyEntity): StoredKey {
     createdAt: row.createdAt,
     retiresAt: row.retiresAt,
   };
+}
+
+/**
+ * Makes sure of a signing key when the process starts, so that the first key is never created by
+ * (and its audit entry never dated by) a request whose sender must leave no trace.
+ */
+@Injectable()
+export class HubSigningKeyAtStart implements OnApplicationBootstrap {
+  constructor(private readonly keys: HubKeysService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.keys.signingKey();
+  }
 }
