@@ -7,7 +7,7 @@ import {
   type LiDestinationDue,
   LiDeliveryRepository,
   LiRecordRepository,
-  type PendingLiRecord,
+  type NumberedLiRecord,
   TransactionRunner,
 } from '@app/db';
 import { HubKeysService } from '@app/interconnect';
@@ -149,7 +149,9 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
       while (held && !this.stopped) {
         const pending = await this.records.pending(d.destinationId, this.settings.batchSize);
         if (pending.length === 0) break;
-        const failure = await this.sendRecords(deliveryAddress, d.destinationId, pending);
+        const numbered = await this.tx.run((manager) => this.records.number(d.destinationId, this.holder, pending, manager));
+        if (!numbered) break; // the lease ran out: another worker sends from here on
+        const failure = await this.sendRecords(deliveryAddress, d.destinationId, numbered);
         if (failure) {
           await this.failed(d.destinationId, lease.failures, failure, 'records', pending.length);
           released = true;
@@ -220,7 +222,7 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
     });
   }
 
-  private sendRecords(address: string, destinationId: string, pending: PendingLiRecord[]): Promise<SendFailure | null> {
+  private sendRecords(address: string, destinationId: string, pending: NumberedLiRecord[]): Promise<SendFailure | null> {
     const body: LiRecordsBody = {
       type: 'records',
       hub: this.config.hub.domain,

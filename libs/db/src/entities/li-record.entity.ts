@@ -2,12 +2,13 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 
 /**
  * One IRI or CC record for one destination of the task that produced it: `seq` numbers it in the
- * (task, destination) stream, which is delivered in that order. The record itself is sealed (it
+ * (task, destination) stream when it is first sent, so the stream's numbers follow the order its
+ * destination receives them. The record itself is sealed (it
  * names the target's communications); it stays here once delivered, for the delivery log.
  */
 @Entity({ name: 'li_records' })
 @Index('uq_li_records_stream_seq', ['xid', 'destinationId', 'seq'], { unique: true })
-@Index('idx_li_records_pending', ['destinationId', 'id'], { where: '"delivered_at" IS NULL' })
+@Index('idx_li_records_pending', ['destinationId', 'seq', 'id'], { where: '"delivered_at" IS NULL' })
 export class LiRecordEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -18,8 +19,9 @@ export class LiRecordEntity {
   @Column({ name: 'destination_id', type: 'uuid' })
   destinationId: string;
 
-  @Column({ type: 'bigint' })
-  seq: string;
+  /** null until the delivery worker first sends it */
+  @Column({ type: 'bigint', nullable: true })
+  seq: string | null;
 
   /** sealed LiRecord (IRI or CC) */
   @Column({ type: 'bytea' })
@@ -32,7 +34,7 @@ export class LiRecordEntity {
   deliveredAt: Date | null;
 }
 
-/** The last sequence number given in each (task, destination) stream; its row lock orders a stream's records. */
+/** The last sequence number given in each (task, destination) stream (by the delivery worker holding the destination's lease). */
 @Entity({ name: 'li_record_streams' })
 export class LiRecordStreamEntity {
   @Column({ type: 'uuid', primary: true })
