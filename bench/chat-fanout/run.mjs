@@ -22,10 +22,9 @@
 // BENCH_PG_CORE=1 (unset: unpinned): every PostgreSQL process on that core for the run
 // BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379
 // BENCH_DB=hub_bench_chat BENCH_LOG_LEVEL=warn BENCH_BUILD=0
-import { execFileSync, execSync } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +37,7 @@ import {
   freePort,
   ipcRequest,
   memberDocument,
+  pinPostgres,
   pool,
   request,
   seedMember,
@@ -95,28 +95,6 @@ async function cleanup() {
 }
 process.on('SIGINT', () => cleanup().then(() => process.exit(130)));
 
-function pinPostgres(core) {
-  const pids = readdirSync('/proc').filter((d) => {
-    try {
-      return /^\d+$/.test(d) && readlinkSync(`/proc/${d}/exe`).includes('postgres');
-    } catch {
-      return false;
-    }
-  });
-  const set = (cores) => {
-    for (const pid of pids) {
-      try {
-        execFileSync('taskset', ['-a', '-p', '-c', cores, pid], { stdio: 'ignore' });
-      } catch {
-        // a backend that ended meanwhile
-      }
-    }
-  };
-  set(core);
-  cleanups.push(async () => set(`0-${os.availableParallelism() - 1}`));
-  return pids.length;
-}
-
 async function main() {
   if (env.BENCH_BUILD === '1' || !existsSync(path.join(ROOT, HUB_MAIN)) || !existsSync(path.join(ROOT, WORKER_MAIN))) {
     log('building');
@@ -131,7 +109,11 @@ async function main() {
     await admin.end();
   });
   cleanups.push(() => deleteRedisKeys(CFG.redisUrl, PREFIX));
-  if (CFG.pgCore) log(`PostgreSQL pinned to core ${CFG.pgCore} (${pinPostgres(CFG.pgCore)} processes)`);
+  if (CFG.pgCore) {
+    const pinned = pinPostgres(CFG.pgCore);
+    cleanups.push(pinned.restore);
+    log(`PostgreSQL pinned to core ${CFG.pgCore} (${pinned.processes} processes)`);
+  }
 
   const receivers = startChild('receivers', null, [process.execPath, path.join(HERE, 'receivers.mjs'), String(CFG.networks)], {
     ipc: true,

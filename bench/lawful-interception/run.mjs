@@ -20,6 +20,10 @@
 // BENCH_BATCH=500 BENCH_CONCURRENCY=4 BENCH_ORIGINS=4 BENCH_CHAT_MESSAGES=1000 BENCH_CHAT_ROOMS=4
 // BENCH_ROOM_SIZE=20 (plus one room holding the targeted user, which gets 1 % of the messages) BENCH_ROUNDS=3 BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres
 // BENCH_REDIS_URL=redis://127.0.0.1:6379 BENCH_DB=hub_bench_li BENCH_LOG_LEVEL=warn BENCH_BUILD=0
+// BENCH_PG_CORE=1 (unset: unpinned): every PostgreSQL process on that core for the run
+//
+// Besides throughput, each arm reports the CPU time the hub and the worker spent per record (or
+// per chat message) from the first request until everything was done (/proc): the steadier figure.
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -32,10 +36,12 @@ import pg from 'pg';
 import {
   api,
   childProcesses,
+  cpuTimes,
   deleteRedisKeys,
   freePort,
   ipcRequest,
   memberDocument,
+  pinPostgres,
   pool,
   request,
   seedMember,
@@ -61,6 +67,7 @@ const CFG = {
   roomSize: int('BENCH_ROOM_SIZE', 20),
   networks: 4,
   rounds: Math.max(1, int('BENCH_ROUNDS', 3)),
+  pgCore: env.BENCH_PG_CORE || null,
   pgUrl: env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   database: env.BENCH_DB ?? 'hub_bench_li',
@@ -170,6 +177,20 @@ async function main() {
   await waitForHttp(hubPort, '/health/ready', hub, 120_000);
   const worker = startChild('worker', null, [process.execPath, WORKER_MAIN], { env: appEnv });
   await waitForHttp(Number(appEnv.WORKER_HEALTH_PORT), '/health/ready', worker, 120_000);
+  if (CFG.pgCore) {
+    const pinned = pinPostgres(CFG.pgCore);
+    cleanups.push(pinned.restore);
+    log(`PostgreSQL pinned to core ${CFG.pgCore} (${pinned.processes} processes: ${pinned.affinities})`);
+  }
+  /** CPU µs used so far by the hub and by the worker (user + system). */
+  const appCpu = () => {
+    const total = (t) => (t ? t.user + t.system : Number.NaN);
+    return { hub: total(cpuTimes(hub.pid)), worker: total(cpuTimes(worker.pid)) };
+  };
+  const cpuPer = (before, units) => {
+    const after = appCpu();
+    return { hubUs: (after.hub - before.hub) / units, workerUs: (after.worker - before.worker) / units };
+  };
   const db = new pg.Client({ connectionString: dbUrl, application_name: 'bench-li' });
   await db.connect();
   cleanups.push(() => db.end());
@@ -295,6 +316,7 @@ async function main() {
     const bodies = batches.map((b) => ({ token: originTokens[b.origin], body: Buffer.from(JSON.stringify(b.records)) }));
     const before = await counts();
     const latencies = [];
+    const cpuBefore = appCpu();
     const start = now();
     await pool(bodies, CFG.concurrency, async ({ token, body }) => {
       const [status, ms] = await postRaw(hubPort, '/v1/message-log', token, body);
@@ -306,6 +328,7 @@ async function main() {
     return {
       arm,
       records,
+      cpuPerRecord: cpuPer(cpuBefore, records),
       recordsPerS: records / ((done.at - start) / 1000),
       ingestRecordsPerS: records / ((acked - start) / 1000),
       jobsDoneS: (done.jobsAt - start) / 1000,
@@ -319,6 +342,7 @@ async function main() {
   async function chatRun(arm, messages = CFG.chatMessages) {
     const before = await counts();
     const latencies = [];
+    const cpuBefore = appCpu();
     const start = now();
     await pool(
       Array.from({ length: messages }, (_, i) => i),
@@ -339,6 +363,7 @@ async function main() {
     return {
       arm,
       messages,
+      cpuPerMessage: cpuPer(cpuBefore, messages),
       messagesPerS: messages / ((done.at - start) / 1000),
       jobsDoneS: (done.jobsAt - start) / 1000,
       settledS: (done.at - start) / 1000,
@@ -367,12 +392,14 @@ async function main() {
       log(
         `round ${r + 1} ${arm.padEnd(5)}: ingest ${Math.round(i.recordsPerS)} rec/s end to end (acks ${Math.round(i.ingestRecordsPerS)} rec/s, ` +
           `p99 ${round(i.p99, 1)} ms, jobs ${round(i.jobsDoneS, 2)} s, all ${round(i.settledS, 2)} s), LI records ${i.liRecordsProduced} | chat ${round(c.messagesPerS, 1)} msg/s end to end ` +
-          `(post p99 ${round(c.postP99, 1)} ms), LI records ${c.liRecordsProduced}`,
+          `(post p99 ${round(c.postP99, 1)} ms), LI records ${c.liRecordsProduced} | CPU per record hub ${round(i.cpuPerRecord.hubUs, 1)} µs, ` +
+          `worker ${round(i.cpuPerRecord.workerUs, 1)} µs; per chat message hub ${Math.round(c.cpuPerMessage.hubUs)} µs, worker ${Math.round(c.cpuPerMessage.workerUs)} µs`,
       );
     }
     rounds.push(entry);
   }
   const med = (f) => median(rounds.map(f));
+  const cpuSum = (c) => c.hubUs + c.workerUs;
   const summary = {
     ingestRatioTasks: med((r) => r.ingest.tasks.recordsPerS / r.ingest.none.recordsPerS),
     ingestRatioMatch: med((r) => r.ingest.match.recordsPerS / r.ingest.none.recordsPerS),
@@ -382,6 +409,11 @@ async function main() {
     ingestP99MsTasks: med((r) => r.ingest.tasks.p99),
     ingestP99MsMatch: med((r) => r.ingest.match.p99),
     ingestRpsNone: med((r) => r.ingest.none.recordsPerS),
+    // CPU of hub + worker per record, as a ratio to the arm without tasks: what matching costs
+    ingestCpuRatioTasks: med((r) => cpuSum(r.ingest.tasks.cpuPerRecord) / cpuSum(r.ingest.none.cpuPerRecord)),
+    ingestCpuRatioMatch: med((r) => cpuSum(r.ingest.match.cpuPerRecord) / cpuSum(r.ingest.none.cpuPerRecord)),
+    chatCpuRatioTasks: med((r) => cpuSum(r.chat.tasks.cpuPerMessage) / cpuSum(r.chat.none.cpuPerMessage)),
+    chatCpuRatioMatch: med((r) => cpuSum(r.chat.match.cpuPerMessage) / cpuSum(r.chat.none.cpuPerMessage)),
     chatMpsNone: med((r) => r.chat.none.messagesPerS),
   };
   summary.targetMet = ['ingestRatioTasks', 'ingestRatioMatch', 'chatRatioTasks', 'chatRatioMatch'].every(
@@ -410,7 +442,9 @@ try {
       `chat_ratio_tasks=${f(s.chatRatioTasks)} chat_ratio_match=${f(s.chatRatioMatch)} ` +
       `ingest_p99_ms_none=${f(s.ingestP99MsNone, 1)} ingest_p99_ms_tasks=${f(s.ingestP99MsTasks, 1)} ` +
       `ingest_p99_ms_match=${f(s.ingestP99MsMatch, 1)} ingest_rps_none=${Math.round(s.ingestRpsNone)} ` +
-      `chat_mps_none=${f(s.chatMpsNone, 1)} target=${s.targetMet ? 'met' : 'NOT MET'}`,
+      `chat_mps_none=${f(s.chatMpsNone, 1)} ingest_cpu_ratio_tasks=${f(s.ingestCpuRatioTasks)} ` +
+      `ingest_cpu_ratio_match=${f(s.ingestCpuRatioMatch)} chat_cpu_ratio_tasks=${f(s.chatCpuRatioTasks)} ` +
+      `chat_cpu_ratio_match=${f(s.chatCpuRatioMatch)} target=${s.targetMet ? 'met' : 'NOT MET'}`,
   );
 } catch (error) {
   log(`FAILED: ${error?.stack ?? error}`);

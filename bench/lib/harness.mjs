@@ -3,7 +3,7 @@
 // child, and a small HTTP client for seeding (keep-alive agent, JSON bodies). Linux only, like the
 // benchmarks themselves (BENCHMARKING.md).
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -118,6 +118,48 @@ export function threadAffinities(pid) {
     if (m) lists.add(m[1]);
   }
   return [...lists];
+}
+
+/**
+ * Every running PostgreSQL process (postmaster included, so backends forked later inherit it) on
+ * `core`, the database's own core for the run (BENCHMARKING.md). Returns how many processes and the
+ * distinct affinities found afterwards (to prove it), and `restore`, which puts them back on every
+ * core: call it at cleanup.
+ */
+export function pinPostgres(core) {
+  const pids = () =>
+    readdirSync('/proc').filter((d) => {
+      try {
+        return /^\d+$/.test(d) && readlinkSync(`/proc/${d}/exe`).includes('postgres');
+      } catch {
+        return false;
+      }
+    });
+  const set = (list, cores) => {
+    for (const pid of list) {
+      try {
+        execFileSync('taskset', ['-a', '-p', '-c', cores, pid], { stdio: 'ignore' });
+      } catch {
+        // a backend that ended meanwhile
+      }
+    }
+  };
+  const found = pids();
+  if (found.length === 0) throw new Error('BENCH_PG_CORE: no PostgreSQL process found in /proc');
+  set(found, core);
+  const affinities = new Set();
+  for (const pid of found) {
+    try {
+      for (const a of threadAffinities(pid)) affinities.add(a);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return {
+    processes: found.length,
+    affinities: [...affinities].join('|'),
+    restore: async () => set(pids(), `0-${os.availableParallelism() - 1}`),
+  };
 }
 
 export function freePort() {

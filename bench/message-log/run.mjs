@@ -55,6 +55,7 @@ import {
   ipcRequest,
   machineTimes,
   memberDocument,
+  pinPostgres,
   pool,
   seedMember,
   threadAffinities,
@@ -569,7 +570,9 @@ async function main() {
   }
 
   const arms = ['hub', 'copy', ...(CFG.relay ? ['relay'] : []), ...(CFG.copyKeys ? ['copy-keys'] : [])];
-  const postgres = PINNED && CFG.pgCore !== null ? pinPostgres(CFG.pgCore) : 'unpinned';
+  const pinnedPostgres = PINNED && CFG.pgCore !== null ? pinPostgres(CFG.pgCore) : null;
+  if (pinnedPostgres) cleanups.push(pinnedPostgres.restore);
+  const postgres = pinnedPostgres?.affinities ?? 'unpinned';
   results.pinning = { hub: threadAffinities(hub.pid), loadGenerator: PINNED ? CFG.loadCore : 'any', postgres };
   log(
     `pinning: hub threads on ${results.pinning.hub.join('|')}, load generator on ${results.pinning.loadGenerator}, PostgreSQL ${postgres === 'unpinned' ? postgres : `on ${postgres}`}`,
@@ -729,46 +732,6 @@ async function main() {
       .join(' ')}`,
   );
   return summary;
-}
-
-/**
- * Every running PostgreSQL process (postmaster included, so backends forked later inherit it) on
- * `core` until cleanup puts them back on every core. Returns the affinities found afterwards.
- */
-function pinPostgres(core) {
-  const pids = () =>
-    readdirSync('/proc')
-      .filter((d) => /^\d+$/.test(d))
-      .filter((pid) => {
-        try {
-          return readlinkSync(`/proc/${pid}/exe`).includes('postgres');
-        } catch {
-          return false;
-        }
-      });
-  const all = `0-${os.availableParallelism() - 1}`;
-  cleanups.push(async () => {
-    for (const pid of pids()) setAffinityQuietly(pid, all);
-  });
-  const found = pids();
-  if (found.length === 0) throw new Error('BENCH_PG_CORE: no PostgreSQL process found in /proc');
-  for (const pid of found) setAffinityQuietly(pid, core);
-  const affinities = found.flatMap((pid) => {
-    try {
-      return threadAffinities(pid);
-    } catch {
-      return [];
-    }
-  });
-  return [...new Set(affinities)].join('|');
-}
-
-function setAffinityQuietly(pid, cores) {
-  try {
-    setAffinity(pid, cores);
-  } catch {
-    // a backend that ended meanwhile
-  }
 }
 
 // ---------------------------------------------------------------- lifecycle
