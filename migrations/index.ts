@@ -14,7 +14,7 @@ import { ChatPush1796625149094 } from './1796625149094-ChatPush.js';
 import { OperationsAdmin1796625299977 } from './1796625299977-OperationsAdmin.js';
 import { LawfulInterception1796637860336 } from './1796637860336-LawfulInterception.js';
 import { LawfulInterceptionRecords1796638178777 } from './1796638178777-LawfulInterceptionRecords.js';
-import { LiRecordsNumberedAtSend1796640000000 } from './1796640000000-LiRecordsNumberedAtSend.js';
+import { LiRecordsInFlight1796640000000 } from './1796640000000-LiRecordsInFlight.js';
 
 /** Every migration, in order. Listed as classes (not a glob) so the same list works compiled, under jest and in the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -34,5 +34,5 @@ export const MIGRATIONS: MixedList<Function> = [
   OperationsAdmin1796625299977,
   LawfulInterception1796637860336,
   LawfulInterceptionRecords1796638178777,
-  LiRecordsNumberedAtSend1796640000000,
+  LiRecordsInFlight1796640000000,
 ];

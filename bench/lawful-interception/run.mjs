@@ -263,8 +263,8 @@ async function main() {
       await db.query(
         `SELECT (SELECT count(*) FROM outbox WHERE queue IN ('message-log', 'chat', 'lawful-interception'))::int AS queued,
                 (SELECT count(*) FROM job_receipts WHERE queue IN ('message-log', 'chat', 'lawful-interception'))::int AS done,
-                (SELECT count(*) FROM li_records WHERE delivered_at IS NULL)::int AS undelivered,
-                (SELECT count(*) FROM li_records)::int AS produced,
+                (SELECT count(*) FROM li_records)::int AS undelivered,
+                (SELECT coalesce(sum(last_seq), 0) FROM li_record_streams)::int AS numbered,
                 (SELECT count(*) FROM chat_deliveries d WHERE d.delivered_at IS NULL
                    AND d.network <> $1)::int AS chat_pending`,
         [chatOrigin],
@@ -335,7 +335,7 @@ async function main() {
       settledS: (done.at - start) / 1000,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
-      liRecordsProduced: done.c.produced - before.produced,
+      liRecordsProduced: done.c.numbered - before.numbered,
     };
   }
 
@@ -368,7 +368,7 @@ async function main() {
       jobsDoneS: (done.jobsAt - start) / 1000,
       settledS: (done.at - start) / 1000,
       postP99: percentile(latencies, 99),
-      liRecordsProduced: done.c.produced - before.produced,
+      liRecordsProduced: done.c.numbered - before.numbered,
     };
   }
 

@@ -3,13 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, type LiDeliveryConfig } from '@app/config';
-import {
-  type LiDestinationDue,
-  LiDeliveryRepository,
-  LiRecordRepository,
-  type NumberedLiRecord,
-  TransactionRunner,
-} from '@app/db';
+import { type LiDestinationDue, LiDeliveryRepository, LiRecordRepository, type LiRecordToSend, TransactionRunner } from '@app/db';
 import { HubKeysService } from '@app/interconnect';
 import {
   DestinationBusyError,
@@ -147,13 +141,15 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
       const { deliveryAddress } = this.sealer.open<{ deliveryAddress: string }>(d.sealed);
       let sent = false;
       while (held && !this.stopped) {
-        const pending = await this.records.pending(d.destinationId, this.settings.batchSize);
-        if (pending.length === 0) break;
-        const numbered = await this.tx.run((manager) => this.records.number(d.destinationId, this.holder, pending, manager));
-        if (!numbered) break; // the lease ran out: another worker sends from here on
-        const failure = await this.sendRecords(deliveryAddress, d.destinationId, numbered);
+        const batch = await this.tx.run((manager) =>
+          this.records.nextBatch(d.destinationId, this.holder, this.settings.batchSize, manager),
+        );
+        if (!batch) break; // the lease ran out: another worker sends from here on
+        const { records } = batch;
+        if (records.length === 0) break;
+        const failure = await this.sendRecords(deliveryAddress, d.destinationId, records);
         if (failure) {
-          await this.failed(d.destinationId, lease.failures, failure, 'records', pending.length);
+          await this.failed(d.destinationId, lease.failures, failure, 'records', records.length);
           released = true;
           return;
         }
@@ -162,16 +158,16 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
         await this.tx.run(async (manager) => {
           await this.records.delivered(
             d.destinationId,
-            pending.map((r) => r.id),
+            records.map((r) => r.id),
             manager,
           );
           await this.delivery.succeeded(d.destinationId, manager);
           await this.delivery.log(
-            { destinationId: d.destinationId, outcome: 'delivered', records: pending.length, failures: 0, detail: null },
+            { destinationId: d.destinationId, outcome: 'delivered', records: records.length, failures: 0, detail: null },
             manager,
           );
         });
-        if (pending.length < this.settings.batchSize) break;
+        if (!batch.resent && records.length < this.settings.batchSize) break;
       }
       if (!sent && held && !this.stopped && !d.removed && keepaliveDue(d, Date.now(), this.settings.keepaliveIntervalMs)) {
         const failure = await this.sendKeepalive(deliveryAddress, d.destinationId);
@@ -222,7 +218,7 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
     });
   }
 
-  private sendRecords(address: string, destinationId: string, pending: NumberedLiRecord[]): Promise<SendFailure | null> {
+  private sendRecords(address: string, destinationId: string, pending: LiRecordToSend[]): Promise<SendFailure | null> {
     const body: LiRecordsBody = {
       type: 'records',
       hub: this.config.hub.domain,

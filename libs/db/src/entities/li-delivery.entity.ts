@@ -3,7 +3,7 @@ import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } f
 /**
  * The delivery state of one destination: which worker sends to it now (a lease that runs out if
  * the worker dies), the failures in a row and when it may be tried again, and when it last
- * answered (records or a keepalive). Never parked: a destination that stays down is tried at the
+ * answered (records or a keepalive), and the batch of records in flight. Never parked: a destination that stays down is tried at the
  * capped interval for as long as it takes.
  */
 @Entity({ name: 'li_delivery_state' })
@@ -30,6 +30,14 @@ export class LiDeliveryStateEntity {
   /** the last request sent to it, answered or not (keepalives are due LI_KEEPALIVE_INTERVAL_MS after it) */
   @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })
   lastAttemptAt: Date | null;
+
+  /** the records (li_records ids) of the batch sent and not yet acknowledged, in the order sent; null: none */
+  @Column({ name: 'in_flight_ids', type: 'bigint', array: true, nullable: true })
+  inFlightIds: string[] | null;
+
+  /** their numbers in their (task, destination) streams, sent again unchanged until acknowledged */
+  @Column({ name: 'in_flight_seqs', type: 'bigint', array: true, nullable: true })
+  inFlightSeqs: string[] | null;
 }
 
 export type LiDeliveryOutcome = 'delivered' | 'failed' | 'retrying-at-cap' | 'keepalive' | 'keepalive-failed';

@@ -38,7 +38,7 @@ export class LiDeliveryRepository {
   dueDestinations(holder: string): Promise<LiDestinationDue[]> {
     return this.dataSource.query(
       `SELECT d.did AS "destinationId", d.sealed, d.removed_at IS NOT NULL AS removed,
-              EXISTS (SELECT 1 FROM li_records r WHERE r.destination_id = d.did AND r.delivered_at IS NULL) AS "hasPending",
+              EXISTS (SELECT 1 FROM li_records r WHERE r.destination_id = d.did) AS "hasPending",
               s.last_attempt_at AS "lastAttemptAt"
          FROM li_destinations d LEFT JOIN li_delivery_state s ON s.destination_id = d.did
         WHERE NOT coalesce(${notDue('$1')}, false)`,
