@@ -94,15 +94,9 @@ export function liRoutes(services: LiServices): LiRoute[] {
       path: /^\/li\/v1\/audit$/,
       maxBody: 0,
       async handle({ administrator, query }) {
-        const limit = integerParam(query.get('limit'), 'limit', 1, 500) ?? 100;
-        const before = query.get('before') ?? undefined;
-        if (before !== undefined && !/^[1-9][0-9]{0,18}$/.test(before)) {
-          throw InvalidInputError.forField('before', 'must be an entry id');
-        }
+        const { limit, before } = pageParams(query);
         await services.audit.record({ administratorId: administrator.id, action: 'read-audit', outcome: 'ok' });
-        const entries = await services.audit.list(limit, before);
-        const next = entries.length === limit ? entries[entries.length - 1].id : null;
-        return jsonReply(200, { entries, next });
+        return pageReply(await services.audit.list(limit, before), limit);
       },
     },
     {
@@ -110,22 +104,35 @@ export function liRoutes(services: LiServices): LiRoute[] {
       path: /^\/li\/v1\/deliveries$/,
       maxBody: 0,
       async handle({ administrator, query }) {
-        const limit = integerParam(query.get('limit'), 'limit', 1, 500) ?? 100;
-        const before = query.get('before') ?? undefined;
-        if (before !== undefined && !/^[1-9][0-9]{0,18}$/.test(before)) {
-          throw InvalidInputError.forField('before', 'must be an entry id');
-        }
+        const { limit, before } = pageParams(query);
         const destinationId = query.get('destinationId') ?? undefined;
         if (destinationId !== undefined && !new RegExp(`^${UUID}$`).test(destinationId)) {
           throw InvalidInputError.forField('destinationId', 'must be a destination id (UUID)');
         }
         await services.audit.record({ administratorId: administrator.id, action: 'read-delivery-log', outcome: 'ok' });
-        const entries = await services.deliveries.list({ destinationId: destinationId?.toLowerCase(), beforeId: before, limit });
-        const next = entries.length === limit ? entries[entries.length - 1].id : null;
-        return jsonReply(200, { entries, next });
+        return pageReply(
+          await services.deliveries.list({ destinationId: destinationId?.toLowerCase(), beforeId: before, limit }),
+          limit,
+        );
       },
     },
   ];
+}
+
+/** A log page's `limit` (1–500, default 100) and `before` (the id the previous page ended at). */
+function pageParams(query: URLSearchParams): { limit: number; before: string | undefined } {
+  const limit = integerParam(query.get('limit'), 'limit', 1, 500) ?? 100;
+  const before = query.get('before') ?? undefined;
+  if (before !== undefined && !/^[1-9][0-9]{0,18}$/.test(before)) {
+    throw InvalidInputError.forField('before', 'must be an entry id');
+  }
+  return { limit, before };
+}
+
+/** A log page and the cursor of the next one (null on the last page). */
+function pageReply(entries: ReadonlyArray<{ id: string }>, limit: number): LiReply {
+  const next = entries.length === limit ? entries[entries.length - 1].id : null;
+  return jsonReply(200, { entries, next });
 }
 
 function xmlReply(answer: X1Answer): LiReply {

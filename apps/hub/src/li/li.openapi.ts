@@ -10,6 +10,35 @@ const UNKNOWN: ResponseObject = {
   content: PROBLEM,
 };
 const INTERNAL: ResponseObject = { description: 'an unexpected error; its id is not logged with any detail', content: PROBLEM };
+const LIMIT = {
+  name: 'limit',
+  in: 'query' as const,
+  required: false,
+  schema: { type: 'integer' as const, minimum: 1, maximum: 500, default: 100 },
+};
+const BEFORE = {
+  name: 'before',
+  in: 'query' as const,
+  required: false,
+  schema: { type: 'string' as const },
+  description: 'the `next` of the previous page',
+};
+/** A 200 answer carrying a page of `entrySchema` entries and the cursor of the next page. */
+const page = (entrySchema: string): ResponseObject => ({
+  description: 'a page of entries',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['entries', 'next'],
+        properties: {
+          entries: { type: 'array', items: { $ref: `#/components/schemas/${entrySchema}` } },
+          next: { type: 'string', nullable: true },
+        },
+      },
+    },
+  },
+});
 const X1_EXAMPLE =
   '<?xml version="1.0" encoding="UTF-8"?><X1Request xmlns="urn:pres-im-clearing-house:li:x1:1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
   '<x1RequestMessage xsi:type="KeepaliveRequest"><admfIdentifier>admf.agency.example</admfIdentifier><neIdentifier>hub.example</neIdentifier>' +
@@ -166,32 +195,9 @@ export function liOpenApiDocument(): OpenAPIObject {
           tags: ['li: administration'],
           operationId: 'Li_audit',
           summary: 'The LI audit log, newest first (reading it is audited too)',
-          parameters: [
-            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
-            {
-              name: 'before',
-              in: 'query',
-              required: false,
-              schema: { type: 'string' },
-              description: 'the `next` of the previous page',
-            },
-          ],
+          parameters: [LIMIT, BEFORE],
           responses: {
-            '200': {
-              description: 'a page of entries',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    required: ['entries', 'next'],
-                    properties: {
-                      entries: { type: 'array', items: { $ref: '#/components/schemas/LiAuditEntry' } },
-                      next: { type: 'string', nullable: true },
-                    },
-                  },
-                },
-              },
-            },
+            '200': page('LiAuditEntry'),
             '400': { description: 'an invalid limit or before', content: PROBLEM },
             '404': UNKNOWN,
             '500': INTERNAL,
@@ -214,31 +220,11 @@ export function liOpenApiDocument(): OpenAPIObject {
               schema: { type: 'string', format: 'uuid' },
               description: 'only this destination (DID)',
             },
-            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
-            {
-              name: 'before',
-              in: 'query',
-              required: false,
-              schema: { type: 'string' },
-              description: 'the `next` of the previous page',
-            },
+            LIMIT,
+            BEFORE,
           ],
           responses: {
-            '200': {
-              description: 'a page of entries',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    required: ['entries', 'next'],
-                    properties: {
-                      entries: { type: 'array', items: { $ref: '#/components/schemas/LiDeliveryLogEntry' } },
-                      next: { type: 'string', nullable: true },
-                    },
-                  },
-                },
-              },
-            },
+            '200': page('LiDeliveryLogEntry'),
             '400': { description: 'an invalid destinationId, limit or before', content: PROBLEM },
             '404': UNKNOWN,
             '500': INTERNAL,
