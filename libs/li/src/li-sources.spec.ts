@@ -1,8 +1,9 @@
-import { loggedMessage, participantsOf, roomEvent, type RoomEventRow } from './li-sources.js';
+import type { LiRoomEventRow } from '@app/db';
+import { loggedMessage, participantsOf, roomEvent } from './li-sources.js';
 
 const messageIdOf = (roomId: string, seq: string) => `chat-${roomId}-${seq}`;
 
-const event = (over: Partial<RoomEventRow> = {}): RoomEventRow => ({
+const event = (over: Partial<LiRoomEventRow> = {}): LiRoomEventRow => ({
   roomId: 'r1',
   roomUri: 'xmpp:r1@chat.hub.example',
   seq: '4',

@@ -1,37 +1,10 @@
+import type { LiLoggedMessageRow, LiRoomEventRow } from '@app/db';
 import { bodySha256Of, type LiObservedCommunication } from './li-record.js';
-
-/** A logged message as the matcher reads it from the message log. */
-export interface LoggedMessageRow {
-  ts: Date;
-  origin: string;
-  messageId: string;
-  direction: 'inbound' | 'outbound';
-  sender: string;
-  recipients: string[];
-  room: string | null;
-  contentType: string;
-  body: string | null;
-  bodySha256: Buffer;
-}
-
-/** A room event as the matcher reads it, with everyone it went to (its deliveries' recipients). */
-export interface RoomEventRow {
-  roomId: string;
-  roomUri: string;
-  seq: string;
-  kind: string;
-  actor: string | null;
-  userUri: string | null;
-  network: string;
-  content: Record<string, unknown>;
-  createdAt: Date;
-  recipients: string[];
-}
 
 /** The message id a room's message has in the central log (the chat library's chatMessageId). */
 export type RoomMessageId = (roomId: string, seq: string) => string;
 
-export function loggedMessage(row: LoggedMessageRow): LiObservedCommunication {
+export function loggedMessage(row: LiLoggedMessageRow): LiObservedCommunication {
   return {
     source: 'message-log',
     key: `${row.origin}\n${row.messageId}`,
@@ -47,7 +20,7 @@ export function loggedMessage(row: LoggedMessageRow): LiObservedCommunication {
   };
 }
 
-export function roomEvent(row: RoomEventRow, messageIdOf: RoomMessageId): LiObservedCommunication {
+export function roomEvent(row: LiRoomEventRow, messageIdOf: RoomMessageId): LiObservedCommunication {
   const isMessage = row.kind === 'message';
   const to = [...row.recipients];
   if (row.userUri !== null && row.userUri !== row.actor && !to.includes(row.userUri)) to.push(row.userUri);
