@@ -24,7 +24,7 @@
 // BENCH_DB=hub_bench_chat BENCH_LOG_LEVEL=warn BENCH_BUILD=0
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,6 +33,7 @@ import pg from 'pg';
 import {
   api,
   childProcesses,
+  cpuTimes,
   deleteRedisKeys,
   freePort,
   ipcRequest,
@@ -81,11 +82,11 @@ const percentile = (xs, p) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
-const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString()) || 100;
 /** CPU time (user + system) a process has used so far, in ms: what an arm costs, whatever else the machine runs. */
 function cpuMsOf(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  const t = cpuTimes(pid);
+  if (!t) throw new Error(`process ${pid} is gone`);
+  return (t.user + t.system) / 1000;
 }
 
 const cleanups = [];
