@@ -78,7 +78,9 @@ export class CappedExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    if (this.settled || this.status === undefined) return;
+    if (this.settled) return;
+    // ended with no final answer (only interim ones): a failure, never an exchange left unsettled
+    if (this.status === undefined) return this.fail(new Error('the response ended without a final status'));
     this.finish();
     const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
     this.resolve({ status: this.status, headers: this.headers, body });

@@ -117,7 +117,7 @@ export class OutboundClient {
     if (!this.limiter.tryAcquire(destination)) throw new DestinationBusyError(destination, this.limiter.limit);
     try {
       this.circuit.admit(destination);
-      return await this.exchange(target, destination, request);
+      return await this.exchange(target, request);
     } finally {
       this.limiter.release(destination);
     }
@@ -142,7 +142,8 @@ export class OutboundClient {
     await this.agent.close();
   }
 
-  private async exchange(target: CheckedTarget, destination: string, request: OutboundRequest): Promise<OutboundResponse> {
+  private async exchange(target: CheckedTarget, request: OutboundRequest): Promise<OutboundResponse> {
+    const destination = target.origin;
     let outcome: 'succeeded' | 'failed' | 'released' = 'released';
     try {
       const headers = await this.signedHeaders(target.href, request);
