@@ -11,7 +11,7 @@ export interface BackoffPolicy {
 /**
  * The wait after the `failures`-th failure in a row (1-based): base·2^(failures−1), capped, with up
  * to its `jitter` share taken off at random. The one backoff formula of the code base's own retry
- * loops (start-up dependencies, chat gateways); BullMQ jobs use BullMQ's.
+ * loops (start-up dependencies, chat gateways, LI destinations); BullMQ jobs use BullMQ's.
  */
 export function backoffDelay(failures: number, policy: BackoffPolicy): number {
   const exponent = Math.min(Math.max(failures - 1, 0), 30);

@@ -70,6 +70,14 @@ describe('LiRecordRepository: records numbered per stream when first sent, delet
     expect(await stillStored()).toEqual(['late', 'a3']);
   });
 
+  it('should not be held up by a batch in flight whose records are gone', async () => {
+    await append(stored(taskA, 'a1'));
+    expect(view(await next())).toBe('A1:a1');
+    await dataSource.query(`DELETE FROM li_records`);
+    await append(stored(taskA, 'a2'));
+    expect(view(await next())).toBe('A2:a2');
+  });
+
   it('should give nothing to a worker that does not hold the lease, and number nothing for it', async () => {
     await append(stored(taskA, 'a1'));
     expect(await next(10, 'worker-2')).toBeNull();

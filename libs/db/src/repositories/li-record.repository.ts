@@ -63,7 +63,9 @@ export class LiRecordRepository {
         const row = byId.get(id);
         return row ? [{ ...row, seq: Number(state.seqs?.[i]) }] : [];
       });
-      return { records, resent: true };
+      if (records.length > 0) return { records, resent: true };
+      // nothing of it is left to send: it must not hold the destination up
+      await this.clearInFlight(destinationId, manager);
     }
     const rows = await this.rows(manager, `destination_id = $1 ORDER BY id LIMIT $2`, [destinationId, limit]);
     if (rows.length === 0) return { records: [], resent: false };
@@ -78,6 +80,10 @@ export class LiRecordRepository {
   /** The batch in flight reached its destination: its records are deleted (the agency has them) and nothing is in flight. */
   async delivered(destinationId: string, ids: readonly string[], manager: EntityManager): Promise<void> {
     await manager.query(`DELETE FROM li_records WHERE destination_id = $1 AND id = ANY($2::bigint[])`, [destinationId, ids]);
+    await this.clearInFlight(destinationId, manager);
+  }
+
+  private async clearInFlight(destinationId: string, manager: EntityManager): Promise<void> {
     await manager.query(`UPDATE li_delivery_state SET in_flight_ids = NULL, in_flight_seqs = NULL WHERE destination_id = $1`, [
       destinationId,
     ]);

@@ -32,7 +32,7 @@ const DAY_MS = 86_400_000;
 /** No key this process can sign with exists yet (currentSigningKey does not create one). */
 export class NoHubSigningKeyError extends Error {
   constructor() {
-    super('no hub signing key yet; one is created when the hub or a worker starts');
+    super('no hub signing key yet; one is created when a worker starts or the hub first signs');
     this.name = 'NoHubSigningKeyError';
   }
 }
