@@ -39,6 +39,24 @@ export interface LiTaskCandidateRow {
   validUntil: Date | null;
 }
 
+/**
+ * The query behind `candidateTasks` ($1 lookups, $2..$3 the window). The task is read in a
+ * correlated subquery that `OFFSET 0` keeps from being flattened into a join: as a plain join,
+ * the planner hashes every active task whenever its statistics under-count them (tasks activated
+ * since the last ANALYZE), and each matching batch then reads the whole table.
+ */
+export const LI_CANDIDATE_TASKS_SQL = `
+  SELECT tt.lookup, t.xid, t."deliveryType", t."destinationIds", t."validFrom", t."validUntil"
+    FROM li_task_targets tt
+   CROSS JOIN LATERAL (
+         SELECT t.xid, t.delivery_type AS "deliveryType", t.destination_ids AS "destinationIds",
+                t.valid_from AS "validFrom", t.valid_until AS "validUntil"
+           FROM li_tasks t
+          WHERE t.xid = tt.xid AND t.state = 'active'
+            AND t.valid_from <= $3 AND (t.valid_until IS NULL OR t.valid_until > $2)
+         OFFSET 0) t
+   WHERE tt.lookup = ANY($1::bytea[])`;
+
 /** What the interception matcher reads: the communications of a committed batch or room event, and the tasks they may match. */
 @Injectable()
 export class LiMatchRepository {
@@ -68,18 +86,12 @@ export class LiMatchRepository {
 
   /**
    * The active tasks with a target among `lookups` whose validity window meets [from, to]: one
-   * probe of the (lookup, xid) primary key per lookup, so the cost follows the lookups asked, not
-   * the number of tasks. Which communication each applies to is decided by the caller.
+   * probe of the (lookup, xid) primary key per lookup, then one of the task's primary key per
+   * target found, so the cost follows the lookups asked and the targets found, never the number of
+   * tasks. Which communication each applies to is decided by the caller.
    */
   candidateTasks(lookups: Buffer[], from: Date, to: Date, manager: EntityManager): Promise<LiTaskCandidateRow[]> {
     if (lookups.length === 0) return Promise.resolve([]);
-    return manager.query(
-      `SELECT tt.lookup, t.xid, t.delivery_type AS "deliveryType", t.destination_ids AS "destinationIds",
-              t.valid_from AS "validFrom", t.valid_until AS "validUntil"
-         FROM li_task_targets tt JOIN li_tasks t USING (xid)
-        WHERE tt.lookup = ANY($1::bytea[]) AND t.state = 'active'
-          AND t.valid_from <= $3 AND (t.valid_until IS NULL OR t.valid_until > $2)`,
-      [lookups, from, to],
-    );
+    return manager.query(LI_CANDIDATE_TASKS_SQL, [lookups, from, to]);
   }
 }
