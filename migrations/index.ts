@@ -15,6 +15,7 @@ import { OperationsAdmin1796625299977 } from './1796625299977-OperationsAdmin.js
 import { LawfulInterception1796637860336 } from './1796637860336-LawfulInterception.js';
 import { LawfulInterceptionRecords1796638178777 } from './1796638178777-LawfulInterceptionRecords.js';
 import { LiRecordsInFlight1796640000000 } from './1796640000000-LiRecordsInFlight.js';
+import { LiTargetSetVersion1796650000000 } from './1796650000000-LiTargetSetVersion.js';
 
 /** Every migration, in order. Listed as classes (not a glob) so the same list works compiled, under jest and in the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -35,4 +36,5 @@ export const MIGRATIONS: MixedList<Function> = [
   LawfulInterception1796637860336,
   LawfulInterceptionRecords1796638178777,
   LiRecordsInFlight1796640000000,
+  LiTargetSetVersion1796650000000,
 ];

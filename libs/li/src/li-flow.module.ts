@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HubOutboundModule } from '@app/interconnect';
+import { LiActiveTargets } from './li-active-targets.js';
 import { LiDeliveryLog } from './li-delivery-log.service.js';
 import { LiMatchHandler } from './li-match.handler.js';
 import { LiModule } from './li.module.js';
@@ -12,7 +13,7 @@ import { LiRecordsSignal } from './li-records-signal.js';
  */
 @Module({
   imports: [LiModule, HubOutboundModule],
-  providers: [LiMatchHandler, LiDeliveryLog, LiRecordsSignal],
+  providers: [LiMatchHandler, LiActiveTargets, LiDeliveryLog, LiRecordsSignal],
   exports: [LiModule, LiMatchHandler, LiDeliveryLog, LiRecordsSignal, HubOutboundModule],
 })
 export class LiFlowModule {}

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { JobReceiptRepository, LiMatchRepository, LiRecordRepository, type NewLiRecord, TransactionRunner } from '@app/db';
 import { parseParticipantUri } from '@app/message-log';
 import { JobName, type JobRef, type LiMatchChatEventPayload, type LiMatchLogBatchPayload, QueueName } from '@app/queue';
+import { LiActiveTargets } from './li-active-targets.js';
 import { type LiCandidateTask, matchesOf, spanOf, targetsOf } from './li-matching.js';
 import { type LiObservedCommunication, recordsFor } from './li-record.js';
 import { LiRecordsSignal } from './li-records-signal.js';
@@ -15,9 +16,10 @@ const roomMessageId = (roomId: string, seq: string) => `chat-${roomId}-${seq}`;
 
 /**
  * Matching (queue lawful-interception): reads one committed message-log batch or room event,
- * computes the blind-index lookup of every participant and of every participant's domain, asks
- * the one indexed query which active tasks hold any of them, and stores the IRI (and CC) records
- * of every match, sealed, for each destination of the task. Records and the job's receipt commit
+ * computes the blind-index lookup of every participant and of every participant's domain, keeps
+ * those that are some active task's target (LiActiveTargets, in memory), asks one indexed query
+ * for their tasks, and stores the IRI (and CC) records of every match, sealed, for each
+ * destination of the task. Records and the job's receipt commit
  * in one transaction: a retried or stalled job produces its records exactly once.
  *
  * A message of a hub-hosted room is both a room event and a record of the hub's relay chain in
@@ -32,6 +34,7 @@ export class LiMatchHandler {
     private readonly tx: TransactionRunner,
     private readonly receipts: JobReceiptRepository,
     private readonly source: LiMatchRepository,
+    private readonly activeTargets: LiActiveTargets,
     private readonly records: LiRecordRepository,
     private readonly signal: LiRecordsSignal,
   ) {}
@@ -82,8 +85,10 @@ export class LiMatchHandler {
       }
       return mine;
     });
+    const targeted = await this.activeTargets.among(new Set(lookupOf.values()), manager);
+    if (targeted.length === 0) return 0;
     const rows = await this.source.candidateTasks(
-      [...new Set(lookupOf.values())].map((hex) => Buffer.from(hex, 'hex')),
+      targeted.map((hex) => Buffer.from(hex, 'hex')),
       span.from,
       span.to,
       manager,

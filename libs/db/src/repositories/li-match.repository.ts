@@ -40,22 +40,19 @@ export interface LiTaskCandidateRow {
 }
 
 /**
- * The query behind `candidateTasks` ($1 lookups, $2..$3 the window). The task is read in a
- * correlated subquery that `OFFSET 0` keeps from being flattened into a join: as a plain join,
- * the planner hashes every active task whenever its statistics under-count them (tasks activated
- * since the last ANALYZE), and each matching batch then reads the whole table.
+ * The query behind `candidateTasks` ($1 lookups, $2..$3 the window). Each task is read in a
+ * correlated subquery by its key alone, which `OFFSET 0` keeps from being flattened into a join
+ * (and its state and window from being pushed into it): as a plain join, the planner hashed every
+ * active task whenever its statistics under-counted them (tasks activated since the last
+ * ANALYZE), and the query then read the whole table.
  */
 export const LI_CANDIDATE_TASKS_SQL = `
-  SELECT tt.lookup, t.xid, t."deliveryType", t."destinationIds", t."validFrom", t."validUntil"
+  SELECT tt.lookup, t.xid, t.delivery_type AS "deliveryType", t.destination_ids AS "destinationIds",
+         t.valid_from AS "validFrom", t.valid_until AS "validUntil"
     FROM li_task_targets tt
-   CROSS JOIN LATERAL (
-         SELECT t.xid, t.delivery_type AS "deliveryType", t.destination_ids AS "destinationIds",
-                t.valid_from AS "validFrom", t.valid_until AS "validUntil"
-           FROM li_tasks t
-          WHERE t.xid = tt.xid AND t.state = 'active'
-            AND t.valid_from <= $3 AND (t.valid_until IS NULL OR t.valid_until > $2)
-         OFFSET 0) t
-   WHERE tt.lookup = ANY($1::bytea[])`;
+   CROSS JOIN LATERAL (SELECT * FROM li_tasks WHERE xid = tt.xid OFFSET 0) t
+   WHERE tt.lookup = ANY($1::bytea[]) AND t.state = 'active'
+     AND t.valid_from <= $3 AND (t.valid_until IS NULL OR t.valid_until > $2)`;
 
 /** What the interception matcher reads: the communications of a committed batch or room event, and the tasks they may match. */
 @Injectable()
@@ -84,11 +81,29 @@ export class LiMatchRepository {
     return rows[0] ?? null;
   }
 
+  /** The version of the set of active targets: raised in the transaction of every change to li_task_targets. */
+  async targetSetVersion(manager: EntityManager): Promise<string> {
+    const [row]: Array<{ version: string }> = await manager.query(
+      `SELECT version::text AS version FROM li_target_set_version WHERE id = 1`,
+    );
+    return row.version;
+  }
+
+  /** The lookup (hex) of every active target, with the version of that set: read in one statement, so one snapshot. */
+  async targetSet(manager: EntityManager): Promise<{ version: string; lookups: string[] }> {
+    const [row]: Array<{ version: string; lookups: string[] }> = await manager.query(
+      `SELECT (SELECT version::text FROM li_target_set_version WHERE id = 1) AS version,
+              coalesce((SELECT array_agg(DISTINCT encode(lookup, 'hex')) FROM li_task_targets), '{}') AS lookups`,
+    );
+    return row;
+  }
+
   /**
    * The active tasks with a target among `lookups` whose validity window meets [from, to]: one
    * probe of the (lookup, xid) primary key per lookup, then one of the task's primary key per
    * target found, so the cost follows the lookups asked and the targets found, never the number of
-   * tasks. Which communication each applies to is decided by the caller.
+   * tasks. Which communication each applies to is decided by the caller. The matcher asks only
+   * for lookups it knows to be targets (targetSet).
    */
   candidateTasks(lookups: Buffer[], from: Date, to: Date, manager: EntityManager): Promise<LiTaskCandidateRow[]> {
     if (lookups.length === 0) return Promise.resolve([]);
