@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { LiDisabledError, LiSealError, LiSealer } from './li-sealer.js';
 import { domainTarget, userTarget } from './li-target.js';
 
@@ -48,6 +48,13 @@ describe(LiSealer.name, () => {
     expect(a).toHaveLength(32);
     expect(sealer.targetLookup(domainTarget('A.example')).equals(sealer.targetLookup(domainTarget('a.example')))).toBe(true);
     expect(sealer.targetLookup({ kind: 'domain', domain: 'a.example' }).equals(a)).toBe(false);
+  });
+
+  it('should compute a lookup as HMAC-SHA256 under the HKDF-derived index key, so stored lookups stay valid across releases', () => {
+    const indexKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'li-target-index', 32));
+    const expected = (text: string) => createHmac('sha256', indexKey).update(text).digest();
+    expect(sealer.targetLookup(userTarget('sip:alice@A.example')).equals(expected('user:sip:alice@a.example'))).toBe(true);
+    expect(sealer.targetLookup(domainTarget('A.example')).equals(expected('domain:a.example'))).toBe(true);
   });
 
   it('should derive a lookup key that depends on the LI key', () => {
