@@ -20,7 +20,8 @@
 // BENCH_BATCH=500 BENCH_CONCURRENCY=4 BENCH_ORIGINS=4 BENCH_CHAT_MESSAGES=1000 BENCH_CHAT_ROOMS=4
 // BENCH_ROOM_SIZE=20 (plus one room holding the targeted user, which gets 1 % of the messages) BENCH_ROUNDS=3 BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres
 // BENCH_REDIS_URL=redis://127.0.0.1:6379 BENCH_DB=hub_bench_li BENCH_LOG_LEVEL=warn BENCH_BUILD=0
-// BENCH_PG_CORE=1 (unset: unpinned): every PostgreSQL process on that core for the run
+// BENCH_PG_CORE=1 (unset: unpinned): every PostgreSQL process on that core for the run, and the hub, worker,
+// receivers and this runner on the other cores (the database on a core of its own)
 //
 // Besides throughput, each arm reports the CPU time the hub and the worker spent per record (or
 // per chat message) from the first request until everything was done (/proc): the steadier figure.
@@ -80,7 +81,13 @@ const WORKER_MAIN = 'dist/apps/worker/apps/worker/src/main.js';
 const OPERATOR_TOKEN = `bench-operator-${randomBytes(16).toString('hex')}`;
 const LI_KEY = randomBytes(32);
 const PREFIX = `benchli${randomBytes(3).toString('hex')}`;
-const { startChild, stopAll } = childProcesses({ cwd: ROOT, pin: false });
+// with PostgreSQL on a core of its own, everything else (hub, worker, receivers, this runner) on the other cores
+const APP_CORES = CFG.pgCore
+  ? Array.from({ length: os.cpus().length }, (_, i) => String(i))
+      .filter((c) => c !== CFG.pgCore)
+      .join(',')
+  : null;
+const { pinning, startChild, setAffinity, stopAll } = childProcesses({ cwd: ROOT, pin: APP_CORES !== null && APP_CORES !== '' });
 const log = (...a) => console.error(`[lawful-interception ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const now = () => performance.now();
 const round = (x, d = 3) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
@@ -145,7 +152,7 @@ async function main() {
   // chat gateways of the receiving networks, and one more port: the agency
   const receivers = startChild(
     'receivers',
-    null,
+    APP_CORES,
     [process.execPath, path.join(ROOT, 'bench/chat-fanout/receivers.mjs'), String(CFG.networks + 1)],
     { ipc: true },
   );
@@ -172,15 +179,19 @@ async function main() {
     LI_DELIVERY_SCAN_INTERVAL_MS: '200',
     WORKER_HEALTH_PORT: String(await freePort()),
   };
-  const hub = startChild('hub', null, [process.execPath, HUB_MAIN], { env: appEnv });
+  const hub = startChild('hub', APP_CORES, [process.execPath, HUB_MAIN], { env: appEnv });
   log(`starting hub on :${hubPort} and worker (db ${CFG.database})`);
   await waitForHttp(hubPort, '/health/ready', hub, 120_000);
-  const worker = startChild('worker', null, [process.execPath, WORKER_MAIN], { env: appEnv });
+  const worker = startChild('worker', APP_CORES, [process.execPath, WORKER_MAIN], { env: appEnv });
   await waitForHttp(Number(appEnv.WORKER_HEALTH_PORT), '/health/ready', worker, 120_000);
   if (CFG.pgCore) {
     const pinned = pinPostgres(CFG.pgCore);
     cleanups.push(pinned.restore);
-    log(`PostgreSQL pinned to core ${CFG.pgCore} (${pinned.processes} processes: ${pinned.affinities})`);
+    setAffinity(process.pid, APP_CORES);
+    log(
+      `PostgreSQL pinned to core ${CFG.pgCore} (${pinned.processes} processes: ${pinned.affinities}); ` +
+        (pinning ? `hub, worker, receivers and this runner on ${APP_CORES}` : 'the rest unpinned (no taskset)'),
+    );
   }
   /** CPU µs used so far by the hub and by the worker (user + system). */
   const appCpu = () => {
