@@ -12,7 +12,7 @@ interface TargetSet {
  * asks which of its communications' lookups are targets: one read of the set's version (one row,
  * in the job's transaction), and a reload of the whole set only when that version moved. A batch
  * then costs the database nothing per lookup, whatever the number of tasks; only the lookups found
- * here go to the database for their tasks, which decides (state and window) as before.
+ * here go to the database for their tasks, which decides on their state and window.
  *
  * The version is raised by a trigger in the transaction of every change to li_task_targets, and a
  * reload reads the set and its version in one statement: a copy is never older than the version

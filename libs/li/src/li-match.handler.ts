@@ -19,8 +19,8 @@ const roomMessageId = (roomId: string, seq: string) => `chat-${roomId}-${seq}`;
  * computes the blind-index lookup of every participant and of every participant's domain, keeps
  * those that are some active task's target (LiActiveTargets, in memory), asks one indexed query
  * for their tasks, and stores the IRI (and CC) records of every match, sealed, for each
- * destination of the task. Records and the job's receipt commit
- * in one transaction: a retried or stalled job produces its records exactly once.
+ * destination of the task. Records and the job's receipt commit in one transaction: a retried or
+ * stalled job produces its records exactly once.
  *
  * A message of a hub-hosted room is both a room event and a record of the hub's relay chain in
  * the message log: only the room event produces records (it knows the room's recipients and the
