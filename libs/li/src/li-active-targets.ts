@@ -28,10 +28,7 @@ export class LiActiveTargets {
   /** The lookups (hex) among `lookups` that are some active task's target. */
   async among(lookups: Iterable<string>, manager: EntityManager): Promise<string[]> {
     const set = await this.setAsOf(await this.repo.targetSetVersion(manager), manager);
-    const found: string[] = [];
-    if (set.lookups.size === 0) return found;
-    for (const lookup of lookups) if (set.lookups.has(lookup)) found.push(lookup);
-    return found;
+    return [...lookups].filter((lookup) => set.lookups.has(lookup));
   }
 
   /**

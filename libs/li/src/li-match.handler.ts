@@ -85,7 +85,7 @@ export class LiMatchHandler {
       }
       return mine;
     });
-    const targeted = await this.activeTargets.among(new Set(lookupOf.values()), manager);
+    const targeted = await this.activeTargets.among(lookupOf.values(), manager);
     if (targeted.length === 0) return 0;
     const rows = await this.source.candidateTasks(
       targeted.map((hex) => Buffer.from(hex, 'hex')),

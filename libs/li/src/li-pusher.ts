@@ -218,14 +218,14 @@ export class LiPusher implements OnApplicationBootstrap, OnApplicationShutdown {
     });
   }
 
-  private sendRecords(address: string, destinationId: string, pending: LiRecordToSend[]): Promise<SendFailure | null> {
+  private sendRecords(address: string, destinationId: string, records: LiRecordToSend[]): Promise<SendFailure | null> {
     const body: LiRecordsBody = {
       type: 'records',
       hub: this.config.hub.domain,
       destinationId,
-      records: pending.map((r): LiDeliveredRecord => ({ sequence: r.seq, ...this.sealer.open<LiRecord>(r.sealed) })),
+      records: records.map((r): LiDeliveredRecord => ({ sequence: r.seq, ...this.sealer.open<LiRecord>(r.sealed) })),
     };
-    return this.post(address, JSON.stringify(body), `li-${destinationId}-${pending[0].id}-${pending.at(-1)?.id}`, 'li-records');
+    return this.post(address, JSON.stringify(body), `li-${destinationId}-${records[0].id}-${records.at(-1)?.id}`, 'li-records');
   }
 
   private sendKeepalive(address: string, destinationId: string): Promise<SendFailure | null> {

@@ -3,8 +3,8 @@ import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } f
 /**
  * The delivery state of one destination: which worker sends to it now (a lease that runs out if
  * the worker dies), the failures in a row and when it may be tried again, and when it last
- * answered (records or a keepalive), and the batch of records in flight. Never parked: a destination that stays down is tried at the
- * capped interval for as long as it takes.
+ * answered (records or a keepalive), and the batch of records in flight. Never parked: a
+ * destination that stays down is tried at the capped interval for as long as it takes.
  */
 @Entity({ name: 'li_delivery_state' })
 export class LiDeliveryStateEntity {

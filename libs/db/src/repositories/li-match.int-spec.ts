@@ -65,25 +65,27 @@ describe('LiMatchRepository.candidateTasks: the tasks a batch may match, read by
   });
 
   it('should read only the tasks it finds, even while the statistics count far fewer tasks than there are', async () => {
-    // in one transaction, so autovacuum cannot refresh the statistics between the ANALYZE and the query
-    const plan = await dataSource
-      .transaction(async (m) => {
-        await addTasks(m, ['user:early-1', 'user:early-2', 'user:early-3']);
-        await m.query('ANALYZE li_tasks, li_task_targets');
-        const [targeted] = await addTasks(m, ['user:targeted', ...Array.from({ length: 3000 }, (_, i) => `user:nobody-${i}`)]);
-        const lookups = [lookupOf('user:targeted'), ...Array.from({ length: 30 }, (_, i) => lookupOf(`user:absent-${i}`))];
-        expect((await repo.candidateTasks(lookups, new Date(now), new Date(now), m)).map((t) => t.xid)).toEqual([targeted]);
-        const [row] = await m.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${LI_CANDIDATE_TASKS_SQL}`, [
-          lookups,
-          new Date(now),
-          new Date(now),
-        ]);
-        throw Object.assign(new Error('rollback'), { plan: (row['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0].Plan });
-      })
-      .catch((e: { plan?: PlanNode }) => {
-        if (!e.plan) throw e;
-        return e.plan;
-      });
+    // in one transaction, rolled back, so autovacuum cannot refresh the statistics between the ANALYZE and the query
+    const runner = dataSource.createQueryRunner();
+    await runner.startTransaction();
+    let plan: PlanNode;
+    try {
+      const m = runner.manager;
+      await addTasks(m, ['user:early-1', 'user:early-2', 'user:early-3']);
+      await m.query('ANALYZE li_tasks, li_task_targets');
+      const [targeted] = await addTasks(m, ['user:targeted', ...Array.from({ length: 3000 }, (_, i) => `user:nobody-${i}`)]);
+      const lookups = [lookupOf('user:targeted'), ...Array.from({ length: 30 }, (_, i) => lookupOf(`user:absent-${i}`))];
+      expect((await repo.candidateTasks(lookups, new Date(now), new Date(now), m)).map((t) => t.xid)).toEqual([targeted]);
+      const [row] = await m.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${LI_CANDIDATE_TASKS_SQL}`, [
+        lookups,
+        new Date(now),
+        new Date(now),
+      ]);
+      plan = (row['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0].Plan;
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
 
     const taskReads = nodesOf(plan).filter((n) => n['Relation Name'] === 'li_tasks');
     expect(taskReads.map((n) => [n['Node Type'], n['Index Cond']])).toEqual([['Index Scan', '(xid = tt.xid)']]);
