@@ -9,8 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@app/db';
-import { ensureCompiled, openTestDataSource, processesMentioning, within } from '@app/testing';
+import { childPort, ensureCompiled, openTestDataSource, processesMentioning, within } from '@app/testing';
 
 const ROOT = process.cwd(); // npm test runs jest from the project root
 const TOKEN = `demo-e2e-operator-token-${randomBytes(12).toString('hex')}`;
@@ -80,14 +79,14 @@ describe('npm run demo (e2e)', () => {
   it('should tell, on the embedded default, a story that the API confirms, and stop cleanly when asked', async () => {
     const dataDir = join(base, 'embedded');
     const factsFile = join(base, 'facts.json');
-    const hubPort = await freePort();
+    const hubPort = await childPort();
     const demo = runDemo(['--keep', '--data-dir', dataDir, '--facts', factsFile], {
       ...process.env,
       // nothing configured: empty rather than unset, so that a developer's .env cannot fill them in
       DATABASE_URL: '',
       REDIS_URL: '',
       HUB_PORT: String(hubPort),
-      HUB_SIP_PORT: String(await freePort()),
+      HUB_SIP_PORT: String(await childPort()),
       HUB_BOOTSTRAP_OPERATOR_TOKEN: TOKEN,
       HUB_LOG_LEVEL: 'warn',
     });
@@ -281,8 +280,8 @@ describe('npm run demo (e2e)', () => {
     const demo = runDemo(['--data-dir', join(base, 'configured'), '--facts', join(base, 'configured-facts.json')], {
       ...process.env, // DATABASE_URL and REDIS_URL of the test run
       REDIS_KEY_PREFIX: `demo${randomBytes(3).toString('hex')}`,
-      HUB_PORT: String(await freePort()),
-      HUB_SIP_PORT: String(await freePort()),
+      HUB_PORT: String(await childPort()),
+      HUB_SIP_PORT: String(await childPort()),
       HUB_BOOTSTRAP_OPERATOR_TOKEN: TOKEN,
       HUB_LOG_LEVEL: 'warn',
     });

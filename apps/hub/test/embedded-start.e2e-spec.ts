@@ -5,11 +5,10 @@
  */
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { processesMentioning, within } from '@app/testing';
+import { childPort, processesMentioning, within } from '@app/testing';
 
 const ROOT = process.cwd(); // npm test runs jest from the project root
 const TOKEN = 'embedded-start-smoke-test-token-0123456789';
@@ -17,16 +16,6 @@ const DOMAIN = 'embedded-start.example';
 const auth = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 interface Started {
   proc: ChildProcess;
@@ -121,15 +110,19 @@ describe('npm start (embedded)', () => {
     base = mkdtempSync(join(tmpdir(), 'hub-embedded-start-'));
     chmodSync(base, 0o755);
     dir = join(base, 'pg');
-    ports = { hub: await freePort(), worker: await freePort(), pg: await freePort() };
+    ports = { hub: await childPort(), worker: await childPort(), pg: await childPort() };
   }, 180_000);
 
-  afterAll(async () => {
+  // a failed test leaves its start.mjs running; the next one would find the data directory in use
+  afterEach(async () => {
     if (current && current.proc.exitCode === null && current.proc.signalCode === null) {
       current.proc.kill('SIGTERM');
       await within(current.exited, 20_000);
       if (current.proc.exitCode === null && current.proc.signalCode === null) current.proc.kill('SIGKILL');
     }
+  }, 30_000);
+
+  afterAll(async () => {
     // a SIGKILLed start.mjs leaves its helper to stop PostgreSQL; give it a moment before deleting
     for (let i = 0; i < 100 && base && processesMentioning(base).length; i++) await sleep(200);
     if (base) rmSync(base, { recursive: true, force: true });
@@ -229,7 +222,7 @@ describe('npm start (worker health port)', () => {
   it('should give the worker a free health port when WORKER_HEALTH_PORT is not set', async () => {
     const base = mkdtempSync(join(tmpdir(), 'hub-embedded-port-'));
     chmodSync(base, 0o755);
-    const hubPort = await freePort();
+    const hubPort = await childPort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: '',

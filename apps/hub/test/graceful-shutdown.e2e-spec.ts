@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { freePort } from '@app/db';
 import {
+  childPort,
   type ActiveMember,
   compiledAppEnv,
   type CompiledApp,
@@ -75,8 +75,8 @@ describe('SIGTERM to the hub and the worker under load (e2e)', () => {
   });
 
   it('should answer or refuse cleanly every request, keep every acknowledged batch, and exit 0', async () => {
-    const hubPort = await freePort();
-    healthPort = await freePort();
+    const hubPort = await childPort();
+    healthPort = await childPort();
     hubUrl = `http://127.0.0.1:${hubPort}`;
     const hub = start('hub', { HUB_PORT: String(hubPort) });
     const worker = start('worker', { WORKER_HEALTH_PORT: String(healthPort) });

@@ -1,6 +1,6 @@
-import { freePort } from '@app/db';
 import request from 'supertest';
 import {
+  childPort,
   compiledAppEnv,
   createActiveMember,
   ensureCompiled,
@@ -104,7 +104,7 @@ describe('process logs (e2e)', () => {
     ensureCompiled();
     setup = await startTestHub(config);
     await setup.reset();
-    const port = await freePort();
+    const port = await childPort();
     compiled = startCompiled('hub', compiledAppEnv(config, { HUB_PORT: String(port), HUB_LOG_LEVEL: 'debug' }));
     url = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${url}/health/ready`).catch(() => undefined))?.ok === true, 60_000, 100);

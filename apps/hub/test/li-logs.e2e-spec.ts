@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { freePort } from '@app/db';
 import { LiAdministrators } from '@app/li';
 import {
+  childPort,
   compiledAppEnv,
   ensureCompiled,
   startCompiled,
@@ -32,7 +32,7 @@ describe('LI and the process log (e2e)', () => {
     setup = await startTestHub(config);
     await setup.reset();
     await setup.app.get(LiAdministrators).ensureBootstrapAdministrators();
-    const port = await freePort();
+    const port = await childPort();
     const li = liEnv();
     compiled = startCompiled(
       'hub',

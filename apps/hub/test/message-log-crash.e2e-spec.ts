@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { freePort } from '@app/db';
 import { MessageLogVerification } from '@app/message-log';
 import {
+  childPort,
   compiledAppEnv,
   createActiveMember,
   delegateLogging,
@@ -49,7 +49,7 @@ describe('message log under a hub crash (e2e)', () => {
   });
 
   it('should lose no acknowledged record and leave no partial batch', async () => {
-    const port = await freePort();
+    const port = await childPort();
     crashing = startCompiled('hub', compiledAppEnv(config, { HUB_PORT: String(port) }));
     const url = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${url}/health/ready`)).ok, 60_000, 100);

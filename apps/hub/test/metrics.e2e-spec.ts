@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
-import { freePort } from '@app/db';
 import {
+  childPort,
   createActiveMember,
   delegateLogging,
   messageRecord,
@@ -31,7 +31,7 @@ describe('metrics (e2e)', () => {
   };
 
   beforeAll(async () => {
-    const port = await freePort();
+    const port = await childPort();
     const config = testConfig({ METRICS_TOKEN: TOKEN, WORKER_HEALTH_PORT: String(port) });
     hub = await startTestHub(config);
     await hub.reset();
@@ -165,7 +165,7 @@ describe('metrics on a port of their own (e2e)', () => {
   let metricsUrl: string;
 
   beforeAll(async () => {
-    const port = await freePort();
+    const port = await childPort();
     const config = testConfig({ HUB_METRICS_PORT: String(port) });
     hub = await startTestHub(config);
     metricsUrl = `http://${config.hub.host}:${port}`;

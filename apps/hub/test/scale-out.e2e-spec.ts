@@ -4,9 +4,9 @@ import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { ChatDeliveryBody } from '@app/chat';
 import type { AppConfig } from '@app/config';
-import { freePort } from '@app/db';
 import { ALL_QUEUES, redisOptionsFromUrl } from '@app/queue';
 import {
+  childPort,
   type ActiveMember,
   compiledAppEnv,
   type CompiledApp,
@@ -71,8 +71,8 @@ describe('two hubs and two workers on one PostgreSQL and one Redis (e2e)', () =>
       OUTBOX_POLL_INTERVAL_MS: '50',
       CHAT_PUSH_SCAN_INTERVAL_MS: '100',
     };
-    const hubPorts = [await freePort(), await freePort()];
-    const healthPorts = [await freePort(), await freePort()];
+    const hubPorts = [await childPort(), await childPort()];
+    const healthPorts = [await childPort(), await childPort()];
     for (const port of hubPorts)
       processes.push(startCompiled('hub', compiledAppEnv(config, { ...shared, HUB_PORT: String(port) })));
     for (const port of healthPorts) {

@@ -1,5 +1,5 @@
-import { freePort } from '@app/db';
 import {
+  childPort,
   compiledAppEnv,
   type CompiledApp,
   DisposableRedis,
@@ -54,8 +54,8 @@ describe('hub start-up before PostgreSQL and Redis (e2e)', () => {
 
   it('should retry both with backoff, log each attempt without secrets, and serve once they are up', async () => {
     redis = await DisposableRedis.reserve();
-    const pgPort = await freePort();
-    const hubPort = await freePort();
+    const pgPort = await childPort();
+    const hubPort = await childPort();
     hub = startCompiled(
       'hub',
       compiledAppEnv(config, {
@@ -98,14 +98,14 @@ describe('hub start-up before PostgreSQL and Redis (e2e)', () => {
   }, 60_000);
 
   it('should give up after STARTUP_DEPENDENCY_TIMEOUT_MS with one clear line and exit code 69 when nothing comes up', async () => {
-    const [pgPort, redisPort] = [await freePort(), await freePort()];
+    const [pgPort, redisPort] = [await childPort(), await childPort()];
     const startedAt = Date.now();
     hub = startCompiled(
       'hub',
       compiledAppEnv(config, {
         DATABASE_URL: databaseUrlThrough(pgPort),
         REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-        HUB_PORT: String(await freePort()),
+        HUB_PORT: String(await childPort()),
         HUB_LOG_LEVEL: 'warn',
         STARTUP_DEPENDENCY_TIMEOUT_MS: '1500',
       }),

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { ChatDeliveryBody } from '@app/chat';
-import { freePort } from '@app/db';
 import {
+  childPort,
   type ActiveMember,
   compiledAppEnv,
   type CompiledApp,
@@ -78,7 +78,7 @@ describe('chat push across a killed worker and a Redis restart (e2e)', () => {
   beforeAll(async () => {
     ensureCompiled();
     redis = await DisposableRedis.start();
-    healthPort = await freePort();
+    healthPort = await childPort();
     config = testConfig({
       REDIS_URL: redis.url,
       HUB_SECRET_KEY: randomBytes(32).toString('hex'),

@@ -3,10 +3,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { freePort } from '@app/db';
 import type { ChangeNotificationBody } from '@app/provisioning';
 import { JobName, jobSchedules, outboxJobId, QueueCounters, QueueName } from '@app/queue';
 import {
+  childPort,
   type ActiveMember,
   createActiveMember,
   delegateLogging,
@@ -49,7 +49,7 @@ describe('background work when Redis loses its data (e2e)', () => {
 
   beforeAll(async () => {
     redis = await DisposableRedis.start();
-    const healthPort = await freePort();
+    const healthPort = await childPort();
     const config = testConfig({
       REDIS_URL: redis.url,
       WORKER_HEALTH_PORT: String(healthPort),

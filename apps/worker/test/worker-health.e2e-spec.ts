@@ -1,7 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
-import { freePort } from '@app/db';
-import { testConfig } from '@app/testing';
+import { childPort, testConfig } from '@app/testing';
 import { startTestHub, startTestWorker, TestHub } from '../../hub/test/test-hub.js';
 
 describe('WorkerHealthServer (e2e)', () => {
@@ -10,7 +9,7 @@ describe('WorkerHealthServer (e2e)', () => {
   let workerUrl: string;
 
   beforeAll(async () => {
-    const port = await freePort();
+    const port = await childPort();
     const config = testConfig({ WORKER_HEALTH_PORT: String(port) });
     hub = await startTestHub(config);
     worker = await startTestWorker(config);

@@ -1,9 +1,9 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { freePort } from '@app/db';
 import { JobName, outboxJobId, QueueName } from '@app/queue';
 import {
+  childPort,
   type CompiledApp,
   compiledAppEnv,
   createActiveMember,
@@ -87,7 +87,7 @@ describe('a worker stopped while it runs a job (e2e)', () => {
 
   it('should finish the job in flight, neither retried nor stalled, and exit 0', async () => {
     receiver = await startWebhookReceiver(() => new Promise<number>((r) => setTimeout(() => r(204), ANSWER_AFTER_MS)));
-    const healthPort = await freePort();
+    const healthPort = await childPort();
     const worker = startWorker({ WORKER_HEALTH_PORT: String(healthPort) });
     const jobId = await notificationJob();
     await waitFor(async () => receiver.requests.length >= 1 || null, 60_000, 20);

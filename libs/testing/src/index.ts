@@ -14,3 +14,4 @@ export * from './chat-fixtures.js';
 export * from './processes.js';
 export * from './tcp-proxy.js';
 export * from './metrics-scrape.js';
+export * from './ports.js';

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
-import { freePort } from '@app/db';
+import { childPort } from './ports.js';
 
 /** A private redis-server the test can stop and restart (to simulate an outage) on a fixed port. */
 export class DisposableRedis {
@@ -15,7 +15,7 @@ export class DisposableRedis {
 
   /** A free port for it, not started yet (`up` starts it): Redis that comes up after the app. */
   static async reserve(): Promise<DisposableRedis> {
-    return new DisposableRedis(await freePort());
+    return new DisposableRedis(await childPort());
   }
 
   get url(): string {
