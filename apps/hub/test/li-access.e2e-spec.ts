@@ -68,6 +68,14 @@ describe('LI routes to anyone but an LI administrator (e2e)', () => {
       }),
     ],
     ['a member approving a task', () => ({ method: 'post', path: `/li/v1/tasks/${someXid}/approve`, headers: memberAuth })],
+    [
+      'an operator listing parked matching jobs',
+      () => ({ method: 'get', path: '/li/v1/matching/parked', headers: operatorAuth }),
+    ],
+    [
+      'a member retrying a matching job',
+      () => ({ method: 'post', path: `/li/v1/matching/parked/outbox-${someXid}/retry`, headers: memberAuth }),
+    ],
     ['an operator on /li itself, with a query', () => ({ method: 'get', path: '/li?x=1', headers: operatorAuth })],
   ];
 

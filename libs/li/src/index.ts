@@ -20,3 +20,4 @@ export * from './li-pusher.js';
 export * from './li-flow.module.js';
 export * from './li-delivery-log.service.js';
 export * from './li-records-signal.js';
+export * from './li-matching-jobs.js';

@@ -43,6 +43,21 @@ export interface QueueOverview {
 
 export type JobAction = 'retried' | 'discarded';
 
+/** What an action on a job is audited with, in the action's transaction. */
+export interface JobActionRecord {
+  action: JobAction;
+  queue: QueueName;
+  jobId: string;
+  job: string;
+  /** its state in the queue backend before the action */
+  state: string;
+  parked: boolean;
+  failedReason: string | null;
+}
+
+/** Where an action on a job is audited: the operators' audit trail, or the LI-only one for the confidential queue. */
+export type JobActionAudit = (record: JobActionRecord, manager: EntityManager) => Promise<void>;
+
 const JOB_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const COUNTED_STATES: JobType[] = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'];
 
@@ -93,8 +108,15 @@ export class QueueAdministration {
   }
 
   /** The queue's parked outbox rows still waiting for an operator, newest first, with what the backend knows of each job. */
-  async parkedJobs(queueName: string, query: { cursor?: string; limit: number }): Promise<Page<AdministeredJob>> {
-    const queue = this.visibleQueue(queueName);
+  parkedJobs(queueName: string, query: { cursor?: string; limit: number }): Promise<Page<AdministeredJob>> {
+    return this.parkedJobsIn(this.visibleQueue(queueName), query);
+  }
+
+  /**
+   * parkedJobs for any queue of the catalogue, operator-visible or not: the confidential queue's
+   * callers (LI administrators) come through here, never through an operator route.
+   */
+  async parkedJobsIn(queue: QueueName, query: { cursor?: string; limit: number }): Promise<Page<AdministeredJob>> {
     const beforeId = query.cursor ? decodeCursor(query.cursor, { id: 'bigint' }).id : undefined;
     const rows = await this.outbox.listParked({ queue, beforeId, limit: query.limit, receiptPrefix: OUTBOX_JOB_ID_PREFIX });
     const items = await Promise.all(
@@ -115,7 +137,12 @@ export class QueueAdministration {
    * the row is unparked, so the outbox tracks it like any dispatched job.
    */
   retry(queueName: string, jobId: string, actor: ActorContext): Promise<AdministeredJob> {
-    return this.act(queueName, jobId, actor, 'retried', async ({ queue, job, row, manager }) => {
+    return this.retryIn(this.visibleQueue(queueName), jobId, this.operatorAudit(actor));
+  }
+
+  /** retry for any queue of the catalogue, audited by `audit` (see parkedJobsIn). */
+  retryIn(queue: QueueName, jobId: string, audit: JobActionAudit): Promise<AdministeredJob> {
+    return this.act(queue, jobId, audit, 'retried', async ({ job, row, manager }) => {
       if (row) await this.outbox.unpark(row.id, manager);
       if (job) {
         await this.answer(job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }), `retrying ${jobId}`);
@@ -128,25 +155,51 @@ export class QueueAdministration {
 
   /** Gives a failed or parked job up for good: removed from the failed set, its outbox row marked discarded. */
   discard(queueName: string, jobId: string, actor: ActorContext): Promise<AdministeredJob> {
-    return this.act(queueName, jobId, actor, 'discarded', async ({ job, row, manager }) => {
-      if (row) await this.outbox.discard(row.id, manager);
-      if (job) await this.answer(job.remove(), `removing ${jobId}`);
-    });
+    return this.act(
+      this.visibleQueue(queueName),
+      jobId,
+      this.operatorAudit(actor),
+      'discarded',
+      async ({ job, row, manager }) => {
+        if (row) await this.outbox.discard(row.id, manager);
+        if (job) await this.answer(job.remove(), `removing ${jobId}`);
+      },
+    );
+  }
+
+  /** An operator's action goes to the operators' audit trail. */
+  private operatorAudit(actor: ActorContext): JobActionAudit {
+    return (record, manager) =>
+      this.audit.record(
+        actor,
+        {
+          action: `queue-job.${record.action === 'retried' ? 'retry' : 'discard'}`,
+          targetType: 'queue-job',
+          targetId: `${record.queue}/${record.jobId}`,
+          details: {
+            queue: record.queue,
+            job: record.job,
+            state: record.state,
+            parked: record.parked,
+            failedReason: record.failedReason,
+          },
+        },
+        manager,
+      );
   }
 
   /**
-   * One operator action on one job, in one transaction with its audit entry: the outbox row (if
-   * the job came from the outbox) is locked, the job must be failed in its queue or its row parked
-   * (and not discarded), and `change` touches the queue last, before the commit.
+   * One action on one job, in one transaction with its audit entry: the outbox row (if the job
+   * came from the outbox) is locked, the job must be failed in its queue or its row parked (and
+   * not discarded), and `change` touches the queue last, before the commit.
    */
   private async act(
-    queueName: string,
+    queue: QueueName,
     jobId: string,
-    actor: ActorContext,
+    audit: JobActionAudit,
     action: JobAction,
     change: (target: ActionTarget) => Promise<void>,
   ): Promise<AdministeredJob> {
-    const queue = this.visibleQueue(queueName);
     const jobKey = outboxJobKey(jobId);
     return this.tx.run(async (manager) => {
       const locked = jobKey !== undefined && JOB_KEY.test(jobKey) ? await this.outbox.lockByJobKey(jobKey, manager) : null;
@@ -164,17 +217,8 @@ export class QueueAdministration {
         row && !job
           ? describeRow(queue, toParkedRow(row))
           : describeJob(queue, job as Job, state as JobType | 'unknown', row && parked ? toParkedRow(row) : null);
-      await this.audit.record(
-        actor,
-        {
-          action: `queue-job.${action === 'retried' ? 'retry' : 'discard'}`,
-          targetType: 'queue-job',
-          targetId: `${queue}/${jobId}`,
-          details: { queue, job: described.name, state, parked, failedReason: described.failedReason },
-        },
-        manager,
-      );
-      await change({ queue, job: state === 'failed' ? job : undefined, row: parked && row ? row : undefined, manager });
+      await audit({ action, queue, jobId, job: described.name, state, parked, failedReason: described.failedReason }, manager);
+      await change({ job: state === 'failed' ? job : undefined, row: parked && row ? row : undefined, manager });
       return { ...described, state: action === 'retried' ? 'waiting' : described.state, parkedAt: null };
     });
   }
@@ -202,7 +246,6 @@ export class QueueAdministration {
 
 /** What an action changes: the job if it is in the failed set, the outbox row if it is parked, in the action's transaction. */
 interface ActionTarget {
-  queue: QueueName;
   job: Job | undefined;
   row: OutboxMessageEntity | undefined;
   manager: EntityManager;

@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { DomainError, PayloadTooLargeError } from '@app/common';
 import type { AppConfig } from '@app/config';
-import { LiAdministrators, LiAuditLog, LiDeliveryLog, LiTasks, X1Endpoint } from '@app/li';
+import { LiAdministrators, LiAuditLog, LiDeliveryLog, LiMatchingJobs, LiTasks, X1Endpoint } from '@app/li';
+import { QueueAdministration } from '@app/queue';
 import { authenticateLiAdministrator } from './li-authentication.js';
 import { internalErrorReply, type LiReply, problemReply } from './li-replies.js';
 import { type LiRoute, liRoutes } from './li-routes.js';
@@ -38,6 +39,7 @@ export function installLiGate(app: NestFastifyApplication, config: AppConfig): v
     tasks: app.get(LiTasks),
     audit,
     deliveries: app.get(LiDeliveryLog),
+    matchingJobs: new LiMatchingJobs(app.get(QueueAdministration), audit),
   });
   // synchronous for every other path, so the rest of the hub pays one string test
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -5,6 +5,7 @@ import {
   LiAdministrators,
   LiAuditLog,
   LiDeliveryLog,
+  LiMatchingJobs,
   LiTasks,
   type X1Answer,
   X1_MAX_BYTES,
@@ -37,12 +38,16 @@ export interface LiServices {
   tasks: LiTasks;
   audit: LiAuditLog;
   deliveries: LiDeliveryLog;
+  matchingJobs: LiMatchingJobs;
 }
 
 const UUID = '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})';
 const XML_TYPES = /^(application|text)\/xml\s*(;|$)/i;
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+/** an outbox-fed job's id: the matching jobs are all fed by the outbox */
+const OUTBOX_JOB_ID = '(outbox-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})';
+const CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** Every route under /li (documented in openapi-li.json, li.openapi.ts). */
 export function liRoutes(services: LiServices): LiRoute[] {
@@ -114,6 +119,26 @@ export function liRoutes(services: LiServices): LiRoute[] {
           await services.deliveries.list({ destinationId: destinationId?.toLowerCase(), beforeId: before, limit }),
           limit,
         );
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/li\/v1\/matching\/parked$/,
+      maxBody: 0,
+      async handle({ administrator, query }) {
+        const limit = integerParam(query.get('limit'), 'limit', 1, 100) ?? 50;
+        const cursor = query.get('cursor') ?? undefined;
+        if (cursor !== undefined && !CURSOR.test(cursor))
+          throw InvalidInputError.forField('cursor', 'is not a cursor of this listing');
+        return jsonReply(200, await services.matchingJobs.parked(administrator, { cursor, limit }));
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/li/v1/matching/parked/${OUTBOX_JOB_ID}/retry$`),
+      maxBody: 0,
+      async handle({ administrator, params }) {
+        return jsonReply(200, await services.matchingJobs.retry(administrator, params[0].toLowerCase()));
       },
     },
   ];

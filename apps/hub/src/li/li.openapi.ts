@@ -231,6 +231,58 @@ export function liOpenApiDocument(): OpenAPIObject {
           },
         },
       },
+      '/li/v1/matching/parked': {
+        get: {
+          tags: ['li: administration'],
+          operationId: 'Li_parkedMatchingJobs',
+          summary: 'Matching jobs that failed for good (parked), newest first (reading them is audited)',
+          description:
+            'A parked job is a message-log batch or a room event that has not been matched: its interceptions are missing until it is retried. Operators never see these jobs.',
+          parameters: [
+            { ...LIMIT, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+            {
+              name: 'cursor',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', maxLength: 200 },
+              description: 'the `next` of the previous page',
+            },
+          ],
+          responses: {
+            '200': page('LiMatchingJob'),
+            '400': { description: 'an invalid limit or cursor', content: PROBLEM },
+            '404': UNKNOWN,
+            '500': INTERNAL,
+            '503': { description: 'the queue backend did not answer', content: PROBLEM },
+          },
+        },
+      },
+      '/li/v1/matching/parked/{jobId}/retry': {
+        post: {
+          tags: ['li: administration'],
+          operationId: 'Li_retryMatchingJob',
+          summary: 'Run a parked matching job again with a fresh retry budget (audited)',
+          parameters: [
+            {
+              name: 'jobId',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', pattern: '^outbox-[0-9a-fA-F-]{36}$' },
+              example: 'outbox-4f3c2d1e-9a8b-4c7d-8e6f-5a4b3c2d1e0f',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'queued again (state `waiting`)',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/LiMatchingJob' } } },
+            },
+            '404': { description: 'no such matching job, or not an LI administrator (see above)', content: PROBLEM },
+            '409': { description: 'the job is not parked (already retried, running or done)', content: PROBLEM },
+            '500': INTERNAL,
+            '503': { description: 'the queue backend did not answer; nothing changed', content: PROBLEM },
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {
@@ -284,6 +336,26 @@ export function liOpenApiDocument(): OpenAPIObject {
             xid: { type: 'string', format: 'uuid', nullable: true },
             outcome: { type: 'string', description: "'ok' or the kind of error that refused the action" },
             detail: { type: 'object', nullable: true, additionalProperties: true, description: 'opened from its sealed form' },
+          },
+        },
+        LiMatchingJob: {
+          type: 'object',
+          required: ['id', 'name', 'state', 'parkedAt', 'attemptsMade', 'failedReason', 'failedAt', 'createdAt', 'payload'],
+          properties: {
+            id: { type: 'string', example: 'outbox-4f3c2d1e-9a8b-4c7d-8e6f-5a4b3c2d1e0f' },
+            name: { type: 'string', enum: ['li-match-log-batch', 'li-match-chat-event'] },
+            state: { type: 'string', description: "its state in the queue backend; 'missing' when the backend no longer has it" },
+            parkedAt: { type: 'string', format: 'date-time', nullable: true },
+            attemptsMade: { type: 'integer', nullable: true },
+            failedReason: { type: 'string', nullable: true },
+            failedAt: { type: 'string', format: 'date-time', nullable: true },
+            createdAt: { type: 'string', format: 'date-time', nullable: true },
+            payload: {
+              type: 'object',
+              nullable: true,
+              additionalProperties: true,
+              description: 'ids only: {origin, fromSeq, toSeq} of a message-log batch, {roomId, seq} of a room event',
+            },
           },
         },
         LiDeliveryLogEntry: {

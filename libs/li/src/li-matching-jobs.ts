@@ -1,0 +1,93 @@
+import { DomainError } from '@app/common';
+import { type AdministeredJob, QueueAdministration, QueueName } from '@app/queue';
+import type { LiAdministrator } from './li-administrators.service.js';
+import { LiAuditLog } from './li-audit-log.js';
+
+/** A matching job as an LI administrator sees it: ids only, like its payload. */
+export interface LiMatchingJob {
+  id: string;
+  name: string;
+  state: string;
+  parkedAt: string | null;
+  attemptsMade: number | null;
+  failedReason: string | null;
+  failedAt: string | null;
+  createdAt: string | null;
+  payload: Record<string, unknown> | null;
+}
+
+/**
+ * Matching jobs that failed for good (parked), for LI administrators only: a parked job is a batch
+ * or room event that nobody has matched yet, so its interceptions are missing until it is retried.
+ * Operators never see the confidential queue; LI administrators list and retry its parked jobs
+ * here, audited in li_audit. There is no discard: matching is never given up on purpose.
+ */
+export class LiMatchingJobs {
+  constructor(
+    private readonly queues: QueueAdministration,
+    private readonly audit: LiAuditLog,
+  ) {}
+
+  async parked(
+    administrator: LiAdministrator,
+    query: { cursor?: string; limit: number },
+  ): Promise<{ entries: LiMatchingJob[]; next: string | null }> {
+    const page = await this.refusalsAudited(administrator, 'list-parked-matching-jobs', {}, () =>
+      this.queues.parkedJobsIn(QueueName.LawfulInterception, query),
+    );
+    await this.audit.record({ administratorId: administrator.id, action: 'list-parked-matching-jobs', outcome: 'ok' });
+    return { entries: page.items.map(toMatchingJob), next: page.nextCursor };
+  }
+
+  /** Runs a parked matching job again with a fresh retry budget (BullMQ's failed set or its outbox row). */
+  async retry(administrator: LiAdministrator, jobId: string): Promise<LiMatchingJob> {
+    const job = await this.refusalsAudited(administrator, 'retry-matching-job', { jobId }, () =>
+      this.queues.retryIn(QueueName.LawfulInterception, jobId, (record, manager) =>
+        this.audit.record(
+          {
+            administratorId: administrator.id,
+            action: 'retry-matching-job',
+            outcome: 'ok',
+            detail: { jobId, job: record.job, state: record.state, parked: record.parked, failedReason: record.failedReason },
+          },
+          manager,
+        ),
+      ),
+    );
+    return toMatchingJob(job);
+  }
+
+  /** A refusal (unknown job, not parked, bad cursor) is audited with its kind, after the rollback. */
+  private async refusalsAudited<T>(
+    administrator: LiAdministrator,
+    action: string,
+    detail: Record<string, unknown>,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await this.audit.record({
+          administratorId: administrator.id,
+          action,
+          outcome: error.kind,
+          detail: { ...detail, reason: error.message },
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+const toMatchingJob = (job: AdministeredJob): LiMatchingJob => ({
+  id: job.id,
+  name: job.name,
+  state: job.state,
+  parkedAt: job.parkedAt?.toISOString() ?? null,
+  attemptsMade: job.attemptsMade,
+  failedReason: job.failedReason,
+  failedAt: job.failedAt?.toISOString() ?? null,
+  createdAt: job.createdAt?.toISOString() ?? null,
+  payload: job.payload,
+});
