@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { LiAdministrators } from '@app/li';
 import { createActiveMember, operatorAuth, testConfig } from '@app/testing';
-import { lea, liEnv, LI_TOKEN_LEA, x1Answers, x1Message, x1Request } from './li-fixtures.js';
+import { lea, liEnv, LI_TOKEN_LEA, max, x1Answers, x1Message, x1Request } from './li-fixtures.js';
 import { startTestHub, type TestHub } from './test-hub.js';
 
 interface Probe {
@@ -76,6 +76,10 @@ describe('LI routes to anyone but an LI administrator (e2e)', () => {
       'a member retrying a matching job',
       () => ({ method: 'post', path: `/li/v1/matching/parked/outbox-${someXid}/retry`, headers: memberAuth }),
     ],
+    [
+      'a member disabling an LI administrator',
+      () => ({ method: 'post', path: `/li/v1/administrators/${someXid}/disable`, headers: memberAuth }),
+    ],
     ['an operator on /li itself, with a query', () => ({ method: 'get', path: '/li?x=1', headers: operatorAuth })],
   ];
 
@@ -129,6 +133,53 @@ describe('LI routes to anyone but an LI administrator (e2e)', () => {
       expect.arrayContaining(['lea', 'max']),
     );
     expect(JSON.stringify(listed.body)).not.toContain(LI_TOKEN_LEA);
+  });
+
+  it('should let an LI administrator disable one created through the API at once, but not itself or a configured one', async () => {
+    const agent = () => request(li.app.getHttpServer());
+    const name = `leaver-${randomUUID().slice(0, 8)}`;
+    const created = await agent().post('/li/v1/administrators').set(lea).set('Content-Type', 'application/json').send({ name });
+    const { administrator, token } = created.body as { administrator: { id: string }; token: string };
+    const asLeaver: Probe = {
+      method: 'post',
+      path: '/li/x1',
+      headers: { Authorization: `Bearer ${token}`, ...xml },
+      body: keepalive,
+    };
+    expect((await observe(li, asLeaver)).status).toBe(200);
+
+    const disabled = await agent().post(`/li/v1/administrators/${administrator.id}/disable`).set(lea);
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toEqual({ id: administrator.id, name, disabledAt: expect.any(String) });
+    expect(await observe(li, asLeaver)).toEqual(await observe(plain, asLeaver));
+    const listed = (await agent().get('/li/v1/administrators').set(lea)).body as {
+      administrators: Array<{ id: string; name: string }>;
+    };
+    expect(listed.administrators.map((a) => a.name)).not.toContain(name);
+
+    const refusals = [
+      await agent().post(`/li/v1/administrators/${administrator.id}/disable`).set(lea),
+      await agent()
+        .post(`/li/v1/administrators/${listed.administrators.find((a) => a.name === 'lea')!.id}/disable`)
+        .set(lea),
+      await agent()
+        .post(`/li/v1/administrators/${listed.administrators.find((a) => a.name === 'max')!.id}/disable`)
+        .set(lea),
+    ];
+    expect(refusals.map((r) => [r.status, r.headers['content-type']])).toEqual([
+      [404, expect.stringMatching(/^application\/problem\+json/)],
+      [409, expect.stringMatching(/^application\/problem\+json/)],
+      [409, expect.stringMatching(/^application\/problem\+json/)],
+    ]);
+    // lea and max still work
+    expect((await observe(li, { ...asLeaver, headers: { ...max, ...xml } })).status).toBe(200);
+    const audit = (await agent().get('/li/v1/audit').set(lea)).body as { entries: Array<{ action: string; outcome: string }> };
+    expect(audit.entries.filter((e) => e.action === 'disable-administrator').map((e) => e.outcome)).toEqual([
+      'conflict',
+      'conflict',
+      'not-found',
+      'ok',
+    ]);
   });
 
   it('should refuse an invalid new administrator with a problem naming the field', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, hashToken, issueToken } from '@app/common';
+import { ConflictError, hashToken, issueToken, NotFoundError } from '@app/common';
 import { APP_CONFIG, type AppConfig, type LiBootstrapAdministrator } from '@app/config';
 import { type LiAdministratorEntity, LiAdministratorRepository, TransactionRunner } from '@app/db';
 import { LiAuditLog } from './li-audit-log.js';
@@ -125,6 +125,24 @@ export class LiAdministrators {
         manager,
       );
       return { administrator: toView(saved), token: issued.token };
+    });
+  }
+
+  /**
+   * Disables an administrator created through the API, at once: its token and certificate stop
+   * authenticating with its next request. One from LI_ADMINISTRATORS is removed there instead (a
+   * restart would enable it again), and no administrator disables itself.
+   */
+  async disable(by: LiAdministrator, id: string): Promise<{ id: string; name: string; disabledAt: Date }> {
+    return this.audit.audited({ administratorId: by.id, action: 'disable-administrator', detail: { id } }, async (manager) => {
+      const admin = await this.repository.findActiveForUpdate(id, manager);
+      if (!admin) throw new NotFoundError(`no active LI administrator ${id}`);
+      if (admin.id === by.id) throw new ConflictError('an LI administrator cannot disable itself');
+      if (admin.createdBy === null) {
+        throw new ConflictError(`'${admin.name}' comes from LI_ADMINISTRATORS: remove it there and restart the hub`);
+      }
+      const saved = await this.repository.save({ ...admin, disabledAt: new Date() }, manager);
+      return { id: saved.id, name: saved.name, disabledAt: saved.disabledAt as Date };
     });
   }
 

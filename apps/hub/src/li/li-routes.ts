@@ -95,6 +95,14 @@ export function liRoutes(services: LiServices): LiRoute[] {
       },
     },
     {
+      method: 'POST',
+      path: new RegExp(`^/li/v1/administrators/${UUID}/disable$`),
+      maxBody: 0,
+      async handle({ administrator, params }) {
+        return jsonReply(200, await services.administrators.disable(administrator, params[0].toLowerCase()));
+      },
+    },
+    {
       method: 'GET',
       path: /^\/li\/v1\/audit$/,
       maxBody: 0,

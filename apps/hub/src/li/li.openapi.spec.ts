@@ -4,6 +4,7 @@ import { liOpenApiDocument } from './li.openapi.js';
 /** Example values for the documented path parameters. */
 const PARAMS: Record<string, string> = {
   xid: '6f1c0e56-1a8e-4d0e-9a51-6d4c1c7b4a11',
+  id: '0b5e8f3a-2c4d-4e6f-8a9b-1c2d3e4f5a6b',
   jobId: 'outbox-4f3c2d1e-9a8b-4c7d-8e6f-5a4b3c2d1e0f',
 };
 

@@ -190,6 +190,40 @@ export function liOpenApiDocument(): OpenAPIObject {
           },
         },
       },
+      '/li/v1/administrators/{id}/disable': {
+        post: {
+          tags: ['li: administration'],
+          operationId: 'Li_disableAdministrator',
+          summary: 'Disable an LI administrator created through this API, at once (audited)',
+          description:
+            'Its token and certificate stop authenticating with its next request. One from LI_ADMINISTRATORS is removed from that configuration instead; no administrator disables itself.',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: {
+            '200': {
+              description: 'disabled',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['id', 'name', 'disabledAt'],
+                    properties: {
+                      id: { type: 'string', format: 'uuid' },
+                      name: { type: 'string' },
+                      disabledAt: { type: 'string', format: 'date-time' },
+                    },
+                  },
+                },
+              },
+            },
+            '404': {
+              description: 'no active administrator with this id, or not an LI administrator (see above)',
+              content: PROBLEM,
+            },
+            '409': { description: 'the caller itself, or an administrator from LI_ADMINISTRATORS', content: PROBLEM },
+            '500': INTERNAL,
+          },
+        },
+      },
       '/li/v1/audit': {
         get: {
           tags: ['li: administration'],

@@ -28,6 +28,11 @@ export class LiAdministratorRepository {
     return this.admins(manager).findOneBy({ name });
   }
 
+  /** An active administrator by id, locked until the transaction ends. */
+  findActiveForUpdate(id: string, manager: EntityManager): Promise<LiAdministratorEntity | null> {
+    return this.admins(manager).findOne({ where: { id, disabledAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+  }
+
   /** Serialises the creation of one name across hub replicas starting together. */
   async lockName(name: string, manager: EntityManager): Promise<void> {
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`li-administrator:${name}`]);
