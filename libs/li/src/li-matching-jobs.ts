@@ -1,20 +1,10 @@
 import { DomainError } from '@app/common';
-import { type AdministeredJob, QueueAdministration, QueueName } from '@app/queue';
+import { type AdministeredJob, administeredJobJson, type AdministeredJobJson, QueueAdministration, QueueName } from '@app/queue';
 import type { LiAdministrator } from './li-administrators.service.js';
 import { LiAuditLog } from './li-audit-log.js';
 
-/** A matching job as an LI administrator sees it: ids only, like its payload. */
-export interface LiMatchingJob {
-  id: string;
-  name: string;
-  state: string;
-  parkedAt: string | null;
-  attemptsMade: number | null;
-  failedReason: string | null;
-  failedAt: string | null;
-  createdAt: string | null;
-  payload: Record<string, unknown> | null;
-}
+/** A matching job as an LI administrator sees it: ids only, like its payload (the queue goes without saying). */
+export type LiMatchingJob = Omit<AdministeredJobJson, 'queue'>;
 
 /**
  * Matching jobs that failed for good (parked), for LI administrators only: a parked job is a batch
@@ -80,14 +70,7 @@ export class LiMatchingJobs {
   }
 }
 
-const toMatchingJob = (job: AdministeredJob): LiMatchingJob => ({
-  id: job.id,
-  name: job.name,
-  state: job.state,
-  parkedAt: job.parkedAt?.toISOString() ?? null,
-  attemptsMade: job.attemptsMade,
-  failedReason: job.failedReason,
-  failedAt: job.failedAt?.toISOString() ?? null,
-  createdAt: job.createdAt?.toISOString() ?? null,
-  payload: job.payload,
-});
+function toMatchingJob(job: AdministeredJob): LiMatchingJob {
+  const { queue: _queue, ...rest } = administeredJobJson(job);
+  return rest;
+}

@@ -34,6 +34,20 @@ export interface AdministeredJob {
   payload: Record<string, unknown> | null;
 }
 
+/** An AdministeredJob as JSON answers carry it (dates as ISO strings). */
+export type AdministeredJobJson = Omit<AdministeredJob, 'parkedAt' | 'failedAt' | 'createdAt'> & {
+  parkedAt: string | null;
+  failedAt: string | null;
+  createdAt: string | null;
+};
+
+export const administeredJobJson = (job: AdministeredJob): AdministeredJobJson => ({
+  ...job,
+  parkedAt: job.parkedAt?.toISOString() ?? null,
+  failedAt: job.failedAt?.toISOString() ?? null,
+  createdAt: job.createdAt?.toISOString() ?? null,
+});
+
 export interface QueueOverview {
   name: QueueName;
   counts: Record<string, number>;

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } f
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Actor, OperatorAuthGuard } from '@app/auth';
 import { type ActorContext, InvalidInputError } from '@app/common';
-import { type AdministeredJob, QueueAdministration } from '@app/queue';
+import { administeredJobJson, QueueAdministration } from '@app/queue';
 import { ApiOperatorAuth, ApiProblems } from '../common/openapi.decorators.js';
 import { IsIntegerIn } from '../common/validation.js';
 import { QueueJobPageResponse, QueueJobResponse, QueueOverviewResponse } from './queue.schemas.js';
@@ -21,19 +21,6 @@ function jobIdParam(value: string): string {
     throw InvalidInputError.forField('jobId', 'is not a job id (letters, digits, ":", ".", "_", "-"; at most 200)');
   return value;
 }
-
-const toJobResponse = (job: AdministeredJob): QueueJobResponse => ({
-  id: job.id,
-  queue: job.queue,
-  name: job.name,
-  state: job.state,
-  parkedAt: job.parkedAt?.toISOString() ?? null,
-  attemptsMade: job.attemptsMade,
-  failedReason: job.failedReason,
-  failedAt: job.failedAt?.toISOString() ?? null,
-  createdAt: job.createdAt?.toISOString() ?? null,
-  payload: job.payload,
-});
 
 const QUEUE_PARAM = ApiParam({
   name: 'queue',
@@ -71,7 +58,7 @@ export class AdminQueuesController {
   @ApiProblems(400, 404, 503)
   async failed(@Param('queue') queue: string, @Query() query: QueueJobsQueryDto): Promise<QueueJobPageResponse> {
     const page = await this.queues.failedJobs(queue, query);
-    return { items: page.items.map(toJobResponse), nextCursor: page.nextCursor };
+    return { items: page.items.map(administeredJobJson), nextCursor: page.nextCursor };
   }
 
   @Get(':queue/parked')
@@ -84,7 +71,7 @@ export class AdminQueuesController {
   @ApiProblems(400, 404, 503)
   async parked(@Param('queue') queue: string, @Query() query: QueueJobsQueryDto): Promise<QueueJobPageResponse> {
     const page = await this.queues.parkedJobs(queue, query);
-    return { items: page.items.map(toJobResponse), nextCursor: page.nextCursor };
+    return { items: page.items.map(administeredJobJson), nextCursor: page.nextCursor };
   }
 
   @Post(':queue/jobs/:jobId/retry')
@@ -102,7 +89,7 @@ export class AdminQueuesController {
     @Param('jobId') jobId: string,
     @Actor() actor: ActorContext,
   ): Promise<QueueJobResponse> {
-    return toJobResponse(await this.queues.retry(queue, jobIdParam(jobId), actor));
+    return administeredJobJson(await this.queues.retry(queue, jobIdParam(jobId), actor));
   }
 
   @Post(':queue/jobs/:jobId/discard')
@@ -119,6 +106,6 @@ export class AdminQueuesController {
     @Param('jobId') jobId: string,
     @Actor() actor: ActorContext,
   ): Promise<QueueJobResponse> {
-    return toJobResponse(await this.queues.discard(queue, jobIdParam(jobId), actor));
+    return administeredJobJson(await this.queues.discard(queue, jobIdParam(jobId), actor));
   }
 }
