@@ -233,7 +233,10 @@ function startHub(env, logFile) {
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const stopped = await Promise.race([exited, new Promise((r) => setTimeout(() => r(undefined), STOP_TIMEOUT_MS))]);
+      // the timer is cleared: left running, it would keep the demo alive for its whole length after "done"
+      let timer;
+      const stopped = await Promise.race([exited, new Promise((r) => (timer = setTimeout(() => r(undefined), STOP_TIMEOUT_MS)))]);
+      clearTimeout(timer);
       if (!stopped) {
         warn(`scripts/start.mjs did not stop within ${STOP_TIMEOUT_MS / 1000} s: SIGKILL`);
         child.kill('SIGKILL');

@@ -19,6 +19,8 @@ interface Demo {
   proc: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
+  /** ms from the demo saying "done" to its exit (undefined until both happened) */
+  lingered(): number | undefined;
 }
 
 interface Facts {
@@ -31,12 +33,26 @@ interface Facts {
 function runDemo(args: string[], env: NodeJS.ProcessEnv): Demo {
   const proc = spawn(process.execPath, ['scripts/demo.mjs', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  let doneAt: number | undefined;
+  let exitAt: number | undefined;
+  const keep = (c: Buffer) => {
+    out += c.toString();
+    if (doneAt === undefined && out.includes('[demo] done')) doneAt = Date.now();
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    proc.once('exit', (code, signal) => r({ code, signal })),
+    proc.once('exit', (code, signal) => {
+      exitAt = Date.now();
+      r({ code, signal });
+    }),
   );
-  return { proc, exited, output: () => out };
+  return {
+    proc,
+    exited,
+    output: () => out,
+    lingered: () => (doneAt !== undefined && exitAt !== undefined ? exitAt - doneAt : undefined),
+  };
 }
 
 /** Waits for `pattern` in the demo's output; fails with the output if the demo exits first. */
@@ -291,6 +307,8 @@ describe('npm run demo (e2e)', () => {
     const story = demo.output();
     expect(story).toMatch(/PostgreSQL at postgres:\/\/[^ ]+, queues on Redis at redis:\/\//);
     expect(story).toContain('[demo] done');
+    // nothing (a forgotten timer, a socket) keeps it alive once it is done: a liveness bound, not a speed figure
+    expect(demo.lingered()).toBeLessThan(15_000);
     const facts = JSON.parse(readFileSync(join(base, 'configured-facts.json'), 'utf8')) as Facts;
     const db = await openTestDataSource();
     try {
