@@ -187,3 +187,29 @@ describe('metrics on a port of their own (e2e)', () => {
     expect(await elsewhere.json()).toMatchObject({ type: '/problems/not-found', status: 404 });
   });
 });
+
+describe('metrics on a port of their own, with a token (e2e)', () => {
+  let hub: TestHub;
+  let metricsUrl: string;
+
+  beforeAll(async () => {
+    const port = await childPort();
+    const config = testConfig({ HUB_METRICS_PORT: String(port), METRICS_TOKEN: TOKEN });
+    hub = await startTestHub(config);
+    metricsUrl = `http://${config.hub.host}:${port}`;
+  });
+  afterAll(() => hub?.close());
+
+  it('should refuse a scrape without the token or with a wrong one (401 problem), and answer one with it', async () => {
+    for (const headers of [{}, { Authorization: 'Bearer wrong-token-0123456789abcdef-0123456789' }]) {
+      const res = await fetch(`${metricsUrl}/metrics`, { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.headers.get('www-authenticate')).toContain('Bearer');
+      expect(await res.json()).toMatchObject({ status: 401 });
+    }
+    const res = await fetch(`${metricsUrl}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(new MetricsScrape(await res.text()).family('hub_http_requests_total')?.type).toBe('COUNTER');
+  });
+});
