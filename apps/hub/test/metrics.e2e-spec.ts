@@ -201,7 +201,9 @@ describe('metrics on a port of their own, with a token (e2e)', () => {
   afterAll(() => hub?.close());
 
   it('should refuse a scrape without the token or with a wrong one (401 problem), and answer one with it', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer wrong-token-0123456789abcdef-0123456789' }]) {
+    for (const headers of [{}, { Authorization: 'Bearer wrong-token-0123456789abcdef-0123456789' }] as Array<
+      Record<string, string>
+    >) {
       const res = await fetch(`${metricsUrl}/metrics`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
