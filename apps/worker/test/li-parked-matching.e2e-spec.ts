@@ -157,6 +157,8 @@ describe('lawful interception: parked matching jobs (e2e)', () => {
       ['limit=1e3', 'limit'],
       ['cursor=%00', 'cursor'],
       ['cursor=bm90LWEtY3Vyc29y', 'cursor'],
+      [`cursor=${'A'.repeat(5000)}`, 'cursor'],
+      [`cursor=${Buffer.from(JSON.stringify({ id: '9'.repeat(40) })).toString('base64url')}`, 'cursor'],
     ]) {
       const res = await http().get(`/li/v1/matching/parked?${query}`).set(lea);
       expect([res.status, (res.body as { invalidParams?: Array<{ name: string }> }).invalidParams?.[0]?.name]).toEqual([

@@ -38,13 +38,23 @@ export class LiAuditLog {
    * Runs `work` in one transaction with its audit entry (outcome 'ok'); a refusal (a domain error)
    * is audited too, after the rollback, with its kind as the outcome and its message in the detail.
    */
-  async audited<T>(entry: Omit<LiAuditInput, 'outcome'>, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    try {
-      return await this.tx.run(async (manager) => {
+  audited<T>(entry: Omit<LiAuditInput, 'outcome'>, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.refusalsAudited(entry, () =>
+      this.tx.run(async (manager) => {
         const result = await work(manager);
         await this.record({ ...entry, outcome: 'ok' }, manager);
         return result;
-      });
+      }),
+    );
+  }
+
+  /**
+   * Runs `work`, which audits its own success (in its own transaction), and audits a refusal it
+   * throws (a domain error) after that transaction rolled back, with its kind as the outcome.
+   */
+  async refusalsAudited<T>(entry: Omit<LiAuditInput, 'outcome'>, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
     } catch (error) {
       if (error instanceof DomainError) {
         await this.record({ ...entry, outcome: error.kind, detail: { ...entry.detail, reason: error.message } });

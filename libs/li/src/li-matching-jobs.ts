@@ -1,4 +1,3 @@
-import { DomainError } from '@app/common';
 import { type AdministeredJob, administeredJobJson, type AdministeredJobJson, QueueAdministration, QueueName } from '@app/queue';
 import type { LiAdministrator } from './li-administrators.service.js';
 import { LiAuditLog } from './li-audit-log.js';
@@ -22,8 +21,9 @@ export class LiMatchingJobs {
     administrator: LiAdministrator,
     query: { cursor?: string; limit: number },
   ): Promise<{ entries: LiMatchingJob[]; next: string | null }> {
-    const page = await this.refusalsAudited(administrator, 'list-parked-matching-jobs', {}, () =>
-      this.queues.parkedJobsIn(QueueName.LawfulInterception, query),
+    const page = await this.audit.refusalsAudited(
+      { administratorId: administrator.id, action: 'list-parked-matching-jobs' },
+      () => this.queues.parkedJobsIn(QueueName.LawfulInterception, query),
     );
     await this.audit.record({ administratorId: administrator.id, action: 'list-parked-matching-jobs', outcome: 'ok' });
     return { entries: page.items.map(toMatchingJob), next: page.nextCursor };
@@ -31,42 +31,13 @@ export class LiMatchingJobs {
 
   /** Runs a parked matching job again with a fresh retry budget (BullMQ's failed set or its outbox row). */
   async retry(administrator: LiAdministrator, jobId: string): Promise<LiMatchingJob> {
-    const job = await this.refusalsAudited(administrator, 'retry-matching-job', { jobId }, () =>
-      this.queues.retryIn(QueueName.LawfulInterception, jobId, (record, manager) =>
-        this.audit.record(
-          {
-            administratorId: administrator.id,
-            action: 'retry-matching-job',
-            outcome: 'ok',
-            detail: { jobId, job: record.job, state: record.state, parked: record.parked, failedReason: record.failedReason },
-          },
-          manager,
-        ),
+    const entry = { administratorId: administrator.id, action: 'retry-matching-job', detail: { jobId } };
+    const job = await this.audit.refusalsAudited(entry, () =>
+      this.queues.retryIn(QueueName.LawfulInterception, jobId, ({ job: name, state, parked, failedReason }, manager) =>
+        this.audit.record({ ...entry, outcome: 'ok', detail: { jobId, job: name, state, parked, failedReason } }, manager),
       ),
     );
     return toMatchingJob(job);
-  }
-
-  /** A refusal (unknown job, not parked, bad cursor) is audited with its kind, after the rollback. */
-  private async refusalsAudited<T>(
-    administrator: LiAdministrator,
-    action: string,
-    detail: Record<string, unknown>,
-    work: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof DomainError) {
-        await this.audit.record({
-          administratorId: administrator.id,
-          action,
-          outcome: error.kind,
-          detail: { ...detail, reason: error.message },
-        });
-      }
-      throw error;
-    }
   }
 }
 

@@ -278,7 +278,7 @@ export function liOpenApiDocument(): OpenAPIObject {
               name: 'cursor',
               in: 'query',
               required: false,
-              schema: { type: 'string', maxLength: 200 },
+              schema: { type: 'string' },
               description: 'the `next` of the previous page',
             },
           ],
